@@ -1,0 +1,217 @@
+"""Fixtures: a database per test run (SQLite, or PostgreSQL when TEST_DATABASE_URL is set), an app per test."""
+import email
+import os
+import re
+import uuid
+from email import policy
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete, make_url, select
+
+from volunteer import create_app
+from volunteer.extensions import db
+from volunteer.models import Organisation, Status, User, UserLanguage, utcnow
+
+CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """A fresh, migrated database for this run; dropped at the end."""
+    server = os.environ.get("TEST_DATABASE_URL")
+    if not server:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        _migrate(url)
+        yield url
+        return
+    import psycopg
+
+    name = f"volunteer_test_{uuid.uuid4().hex[:10]}"
+    admin = make_url(server).set(drivername="postgresql")
+    conninfo = admin.render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = make_url(server).set(drivername="postgresql+psycopg", database=name).render_as_string(
+        hide_password=False)
+    try:
+        _migrate(url)
+        yield url
+    finally:
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _migrate(url: str) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def outbox(tmp_path) -> "Outbox":
+    return Outbox(tmp_path / "outbox")
+
+
+@pytest.fixture
+def make_app(database_url, outbox):
+    """Build an app on the test database; rows are removed after the test."""
+    apps = []
+
+    def factory(**overrides):
+        config = {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "MAIL_SERVER": None,
+            "MAIL_OUTBOX_DIR": str(outbox.path),
+            "BASE_URL": "http://localhost",
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "SECRET_KEY": "test-secret",
+        }
+        config.update(overrides)
+        app = create_app(config)
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        with app.app_context():
+            for table in reversed(db.metadata.sorted_tables):
+                db.session.execute(delete(table))
+            db.session.commit()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    """An app with no context pushed: every request gets its own, as in production."""
+    return make_app()
+
+
+def detached(instance):
+    """Load an instance's columns and lists, then let it outlive its app context."""
+    if instance is not None:
+        for name in ("languages", "skills", "preferred_organisations"):
+            getattr(instance, name, None)
+        db.session.expunge(instance)
+    return instance
+
+
+@pytest.fixture
+def find_user(app):
+    """The stored account for an address, read in a fresh context (None when there is none)."""
+
+    def finder(address):
+        with app.app_context():
+            return detached(db.session.scalar(select(User).where(User.email == address)))
+
+    return finder
+
+
+@pytest.fixture
+def client(app):
+    return Client(app.test_client())
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class Client:
+    """The Flask test client, plus form posts that carry the CSRF token as a browser would."""
+
+    def __init__(self, client):
+        self.raw = client
+
+    def __getattr__(self, name):
+        return getattr(self.raw, name)
+
+    def csrf_token(self, page: str = "/") -> str:
+        return CSRF_RE.search(self.raw.get(page).get_data(as_text=True)).group(1)
+
+    def submit(self, url: str, data: dict | None = None, page: str | None = None, **kwargs):
+        """POST a form after loading the page it sits on (for its CSRF token)."""
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf_token(page or url))
+        return self.raw.post(url, data=data, **kwargs)
+
+
+class Outbox:
+    """The e-mails the app saved instead of sending (no MAIL_SERVER in tests)."""
+
+    LINK_RE = re.compile(r"http://localhost(/\S+)")
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def messages(self) -> list:
+        if not self.path.exists():
+            return []
+        return [email.message_from_bytes(p.read_bytes(), policy=policy.default)
+                for p in sorted(self.path.glob("*.eml"))]
+
+    def last(self):
+        messages = self.messages()
+        assert messages, "no e-mail was sent"
+        return messages[-1]
+
+    def text(self, message=None) -> str:
+        return (message or self.last()).get_body(("plain",)).get_content()
+
+    def link(self, message=None) -> str:
+        """The path of the first link to this site in the plain-text body."""
+        return self.LINK_RE.search(self.text(message)).group(1)
+
+
+VALID_SIGNUP = {
+    "full_name": "Anna Lindqvist",
+    "email": "anna@example.org",
+    "phone": "070-123 45 67",
+    "languages": ["sv", "ar"],
+    "availability": ["evenings"],
+    "skills": ["teaching"],
+    "motivation": "Jag vill hjälpa till på kvällarna.",
+    "adult": "y",
+    "consent": "y",
+}
+
+
+@pytest.fixture
+def signup_data():
+    return {key: (list(value) if isinstance(value, list) else value) for key, value in VALID_SIGNUP.items()}
+
+
+@pytest.fixture
+def make_user(app):
+    """Create a person directly in the database."""
+
+    def factory(email="volunteer@example.org", status=Status.CONFIRMED, locale="sv", languages=("sv",), **fields):
+        now = utcnow()
+        with app.app_context():
+            user = User(email=email, full_name=fields.pop("full_name", "Vera Volontär"), phone="+46701234567",
+                        status=status, locale=locale, email_confirmed_at=None if status is Status.APPLIED else now,
+                        consented_at=now, privacy_version=app.config["PRIVACY_NOTICE_VERSION"],
+                        adult_confirmed=True, languages=[UserLanguage(code=code) for code in languages], **fields)
+            db.session.add(user)
+            db.session.commit()
+            db.session.refresh(user)
+            return detached(user)
+
+    return factory
+
+
+@pytest.fixture
+def make_organisation(app):
+    def factory(name="FRG Testby", kind="frg"):
+        with app.app_context():
+            organisation = Organisation(name=name, kind=kind)
+            db.session.add(organisation)
+            db.session.commit()
+            db.session.refresh(organisation)
+            return detached(organisation)
+
+    return factory

@@ -1,0 +1,178 @@
+"""Password-less sign-in: one-time links, sessions, redirects and limits."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from volunteer.extensions import db
+from volunteer.models import LoginToken, utcnow
+
+from .conftest import Client
+from .helpers import field_error, page_text, translated
+
+
+def request_link(client, address):
+    return client.submit("/sign-in", {"email": address})
+
+
+def sign_in(client, outbox, address="volunteer@example.org"):
+    request_link(client, address)
+    link = outbox.link()
+    return client.submit(link, page=link)
+
+
+def test_a_sign_in_link_is_mailed_and_signs_the_person_in(app, client, outbox, make_user):
+    make_user(locale="en")
+    response = request_link(client, "Volunteer@Example.org")
+    assert (response.status_code, response.headers["Location"]) == (303, "/sign-in/sent")
+    message = outbox.last()
+    assert message["Subject"] == "Your sign-in link"
+    assert client.get("/me").status_code == 302
+    link = outbox.link()
+    assert client.get(link).status_code == 200
+    signed_in = client.submit(link, page=link)
+    assert signed_in.headers["Location"] == "/me"
+    assert "Vera Volontär" in page_text(client.get("/me"))
+
+
+def test_unknown_and_known_addresses_get_the_same_answer(client, outbox, make_user):
+    make_user()
+    known = request_link(client, "volunteer@example.org")
+    unknown = request_link(client, "nobody@example.org")
+    assert (known.status_code, known.headers["Location"]) == (unknown.status_code, unknown.headers["Location"])
+    assert [m["To"] for m in outbox.messages()] == ["volunteer@example.org"]
+
+
+def test_only_a_hash_of_the_token_is_stored(app, client, outbox, make_user):
+    make_user()
+    request_link(client, "volunteer@example.org")
+    raw = outbox.link().rsplit("/", 1)[1]
+    with app.app_context():
+        stored = db.session.scalar(select(LoginToken.token_hash))
+    assert raw not in stored and len(stored) == 64
+
+
+def test_a_link_works_only_once(client, outbox, make_user):
+    make_user()
+    request_link(client, "volunteer@example.org")
+    link = outbox.link()
+    assert client.submit(link, page=link).status_code == 303
+    client.submit("/sign-out", page="/me")
+    assert client.get(link).status_code == 400
+    again = client.post(link, data={"csrf_token": client.csrf_token()})
+    assert again.status_code == 400
+    assert client.get("/me").status_code == 302
+
+
+def test_an_expired_link_is_refused(app, client, outbox, make_user):
+    make_user()
+    request_link(client, "volunteer@example.org")
+    with app.app_context():
+        db.session.execute(update(LoginToken).values(expires_at=utcnow() - timedelta(seconds=1)))
+        db.session.commit()
+    link = outbox.link()
+    response = client.get(link)
+    assert response.status_code == 400
+    assert translated(app, "sv", "The link does not work") in page_text(response)
+
+
+def test_links_live_fifteen_minutes(app, client, outbox, make_user):
+    make_user()
+    request_link(client, "volunteer@example.org")
+    with app.app_context():
+        token = db.session.scalar(select(LoginToken))
+        assert timedelta(minutes=14) < token.expires_at - token.created_at <= timedelta(minutes=15)
+
+
+def test_a_confirmation_link_cannot_be_used_to_sign_in(client, outbox, signup_data):
+    client.submit("/signup", signup_data)
+    token = outbox.link().rsplit("/", 1)[1]
+    assert client.get(f"/sign-in/{token}").status_code == 400
+
+
+def test_signing_in_confirms_an_unconfirmed_address(client, outbox, make_user, find_user):
+    from volunteer.models import Status
+    make_user(status=Status.APPLIED)
+    sign_in(client, outbox)
+    assert find_user("volunteer@example.org").status is Status.CONFIRMED
+
+
+def test_the_session_lasts_thirty_days_on_the_device(client, outbox, make_user):
+    make_user()
+    response = sign_in(client, outbox)
+    cookies = "\n".join(response.headers.getlist("Set-Cookie"))
+    assert "remember_token=" in cookies
+    for cookie in response.headers.getlist("Set-Cookie"):
+        assert "HttpOnly" in cookie
+        assert "SameSite=Lax" in cookie
+    remember = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_token="))
+    assert "Max-Age=2592000" in remember or "Expires=" in remember
+    assert client.get_cookie("remember_token") is not None
+    client.delete_cookie("session")
+    assert client.get("/me").status_code == 200, "the remember cookie alone keeps the person signed in"
+
+
+def test_cookies_are_secure_outside_debug(make_app, outbox, make_user):
+    app = make_app(TESTING=False)
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+
+
+def test_signing_out_ends_the_session(client, outbox, make_user):
+    make_user()
+    sign_in(client, outbox)
+    assert client.get("/me").status_code == 200
+    response = client.submit("/sign-out", page="/me")
+    assert response.status_code == 303
+    assert client.get("/me").status_code == 302
+    assert client.get_cookie("remember_token") is None
+
+
+def test_sign_in_errors_are_shown_next_to_the_field(app, client):
+    response = client.submit("/sign-in", {"email": "nope"})
+    assert response.status_code == 422
+    assert field_error(response, "email") == translated(app, "sv", "Enter an e-mail address like name@example.se.")
+    assert 'value="nope"' in response.get_data(as_text=True)
+
+
+def test_after_signing_in_the_person_returns_to_the_page_they_wanted(client, outbox, make_user):
+    make_user()
+    wanted = client.get("/me")
+    assert wanted.status_code == 302 and "next=" in wanted.headers["Location"]
+    client.get(wanted.headers["Location"])
+    response = sign_in(client, outbox)
+    assert response.headers["Location"] == "/me"
+
+
+@pytest.mark.parametrize("target", [
+    "https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)", "http:/evil.example",
+    "\\\\evil.example",
+])
+def test_next_never_leads_to_another_site(client, outbox, make_user, target):
+    make_user()
+    client.get("/sign-in", query_string={"next": target})
+    response = sign_in(client, outbox)
+    assert response.headers["Location"] == "/me"
+    switched = client.submit("/language", {"locale": "en", "next": target})
+    assert switched.headers["Location"] == "/"
+
+
+def test_sign_in_requests_are_limited_per_address(make_app, outbox, make_user):
+    app = make_app(SIGNIN_PER_ADDRESS_LIMIT="2 per 15 minutes")
+    client = Client(app.test_client())
+    statuses = [request_link(client, "target@example.org").status_code for _ in range(3)]
+    assert statuses == [303, 303, 429]
+    assert request_link(client, "other@example.org").status_code == 303
+
+
+def test_sign_in_requests_are_limited_per_network_address(make_app):
+    app = make_app(SIGNIN_RATE_LIMIT="3 per hour")
+    client = Client(app.test_client())
+    statuses = [request_link(client, f"p{n}@example.org").status_code for n in range(4)]
+    assert statuses == [303, 303, 303, 429]
+
+
+def test_sign_out_needs_the_csrf_token(client, outbox, make_user):
+    make_user()
+    sign_in(client, outbox)
+    assert client.post("/sign-out").status_code == 400
+    assert client.get("/me").status_code == 200

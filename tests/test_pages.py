@@ -1,0 +1,143 @@
+"""Public pages, language choice and what every page promises."""
+import re
+from pathlib import Path
+
+import pytest
+
+from .helpers import LOCALES, RTL, html_root, page_text, translated
+
+PAGES = ["/", "/signup", "/sign-in", "/privacy", "/signup/sent", "/sign-in/sent"]
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_accept_language_picks_the_language_and_direction(app, client, locale):
+    response = client.get("/", headers={"Accept-Language": f"{locale},en;q=0.5"})
+    assert html_root(response) == (locale, "rtl" if locale in RTL else "ltr")
+    assert translated(app, locale, "Sign up as a volunteer") in page_text(response)
+
+
+def test_swedish_is_the_default(client):
+    assert html_root(client.get("/")) == ("sv", "ltr")
+    assert html_root(client.get("/", headers={"Accept-Language": "de-DE,de"})) == ("sv", "ltr")
+
+
+def test_the_explicit_choice_beats_accept_language(client):
+    response = client.submit("/language", {"locale": "fa", "next": "/privacy"})
+    assert (response.status_code, response.headers["Location"]) == (303, "/privacy")
+    assert html_root(client.get("/", headers={"Accept-Language": "en"})) == ("fa", "rtl")
+
+
+def test_an_unknown_language_choice_changes_nothing(client):
+    client.submit("/language", {"locale": "xx", "next": "/"})
+    assert html_root(client.get("/")) == ("sv", "ltr")
+
+
+def test_a_signed_in_persons_saved_language_is_used_and_updated(app, client, outbox, make_user, find_user):
+    from .test_auth import sign_in
+    make_user(locale="ar")
+    sign_in(client, outbox)
+    fresh = client.raw.application.test_client()
+    fresh.set_cookie("remember_token", client.get_cookie("remember_token").value)
+    assert html_root(fresh.get("/me", headers={"Accept-Language": "en"})) == ("ar", "rtl")
+    client.submit("/language", {"locale": "en", "next": "/me"})
+    assert find_user("volunteer@example.org").locale == "en"
+
+
+@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_page_has_a_language_switcher(client, path, locale):
+    html = client.get(path, headers={"Accept-Language": locale}).get_data(as_text=True)
+    for code in LOCALES:
+        assert f'name="locale" value="{code}"' in html
+    assert f'name="locale" value="{locale}" lang="{locale}"' in html
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_load_nothing_from_another_host(client, path):
+    html = client.get(path).get_data(as_text=True)
+    assert not re.search(r'(src|href|action)="(https?:)?//', html)
+    assert "/static/vendor/htmx-4.0.1.min.js" in html
+
+
+def test_the_vendored_htmx_is_version_4(client):
+    script = client.get("/static/vendor/htmx-4.0.1.min.js")
+    assert script.status_code == 200
+    assert b'"4.0.1"' in script.data or b"'4.0.1'" in script.data
+    script.close()
+
+
+def test_every_page_sends_the_csrf_token_with_htmx_requests(client):
+    html = client.get("/").get_data(as_text=True)
+    assert re.search(r'<body hx-headers:inherited=\'\{"X-CSRFToken": "[^"]+"\}\'>', html)
+
+
+def test_every_input_has_a_visible_label(client):
+    html = client.get("/signup").get_data(as_text=True)
+    ids = set(re.findall(r'<(?:input|textarea)[^>]*\bid="([^"]+)"', html)) - {"csrf_token"}
+    labels = set(re.findall(r'<label for="([^"]+)"', html))
+    assert ids and ids <= labels, ids - labels
+
+
+def test_home_page_says_what_this_is_and_how_to_join(app, client):
+    html = page_text(client.get("/"))
+    assert translated(app, "sv", "Volunteer with people who have fled to our municipality") in html
+    assert 'href="/signup"' in html
+
+
+def test_privacy_notice_shows_its_version(app, client):
+    html = page_text(client.get("/privacy"))
+    assert app.config["PRIVACY_NOTICE_VERSION"] in html
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_not_found_is_a_translated_page(app, client, locale):
+    response = client.get("/no-such-page", headers={"Accept-Language": locale})
+    assert response.status_code == 404
+    assert translated(app, locale, "Page not found") in page_text(response)
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_my_page_needs_signing_in(client):
+    response = client.get("/me")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/sign-in?next=")
+
+
+@pytest.mark.parametrize("status, msgid", [
+    ("confirmed", "What happens next"),
+    ("approved", "You are approved. Choose a training, and then pick the shifts that suit you."),
+    ("rejected", "Your application was not approved this time. Thank you for wanting to help."),
+])
+def test_my_page_shows_status_and_what_comes_next(app, client, outbox, make_user, status, msgid):
+    from volunteer.models import Status
+
+    from .test_auth import sign_in
+    make_user(status=Status(status), locale="ar")
+    sign_in(client, outbox)
+    html = page_text(client.get("/me"))
+    assert translated(app, "ar", msgid) in html
+    assert "070-123 45 67" in html
+
+
+def test_catalogs_are_complete():
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parent.parent / "translations"
+    with (root / "messages.pot").open("rb") as file:
+        template = read_po(file)
+    for locale in ("sv", "ar", "fa"):
+        with (root / locale / "LC_MESSAGES" / "messages.po").open("rb") as file:
+            catalog = read_po(file, locale=locale)
+        missing = [m.id for m in template if m.id and (m.id not in catalog or not _complete(catalog[m.id]))]
+        assert not missing, f"{locale}: {missing[:5]}"
+
+
+def _complete(message) -> bool:
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    return all(strings) and not message.fuzzy

@@ -1,0 +1,96 @@
+"""The application factory."""
+from pathlib import Path
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .config import INSECURE_DEFAULT_KEY, Config
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .i18n import current_locale, select_locale, site_locale_options, text_direction
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build an app from the environment's settings, with optional overrides (tests)."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_object(Config)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
+    app.config.update(overrides or {})
+    _check_settings(app)
+
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    _configure_login()
+
+    from . import auth, cli, errors, main, me, signup
+    for module in (main, signup, auth, me):
+        app.register_blueprint(module.bp)
+    errors.register(app)
+    cli.register(app)
+
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.globals.update(
+        current_locale=current_locale,
+        text_direction=text_direction,
+        site_locale_options=site_locale_options,
+    )
+    from .forms import display_phone
+    app.jinja_env.filters["phone"] = display_phone
+    app.after_request(_security_headers)
+    return app
+
+
+def _check_settings(app: Flask) -> None:
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'volunteer.db'}"
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgresql://"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri.removeprefix("postgresql://")
+    relaxed = app.debug or app.testing
+    if not relaxed and app.config["SECRET_KEY"] in (None, "", INSECURE_DEFAULT_KEY):
+        raise RuntimeError("Set SECRET_KEY to a long random value (or run with --debug for local use).")
+    if relaxed:
+        # Local http://127.0.0.1 has no TLS; cookies stay Secure everywhere else.
+        app.config.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)
+
+
+def _configure_login() -> None:
+    from .models import User
+
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = _l("Sign in to see that page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def _security_headers(response):
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+    )
+    return response

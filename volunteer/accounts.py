@@ -1,0 +1,132 @@
+"""Accounts: registration, one-time links, status changes and the audit trail."""
+import hashlib
+import secrets
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from .extensions import db
+from .models import (AuditEvent, LoginToken, Organisation, Role, Status, TokenPurpose, User, UserLanguage,
+                     UserSkill, utcnow)
+
+
+class InvalidToken(Exception):
+    """The link is unknown, already used or expired."""
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def audit(action: str, actor: User | None = None, subject: User | None = None, **details) -> None:
+    """Record an audit event in the current transaction."""
+    db.session.add(AuditEvent(action=action, actor_id=actor.id if actor else None,
+                              subject_id=subject.id if subject else None, details=details))
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def register(form, locale: str) -> tuple[User, bool]:
+    """Create an applicant from a valid SignupForm; an existing address is returned untouched."""
+    email = form.email.normalized
+    existing = find_user(email)
+    if existing:
+        return existing, False
+    now = utcnow()
+    user = User(
+        email=email,
+        full_name=form.full_name.data.strip(),
+        phone=form.phone.normalized,
+        locale=locale,
+        motivation=form.motivation.data.strip(),
+        other_languages=(form.other_languages.data or "").strip(),
+        available_weekdays="weekdays" in form.availability.data,
+        available_evenings="evenings" in form.availability.data,
+        available_weekends="weekends" in form.availability.data,
+        adult_confirmed=True,
+        privacy_version=current_app.config["PRIVACY_NOTICE_VERSION"],
+        consented_at=now,
+        status=Status.APPLIED,
+        status_changed_at=now,
+    )
+    user.languages = [UserLanguage(code=code) for code in sorted(set(form.languages.data)) if code != "other"]
+    user.skills = [UserSkill(code=code) for code in sorted(set(form.skills.data or []))]
+    chosen = set(form.organisations.data or [])
+    if chosen:
+        user.preferred_organisations = list(
+            db.session.scalars(select(Organisation).where(Organisation.id.in_(chosen))))
+    db.session.add(user)
+    db.session.flush()
+    audit("signed_up", actor=user, subject=user, privacy_version=user.privacy_version)
+    return user, True
+
+
+def issue_token(user: User, purpose: TokenPurpose) -> str:
+    """Create a one-time token and return it; only its hash is stored."""
+    raw = secrets.token_urlsafe(32)
+    lifetime = current_app.config[
+        "SIGNIN_TOKEN_LIFETIME" if purpose is TokenPurpose.SIGN_IN else "CONFIRM_TOKEN_LIFETIME"]
+    db.session.add(LoginToken(user=user, token_hash=hash_token(raw), purpose=purpose,
+                              expires_at=utcnow() + lifetime))
+    return raw
+
+
+def peek_token(raw: str, purpose: TokenPurpose) -> LoginToken:
+    """The live token for this link, without using it up."""
+    token = db.session.scalar(select(LoginToken).where(LoginToken.token_hash == hash_token(raw)))
+    if token is None or token.purpose is not purpose or token.used_at is not None \
+            or token.expires_at <= utcnow():
+        raise InvalidToken()
+    return token
+
+
+def redeem_token(raw: str, purpose: TokenPurpose) -> User:
+    """Use up a one-time token and return its user; a second use raises InvalidToken."""
+    token = peek_token(raw, purpose)
+    now = utcnow()
+    # The conditional UPDATE makes "single use" hold even for two clicks at the same moment.
+    claimed = db.session.execute(
+        update(LoginToken).where(LoginToken.id == token.id, LoginToken.used_at.is_(None))
+        .values(used_at=now).execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        raise InvalidToken()
+    user = token.user
+    confirm_email(user, now)
+    user.last_sign_in_at = now
+    return user
+
+
+def confirm_email(user: User, now: datetime) -> None:
+    """Following any link we sent proves the address: an applicant becomes confirmed."""
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = now
+    if user.status is Status.APPLIED:
+        user.status = Status.CONFIRMED
+        user.status_changed_at = now
+        user.status_changed_by_id = user.id
+        audit("email_confirmed", actor=user, subject=user)
+
+
+def make_coordinator(email: str, name: str, organisations: list[Organisation], admin: bool) -> User:
+    """Create or promote a coordinator; the change is audited."""
+    user = find_user(email)
+    before = (user.role if user else None, set(user.coordinated_organisations) if user else set())
+    if user is None:
+        now = utcnow()
+        user = User(email=email, full_name=name, status=Status.APPROVED, status_changed_at=now,
+                    email_confirmed_at=now)
+        db.session.add(user)
+    user.full_name = name
+    user.role = Role.ADMIN if admin else Role.COORDINATOR
+    for org in organisations:
+        if org not in user.coordinated_organisations:
+            user.coordinated_organisations.append(org)
+    db.session.flush()
+    if before != (user.role, set(user.coordinated_organisations)):
+        audit("coordinator_role_granted", subject=user, role=user.role.value,
+              organisations=[o.name for o in user.coordinated_organisations])
+    return user

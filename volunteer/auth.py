@@ -1,0 +1,77 @@
+"""Password-less sign-in with one-time links, and sign-out."""
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required, login_user, logout_user
+
+from . import accounts
+from .extensions import config_limit, db, limiter
+from .forms import ConfirmForm, SignInForm
+from .htmx import redirect_to, render
+from .mail import absolute_url, send_email
+from .main import safe_next
+from .models import TokenPurpose, User
+
+bp = Blueprint("auth", __name__)
+NEXT_KEY = "next_after_sign_in"
+
+
+def start_session(user: User) -> None:
+    """Sign in on this device for 30 days (until signing out)."""
+    session.permanent = True
+    login_user(user, remember=True)
+
+
+def _address_key() -> str:
+    """Rate-limit key for one e-mail address, so nobody floods someone's inbox."""
+    return "signin:" + (request.form.get("email") or "").strip().lower()
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(config_limit("SIGNIN_RATE_LIMIT"), methods=["POST"])
+@limiter.limit(config_limit("SIGNIN_PER_ADDRESS_LIMIT"), methods=["POST"], key_func=_address_key)
+def sign_in():
+    form = SignInForm()
+    if request.method == "GET":
+        session[NEXT_KEY] = safe_next(request.args.get("next"), "")
+        return render_template("auth/sign_in.html", form=form)
+    if not form.validate():
+        return render("auth/sign_in.html", "auth/_sign_in_form.html", status=422, form=form)
+    user = accounts.find_user(form.email.normalized)
+    if user is not None:
+        token = accounts.issue_token(user, TokenPurpose.SIGN_IN)
+        db.session.commit()
+        link = absolute_url("auth.redeem", token=token)
+        if not send_email(user.email, user.locale, "sign_in", _l("Your sign-in link"), user=user, link=link):
+            flash(_("We could not send the e-mail just now. Please try again in a while."), "error")
+    return redirect_to(url_for("auth.sent"))
+
+
+@bp.get("/sign-in/sent")
+def sent():
+    return render_template("auth/sent.html")
+
+
+@bp.route("/sign-in/<token>", methods=["GET", "POST"])
+def redeem(token: str):
+    """GET shows a button (mail scanners follow links); POST uses the link up and signs in."""
+    form = ConfirmForm()
+    try:
+        accounts.peek_token(token, TokenPurpose.SIGN_IN)
+        if not form.validate_on_submit():
+            return render_template("auth/redeem.html", form=form)
+        user = accounts.redeem_token(token, TokenPurpose.SIGN_IN)
+    except accounts.InvalidToken:
+        return render_template("auth/invalid_link.html"), 400
+    db.session.commit()
+    start_session(user)
+    return redirect(safe_next(session.pop(NEXT_KEY, None), url_for("me.page")), code=303)
+
+
+@bp.post("/sign-out")
+@login_required
+def sign_out():
+    logout_user()
+    session.pop(NEXT_KEY, None)
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("main.home"), code=303)

@@ -1,0 +1,44 @@
+"""Command-line tasks: seed-demo and create-coordinator."""
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from . import accounts, seed
+from .extensions import db
+from .forms import normalize_email
+from .models import Organisation
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("seed-demo")
+    def seed_demo():
+        """Load demo organisations, sites, trainings, shifts and a coordinator (safe to run again)."""
+        summary = seed.run()
+        db.session.commit()
+        click.echo(summary)
+
+    @app.cli.command("create-coordinator")
+    @click.argument("email")
+    @click.option("--name", required=True, help="The coordinator's full name.")
+    @click.option("--organisation", "organisations", multiple=True, help="Partner organisation (repeatable).")
+    @click.option("--admin", is_flag=True, help="Make the person an admin, who sees everything.")
+    def create_coordinator(email, name, organisations, admin):
+        """Create a coordinator account, or give an existing account the role."""
+        try:
+            address = normalize_email(email)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="EMAIL") from error
+        orgs = []
+        for org_name in organisations:
+            org = db.session.scalar(select(Organisation).where(Organisation.name == org_name))
+            if org is None:
+                known = ", ".join(db.session.scalars(select(Organisation.name).order_by(Organisation.name)))
+                raise click.BadParameter(f"no organisation named {org_name!r}; known: {known or 'none'}",
+                                         param_hint="--organisation")
+            orgs.append(org)
+        user = accounts.make_coordinator(address, name, orgs, admin)
+        db.session.commit()
+        click.echo(f"{user.email} is now {user.role.value}"
+                   + (f" for {', '.join(o.name for o in user.coordinated_organisations)}" if orgs else "")
+                   + ". Sign in at /sign-in with that address.")
+

@@ -1,0 +1,82 @@
+"""Locale selection, the site's languages and the spoken-language list."""
+from dataclasses import dataclass
+
+from babel import Locale
+from flask import request, session
+from flask_babel import get_locale as babel_locale
+from flask_login import current_user
+
+# The languages the site itself is translated into, in the switcher's order.
+SITE_LOCALES = ("sv", "en", "ar", "fa")
+DEFAULT_LOCALE = "sv"
+SESSION_KEY = "locale"
+
+# Languages volunteers can say they speak, as (stored code, CLDR tag for the name).
+# Codes are ISO 639; Dari is stored as ISO 639-3 "prs" and named by CLDR's "fa_AF".
+SPOKEN_LANGUAGES = (
+    ("sv", "sv"), ("en", "en"), ("ar", "ar"), ("fa", "fa"), ("prs", "fa_AF"),
+    ("ps", "ps"), ("so", "so"), ("ti", "ti"), ("am", "am"), ("om", "om"),
+    ("uk", "uk"), ("ru", "ru"), ("ckb", "ckb"), ("ku", "ku"), ("tr", "tr"),
+    ("ur", "ur"), ("bs", "bs"), ("sq", "sq"), ("fr", "fr"), ("es", "es"),
+    ("de", "de"), ("pl", "pl"), ("ro", "ro"), ("sw", "sw"), ("my", "my"),
+)
+SPOKEN_CODES = frozenset(code for code, _ in SPOKEN_LANGUAGES)
+
+
+@dataclass(frozen=True)
+class SpokenLanguage:
+    """A spoken language as shown in lists: its own name first."""
+
+    code: str
+    tag: str
+    autonym: str
+    local_name: str
+    direction: str
+
+
+def select_locale() -> str:
+    """The explicit choice, then the account's saved language, then Accept-Language, then Swedish."""
+    chosen = session.get(SESSION_KEY)
+    if chosen in SITE_LOCALES:
+        return chosen
+    saved = getattr(current_user, "locale", None) if current_user else None
+    if saved in SITE_LOCALES:
+        return saved
+    return request.accept_languages.best_match(SITE_LOCALES) or DEFAULT_LOCALE
+
+
+def current_locale() -> str:
+    """The locale of the request being served, as a language code."""
+    return str(babel_locale() or DEFAULT_LOCALE)
+
+
+def text_direction(code: str | None = None) -> str:
+    """'rtl' or 'ltr' for a language code (the current locale by default)."""
+    return Locale.parse(code or current_locale()).text_direction
+
+
+def _name(tag: str, in_locale: str) -> str:
+    return Locale.parse(in_locale).languages.get(tag) or tag
+
+
+def spoken_language(code: str, in_locale: str | None = None) -> SpokenLanguage:
+    """One spoken language, named by itself and in the given (or current) locale."""
+    tag = dict(SPOKEN_LANGUAGES).get(code, code)
+    locale = Locale.parse(tag)
+    return SpokenLanguage(
+        code=code,
+        tag=tag.replace("_", "-"),
+        autonym=locale.languages.get(tag) or tag,
+        local_name=_name(tag, in_locale or current_locale()),
+        direction=locale.text_direction,
+    )
+
+
+def spoken_languages(in_locale: str | None = None) -> list[SpokenLanguage]:
+    """All spoken languages in the list's fixed order."""
+    return [spoken_language(code, in_locale) for code, _ in SPOKEN_LANGUAGES]
+
+
+def site_locale_options() -> list[SpokenLanguage]:
+    """The site's languages for the switcher, each named by itself."""
+    return [spoken_language(code) for code in SITE_LOCALES]

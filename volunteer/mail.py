@@ -1,0 +1,70 @@
+"""E-mail in the recipient's language: SMTP when MAIL_SERVER is set, else console and instance/outbox."""
+import secrets
+import smtplib
+import ssl
+from datetime import datetime, timezone
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale
+
+from .i18n import text_direction
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """A link for an e-mail: BASE_URL plus the route's path."""
+    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+def outbox_dir() -> Path:
+    return Path(current_app.config["MAIL_OUTBOX_DIR"] or Path(current_app.instance_path) / "outbox")
+
+
+def send_email(to: str, locale: str, template: str, subject, **context) -> bool:
+    """Render email/<template>.txt and .html in the locale and send; False if it could not go out."""
+    with force_locale(locale):
+        context.update(locale=locale, direction=text_direction(locale))
+        message = EmailMessage()
+        message["Subject"] = str(subject)
+        message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+        message["To"] = to
+        message["Message-ID"] = make_msgid(domain="volunteer.local")
+        message.set_content(render_template(f"email/{template}.txt", **context))
+        message.add_alternative(render_template(f"email/{template}.html", **context), subtype="html")
+    if not current_app.config["MAIL_SERVER"]:
+        return _save_to_outbox(message, template)
+    try:
+        _send_smtp(message)
+    except (smtplib.SMTPException, OSError):
+        current_app.logger.exception("Could not send %s e-mail", template)
+        return False
+    return True
+
+
+def _send_smtp(message: EmailMessage) -> None:
+    config = current_app.config
+    timeout = config["MAIL_TIMEOUT"]
+    if config["MAIL_USE_SSL"]:
+        server = smtplib.SMTP_SSL(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=timeout,
+                                  context=ssl.create_default_context())
+    else:
+        server = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=timeout)
+    with server:
+        if config["MAIL_USE_TLS"]:
+            server.starttls(context=ssl.create_default_context())
+        if config["MAIL_USERNAME"]:
+            server.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        server.send_message(message)
+
+
+def _save_to_outbox(message: EmailMessage, template: str) -> bool:
+    folder = outbox_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+    path = folder / f"{stamp}-{template}-{secrets.token_hex(3)}.eml"
+    path.write_bytes(bytes(message))
+    body = message.get_body(("plain",)).get_content()
+    print(f"\n--- e-mail to {message['To']}: {message['Subject']} (saved to {path})\n{body}---", flush=True)
+    return True

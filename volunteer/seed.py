@@ -1,0 +1,129 @@
+"""Demo data for a fictional municipality, Sundby; every step is safe to run twice."""
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from . import accounts
+from .extensions import db
+from .models import Organisation, Qualification, Shift, ShiftLanguage, Site, Task, Training, TrainingSession
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+DEMO_COORDINATOR = "coordinator@example.org"
+
+ORGANISATIONS = [
+    ("Sundby kommun", "municipality", "Runs the evacuation housing."),
+    ("FRG Sundby", "frg", "The volunteer resource group: recruits and interviews volunteers."),
+    ("Röda Korset Sundby", "red_cross", "Trains volunteers and runs a meeting place."),
+    ("Studieförbundet Sundby", "study_association", "Runs the introduction trainings."),
+    ("Civilförsvarsförbundet Sundby", "civil_defence", "Trains volunteers in support conversations."),
+]
+
+QUALIFICATIONS = [
+    ("intro_housing", 24, {"sv": "Introduktion till evakueringsboende", "en": "Introduction to evacuation housing",
+                           "ar": "مقدمة عن سكن الإخلاء", "fa": "آشنایی با اقامتگاه تخلیه"}),
+    ("support_conversations", None, {"sv": "Stödsamtal", "en": "Support conversations",
+                                     "ar": "محادثات الدعم", "fa": "گفت‌وگوهای حمایتی"}),
+    ("children_activities", None, {"sv": "Aktiviteter för barn", "en": "Activities for children",
+                                   "ar": "أنشطة للأطفال", "fa": "فعالیت‌های کودکان"}),
+    ("psychological_first_aid", 36, {"sv": "Psykologisk första hjälp", "en": "Psychological first aid",
+                                     "ar": "الإسعافات الأولية النفسية", "fa": "کمک‌های اولیه روانی"}),
+    ("civic_information", None, {"sv": "Samhällsinformation", "en": "Civic information",
+                                 "ar": "معلومات عن المجتمع", "fa": "اطلاعات اجتماعی"}),
+]
+
+TASKS = [
+    ("support_conversations", {"sv": "Stödsamtal", "en": "Support conversations", "ar": "محادثات الدعم",
+                               "fa": "گفت‌وگوی حمایتی"}),
+    ("language_practice", {"sv": "Språkträning", "en": "Language practice", "ar": "ممارسة اللغة",
+                           "fa": "تمرین زبان"}),
+    ("children_activities", {"sv": "Aktiviteter för barn", "en": "Activities for children",
+                             "ar": "أنشطة للأطفال", "fa": "فعالیت‌های کودکان"}),
+    ("homework_help", {"sv": "Läxhjälp", "en": "Homework help", "ar": "المساعدة في الواجبات المدرسية",
+                       "fa": "کمک در تکالیف"}),
+    ("authority_contacts", {"sv": "Hjälp med myndighetskontakter", "en": "Help with contacts with authorities",
+                            "ar": "المساعدة في التواصل مع السلطات", "fa": "کمک در ارتباط با ادارات"}),
+    ("civic_information", {"sv": "Samhällsinformation", "en": "Civic information",
+                           "ar": "معلومات عن المجتمع", "fa": "اطلاعات اجتماعی"}),
+    ("leisure_activities", {"sv": "Fritidsaktiviteter", "en": "Leisure activities", "ar": "أنشطة ترفيهية",
+                            "fa": "فعالیت‌های اوقات فراغت"}),
+    ("reception", {"sv": "Mottagning och värdskap", "en": "Reception and hosting", "ar": "الاستقبال والضيافة",
+                   "fa": "پذیرش و میزبانی"}),
+]
+
+SITES = [
+    ("Evakueringsboendet Sjöudden", "evacuation_housing", "Sundby kommun", "Sjöuddsvägen 4, Sundby",
+     "Ring on the staff entrance; the duty officer lets you in."),
+    ("Evakueringsboendet Norrgården", "evacuation_housing", "Sundby kommun", "Norrgårdsgatan 12, Sundby",
+     "Report to reception on the ground floor."),
+    ("Mötesplatsen Torget", "meeting_place", "Röda Korset Sundby", "Stortorget 1, Sundby",
+     "Open drop-in; the volunteer on duty has the keys."),
+]
+
+TRAININGS = [
+    ("Introduktion till evakueringsboende", "Studieförbundet Sundby", "intro_housing", "sv", 20),
+    ("Psykologisk första hjälp", "Röda Korset Sundby", "psychological_first_aid", "sv", 16),
+    ("Stödsamtal i praktiken", "Civilförsvarsförbundet Sundby", "support_conversations", "ar", 12),
+]
+
+# (site, task, start hour, hours, places, required qualification, wanted languages)
+SHIFT_PATTERN = [
+    ("Evakueringsboendet Sjöudden", "reception", 9, 3, 3, "intro_housing", ["ar", "uk"]),
+    ("Evakueringsboendet Sjöudden", "children_activities", 15, 2, 4, "intro_housing", []),
+    ("Evakueringsboendet Norrgården", "support_conversations", 13, 3, 2, "support_conversations", ["ar", "fa"]),
+    ("Evakueringsboendet Norrgården", "homework_help", 17, 2, 3, None, ["so", "ti"]),
+    ("Mötesplatsen Torget", "language_practice", 18, 2, 5, None, []),
+]
+
+
+def _get_or_create(model, lookup: dict, **values):
+    instance = db.session.scalar(select(model).filter_by(**lookup))
+    if instance is None:
+        instance = model(**lookup, **values)
+        db.session.add(instance)
+        db.session.flush()
+    return instance
+
+
+def _local(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=STOCKHOLM)
+
+
+def run(today: date | None = None, weeks: int = 3) -> str:
+    """Create what is missing and say what was added."""
+    today = today or datetime.now(STOCKHOLM).date()
+    orgs = {name: _get_or_create(Organisation, {"name": name}, kind=kind, description=text)
+            for name, kind, text in ORGANISATIONS}
+    quals = {code: _get_or_create(Qualification, {"code": code}, names=names, validity_months=months)
+             for code, months, names in QUALIFICATIONS}
+    tasks = {code: _get_or_create(Task, {"code": code}, names=names) for code, names in TASKS}
+    sites = {name: _get_or_create(Site, {"name": name}, kind=kind, organisation_id=orgs[org].id,
+                                  address=address, access_notes=notes)
+             for name, kind, org, address, notes in SITES}
+    added = []
+    if not db.session.scalar(select(func.count(TrainingSession.id))):
+        for index, (title, org, qual, language, seats) in enumerate(TRAININGS):
+            training = _get_or_create(Training, {"title": title}, organisation_id=orgs[org].id,
+                                      qualification_id=quals[qual].id)
+            for week in range(weeks):
+                day = today + timedelta(days=3 + index + 7 * week)
+                db.session.add(TrainingSession(training=training, starts_at=_local(day, 18),
+                                               ends_at=_local(day, 21), place=SITES[2][3],
+                                               language=language, seats=seats))
+        added.append(f"{len(TRAININGS) * weeks} training sessions")
+    if not db.session.scalar(select(func.count(Shift.id))):
+        count = 0
+        for offset in range(1, 7 * weeks + 1):
+            day = today + timedelta(days=offset)
+            for site, task, hour, hours, places, qual, languages in SHIFT_PATTERN:
+                db.session.add(Shift(
+                    site=sites[site], task=tasks[task], starts_at=_local(day, hour),
+                    ends_at=_local(day, hour + hours), places=places,
+                    required_qualification=quals[qual] if qual else None,
+                    languages=[ShiftLanguage(code=code) for code in languages]))
+                count += 1
+        added.append(f"{count} shifts")
+    accounts.make_coordinator(DEMO_COORDINATOR, "Demo Coordinator",
+                     [orgs["FRG Sundby"], orgs["Sundby kommun"]], admin=False)
+    what = ", ".join(added) if added else "nothing new (demo data was already there)"
+    return f"Demo data: {what}. Demo coordinator: {DEMO_COORDINATOR}."

@@ -1,0 +1,82 @@
+"""Public sign-up: the form, live field checks, and e-mail confirmation."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from . import accounts
+from .auth import start_session
+from .extensions import config_limit, db, limiter
+from .forms import ConfirmForm, SignupForm
+from .htmx import redirect_to, render
+from .i18n import current_locale, spoken_languages
+from .mail import absolute_url, send_email
+from .models import Organisation, TokenPurpose
+
+bp = Blueprint("signup", __name__)
+
+
+def _signup_form() -> SignupForm:
+    form = SignupForm()
+    form.organisations.choices = [
+        SelectChoice(org.id, org.name) for org in db.session.scalars(select(Organisation).order_by(Organisation.name))]
+    return form
+
+
+def _context(form: SignupForm) -> dict:
+    return {"form": form, "spoken_languages": {language.code: language for language in spoken_languages()}}
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(config_limit("SIGNUP_RATE_LIMIT"), methods=["POST"])
+def form():
+    form = _signup_form()
+    if not form.is_submitted():
+        return render_template("signup/page.html", **_context(form))
+    if not form.validate():
+        return render("signup/page.html", "signup/_form.html", status=422, **_context(form))
+    user, is_new = accounts.register(form, current_locale())
+    if is_new or user.email_confirmed_at is None:
+        token = accounts.issue_token(user, TokenPurpose.CONFIRM)
+        template, subject = "confirm", _l("Confirm your e-mail address")
+        link = absolute_url("signup.confirm", token=token)
+    else:
+        token = accounts.issue_token(user, TokenPurpose.SIGN_IN)
+        template, subject = "signup_existing", _l("You already have an account")
+        link = absolute_url("auth.redeem", token=token)
+    db.session.commit()
+    if not send_email(user.email, user.locale, template, subject, user=user, link=link):
+        flash(_("We could not send the e-mail just now. Please try again in a while."), "error")
+    return redirect_to(url_for("signup.sent"))
+
+
+@bp.post("/signup/check/<field>")
+def check_field(field: str):
+    """Validate the whole form, but answer with one field and its message (htmx, as a field is left)."""
+    form = _signup_form()
+    if field not in ("full_name", "email", "phone", "other_languages", "motivation"):
+        abort(404)
+    form.validate()
+    return render_template("signup/_text_field.html", field=form[field], form=form)
+
+
+@bp.get("/signup/sent")
+def sent():
+    return render_template("signup/sent.html")
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm(token: str):
+    """GET shows a button (mail scanners follow links); POST uses the link up and confirms."""
+    form = ConfirmForm()
+    try:
+        accounts.peek_token(token, TokenPurpose.CONFIRM)
+        if not form.validate_on_submit():
+            return render_template("signup/confirm.html", form=form)
+        user = accounts.redeem_token(token, TokenPurpose.CONFIRM)
+    except accounts.InvalidToken:
+        return render_template("auth/invalid_link.html"), 400
+    db.session.commit()
+    start_session(user)
+    return redirect(url_for("me.page", welcome=1), code=303)
