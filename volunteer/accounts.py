@@ -130,3 +130,37 @@ def make_coordinator(email: str, name: str, organisations: list[Organisation], a
         audit("coordinator_role_granted", subject=user, role=user.role.value,
               organisations=[o.name for o in user.coordinated_organisations])
     return user
+
+
+def export_data(user: User) -> dict:
+    """What the site stores about a person, for them to download."""
+    def when(value):
+        return value.isoformat() if value else None
+
+    return {
+        "email": user.email,
+        "full_name": user.full_name,
+        "phone": user.phone,
+        "status": user.status.value,
+        "role": user.role.value,
+        "site_language": user.locale,
+        "languages": user.language_codes,
+        "other_languages": user.other_languages,
+        "skills": user.skill_codes,
+        "availability": [key for key in ("weekdays", "evenings", "weekends") if getattr(user, f"available_{key}")],
+        "preferred_organisations": [org.name for org in user.preferred_organisations],
+        "motivation": user.motivation,
+        "adult_confirmed": user.adult_confirmed,
+        "privacy_notice_version": user.privacy_version,
+        "consented_at": when(user.consented_at),
+        "created_at": when(user.created_at),
+        "email_confirmed_at": when(user.email_confirmed_at),
+        "last_sign_in_at": when(user.last_sign_in_at),
+        "status_changed_at": when(user.status_changed_at),
+    }
+
+
+def delete_account(user: User) -> None:
+    """Remove the person and everything tied to them; the audit trail keeps only their id."""
+    audit("account_deleted", actor=user, subject=user)
+    db.session.delete(user)

@@ -1,4 +1,6 @@
 """Flask extensions, created unbound and bound to an app in create_app."""
+import sqlite3
+
 from flask import current_app
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -7,7 +9,8 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -34,3 +37,12 @@ limiter = Limiter(key_func=get_remote_address)
 def config_limit(key: str):
     """A rate limit read from the app's config when the request comes in."""
     return lambda: current_app.config[key]
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_foreign_keys(dbapi_connection, connection_record):
+    """SQLite enforces foreign keys (and ON DELETE CASCADE) only when asked, as PostgreSQL always does."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

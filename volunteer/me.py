@@ -1,8 +1,12 @@
-"""My page: where a signed-in person stands and what comes next."""
-from flask import Blueprint, render_template, request
-from flask_login import current_user, login_required
+"""My page: where a signed-in person stands, what comes next, and their own data."""
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, logout_user
 
+from . import accounts
 from .catalog import AVAILABILITY, SKILLS, STATUS_LABELS
+from .extensions import db
+from .forms import ConfirmForm
 from .i18n import spoken_language
 
 bp = Blueprint("me", __name__)
@@ -21,3 +25,26 @@ def page():
         skills=[SKILLS[code] for code in user.skill_codes if code in SKILLS],
         availability=[label for key, label in AVAILABILITY.items() if getattr(user, f"available_{key}")],
     )
+
+
+@bp.get("/me/export")
+@login_required
+def export():
+    """Everything stored about the signed-in person, as a JSON download."""
+    response = jsonify(accounts.export_data(current_user))
+    response.headers["Content-Disposition"] = 'attachment; filename="my-volunteer-data.json"'
+    return response
+
+
+@bp.route("/me/delete", methods=["GET", "POST"])
+@login_required
+def delete():
+    """Delete the account after a confirming press of a button."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_template("me/delete.html", form=form)
+    accounts.delete_account(current_user)
+    db.session.commit()
+    logout_user()
+    flash(_("Your account and your data have been deleted."), "info")
+    return redirect(url_for("main.home"), code=303)

@@ -1,0 +1,44 @@
+"""My page's own-data tools: download and delete."""
+import json
+
+from sqlalchemy import select
+
+from volunteer.extensions import db
+from volunteer.models import AuditEvent, LoginToken, UserLanguage
+
+from .test_auth import sign_in
+
+
+def test_a_person_can_download_their_data(client, outbox, make_user):
+    make_user(languages=("ar", "sv"), other_languages="Tigre")
+    sign_in(client, outbox)
+    response = client.get("/me/export")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    data = json.loads(response.data)
+    assert data["email"] == "volunteer@example.org"
+    assert data["phone"] == "+46701234567"
+    assert data["languages"] == ["ar", "sv"]
+    assert data["other_languages"] == "Tigre"
+    assert data["privacy_notice_version"] and data["consented_at"]
+
+
+def test_deleting_an_account_removes_the_person_and_signs_them_out(app, client, outbox, make_user, find_user):
+    user = make_user()
+    sign_in(client, outbox)
+    assert client.get("/me/delete").status_code == 200
+    assert find_user("volunteer@example.org") is not None, "the GET only asks"
+    response = client.submit("/me/delete", page="/me/delete")
+    assert response.status_code == 303
+    assert find_user("volunteer@example.org") is None
+    assert client.get("/me").status_code == 302
+    with app.app_context():
+        assert db.session.scalars(select(UserLanguage)).all() == []
+        assert db.session.scalars(select(LoginToken)).all() == []
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "account_deleted"))
+        assert event.subject_id == user.id
+
+
+def test_data_tools_need_signing_in(client):
+    assert client.get("/me/export").status_code == 302
+    assert client.get("/me/delete").status_code == 302
