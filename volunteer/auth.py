@@ -52,20 +52,27 @@ def sent():
     return render_template("auth/sent.html")
 
 
-@bp.route("/sign-in/<token>", methods=["GET", "POST"])
-def redeem(token: str):
-    """GET shows a button (mail scanners follow links); POST uses the link up and signs in."""
+def use_link(token: str, purpose: TokenPurpose, template: str):
+    """GET shows a button (mail scanners follow links); POST uses the link up and signs in.
+
+    Returns a response to send as it is, or None once the person is signed in."""
     form = ConfirmForm()
     try:
-        accounts.peek_token(token, TokenPurpose.SIGN_IN)
+        accounts.peek_token(token, purpose)
         if not form.validate_on_submit():
-            return render_template("auth/redeem.html", form=form)
-        user = accounts.redeem_token(token, TokenPurpose.SIGN_IN)
+            return render_template(template, form=form)
+        user = accounts.redeem_token(token, purpose)
     except accounts.InvalidToken:
         return render_template("auth/invalid_link.html"), 400
     db.session.commit()
     start_session(user)
-    return redirect(safe_next(session.pop(NEXT_KEY, None), url_for("me.page")), code=303)
+    return None
+
+
+@bp.route("/sign-in/<token>", methods=["GET", "POST"])
+def redeem(token: str):
+    response = use_link(token, TokenPurpose.SIGN_IN, "auth/redeem.html")
+    return response or redirect(safe_next(session.pop(NEXT_KEY, None), url_for("me.page")), code=303)
 
 
 @bp.post("/sign-out")

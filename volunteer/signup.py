@@ -1,14 +1,14 @@
 """Public sign-up: the form, live field checks, and e-mail confirmation."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from . import accounts
-from .auth import start_session
+from .auth import use_link
 from .extensions import config_limit, db, limiter
-from .forms import ConfirmForm, SignupForm
+from .forms import SignupForm
 from .htmx import redirect_to, render
 from .i18n import current_locale, spoken_languages
 from .mail import absolute_url, send_email
@@ -68,15 +68,5 @@ def sent():
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
 def confirm(token: str):
-    """GET shows a button (mail scanners follow links); POST uses the link up and confirms."""
-    form = ConfirmForm()
-    try:
-        accounts.peek_token(token, TokenPurpose.CONFIRM)
-        if not form.validate_on_submit():
-            return render_template("signup/confirm.html", form=form)
-        user = accounts.redeem_token(token, TokenPurpose.CONFIRM)
-    except accounts.InvalidToken:
-        return render_template("auth/invalid_link.html"), 400
-    db.session.commit()
-    start_session(user)
-    return redirect(url_for("me.page", welcome=1), code=303)
+    response = use_link(token, TokenPurpose.CONFIRM, "signup/confirm.html")
+    return response or redirect(url_for("me.page", welcome=1), code=303)
