@@ -90,7 +90,7 @@ def test_sign_up_confirm_and_sign_in(live_server, phone, outbox, screenshot, loc
 
 def test_the_form_works_with_javascript_off(live_server, browser, outbox):
     app = live_server
-    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False, locale="sv-SE")
     page = context.new_page()
     page.goto(app.base_url + "/signup")
     page.fill("#full_name", "Olle Ek")
