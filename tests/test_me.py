@@ -42,3 +42,13 @@ def test_deleting_an_account_removes_the_person_and_signs_them_out(app, client, 
 def test_data_tools_need_signing_in(client):
     assert client.get("/me/export").status_code == 302
     assert client.get("/me/delete").status_code == 302
+
+
+def test_my_page_shows_times_in_stockholm_and_lists_in_the_locale(client, outbox, make_user):
+    from datetime import datetime, timezone
+    make_user(created_at=datetime(2026, 7, 1, 10, 5, tzinfo=timezone.utc), languages=("ar", "fa", "sv"),
+              locale="sv")
+    sign_in(client, outbox)
+    html = client.get("/me").get_data(as_text=True)
+    assert "1 juli 2026 12:05" in html
+    assert "arabiska, persiska och svenska" in html

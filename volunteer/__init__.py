@@ -7,7 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import INSECURE_DEFAULT_KEY, Config
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
-from .i18n import current_locale, select_locale, site_locale_options, text_direction
+from .i18n import current_locale, join_list, select_locale, site_locale_options, text_direction, when
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,7 +51,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         site_locale_options=site_locale_options,
     )
     from .forms import display_phone
-    app.jinja_env.filters["phone"] = display_phone
+    app.jinja_env.filters.update(phone=display_phone, join_list=join_list, when=when)
     app.after_request(_security_headers)
     return app
 

@@ -1,9 +1,13 @@
 """Locale selection, the site's languages and the spoken-language list."""
 from dataclasses import dataclass
+from datetime import datetime
 
 from babel import Locale
+from babel.dates import format_date, format_time, get_datetime_format
+from babel.lists import format_list
 from flask import request, session
 from flask_babel import get_locale as babel_locale
+from flask_babel import to_user_timezone
 from flask_login import current_user
 
 # The languages the site itself is translated into, in the switcher's order.
@@ -80,3 +84,16 @@ def spoken_languages(in_locale: str | None = None) -> list[SpokenLanguage]:
 def site_locale_options() -> list[SpokenLanguage]:
     """The site's languages for the switcher, each named by itself."""
     return [spoken_language(code) for code in SITE_LOCALES]
+
+
+def join_list(items) -> str:
+    """A list as a sentence in the current locale: "svenska, arabiska och dari"."""
+    return format_list([str(item) for item in items], locale=current_locale())
+
+
+def when(value: datetime) -> str:
+    """A moment as a long date and a short time (no seconds) in Europe/Stockholm, glued as CLDR says."""
+    local, locale = to_user_timezone(value), current_locale()
+    glue = get_datetime_format("long", locale=locale).replace("'", "")
+    return glue.replace("{0}", format_time(local, "short", locale=locale)).replace(
+        "{1}", format_date(local, "long", locale=locale))
