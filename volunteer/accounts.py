@@ -38,11 +38,11 @@ def register(form, locale: str) -> tuple[User, bool]:
     now = utcnow()
     user = User(
         email=email,
-        full_name=form.full_name.data.strip(),
+        full_name=form.full_name.data,
         phone=form.phone.normalized,
         locale=locale,
-        motivation=form.motivation.data.strip(),
-        other_languages=(form.other_languages.data or "").strip(),
+        motivation=form.motivation.data,
+        other_languages=form.other_languages.data or "",
         available_weekdays="weekdays" in form.availability.data,
         available_evenings="evenings" in form.availability.data,
         available_weekends="weekends" in form.availability.data,

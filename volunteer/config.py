@@ -57,4 +57,5 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = True
+    MAX_CONTENT_LENGTH = 256 * 1024  # no form here needs more
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session

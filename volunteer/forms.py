@@ -59,6 +59,20 @@ class MobilePhone:
                 _l("Enter a mobile number, for example 070-123 45 67 or +46 70 123 45 67.")) from error
 
 
+def clean_text(value):
+    """Trim text and drop NUL characters, which PostgreSQL text columns cannot hold."""
+    return value.replace("\x00", "").strip() if isinstance(value, str) else value
+
+
+class Form(FlaskForm):
+    """Base form: every field's input goes through clean_text."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = [clean_text, *unbound_field.kwargs.get("filters", ())]
+            return unbound_field.bind(form=form, **{**options, "filters": filters})
+
+
 class MultiCheckboxField(SelectMultipleField):
     """A group of checkboxes posting a list of values."""
 
@@ -66,7 +80,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class SignupForm(FlaskForm):
+class SignupForm(Form):
     """The public volunteer application."""
 
     full_name = StringField(_l("Full name"), validators=[
@@ -105,11 +119,11 @@ class SignupForm(FlaskForm):
             raise ValidationError(_l("Write which other languages you speak."))
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     """Ask for a one-time sign-in link."""
 
     email = EmailField(_l("E-mail"), validators=[DataRequired(_l("Write your e-mail address.")), ValidEmail()])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A single button that redeems a one-time link (a GET never uses it up)."""

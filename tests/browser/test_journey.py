@@ -36,7 +36,11 @@ def test_sign_up_confirm_and_sign_in(live_server, phone, outbox, screenshot, loc
     # Leaving a field checks it in place (htmx), without reloading the page.
     page.fill("#full_name", "Samira Haddad")
     page.fill("#email", "samira@")
-    page.press("#email", "Tab")
+    with page.expect_request(lambda request: "/signup/check/email" in request.url) as check:
+        page.press("#email", "Tab")
+    headers = check.value.all_headers()
+    assert headers["hx-request"] == "true"
+    assert headers["x-csrftoken"], "htmx sends the CSRF token set once on <body>"
     expect(page.locator("#email-error")).to_have_text(t("Enter an e-mail address like name@example.se."))
     page.fill("#email", "samira@example.org")
     page.press("#email", "Tab")
