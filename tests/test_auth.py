@@ -1,4 +1,5 @@
 """Password-less sign-in: one-time links, sessions, redirects and limits."""
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -176,3 +177,24 @@ def test_sign_out_needs_the_csrf_token(client, outbox, make_user):
     sign_in(client, outbox)
     assert client.post("/sign-out").status_code == 400
     assert client.get("/me").status_code == 200
+
+
+def test_limits_hold_in_redis_as_in_production(make_app):
+    redis = pytest.importorskip("redis")
+    server = redis.Redis.from_url("redis://127.0.0.1:6379/0")
+    try:
+        server.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    prefix = f"volunteer-test-{uuid.uuid4().hex}"
+    app = make_app(RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0", RATELIMIT_KEY_PREFIX=prefix,
+                   SIGNIN_RATE_LIMIT="2 per hour")
+    client = Client(app.test_client())
+    try:
+        statuses = [request_link(client, f"r{n}@example.org").status_code for n in range(3)]
+        assert statuses == [303, 303, 429]
+        assert list(server.scan_iter(f"*{prefix}*")), "the counters live in Redis"
+    finally:
+        for key in server.scan_iter(f"*{prefix}*"):
+            server.delete(key)
+        server.close()
