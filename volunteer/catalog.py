@@ -1,8 +1,6 @@
 """Fixed lists the forms offer, with translatable labels."""
 from flask_babel import lazy_gettext as _l
 
-from .i18n import DEFAULT_LOCALE, current_locale
-
 SKILLS = {
     "teaching": _l("Teaching or homework help"),
     "health_care": _l("Health care"),
@@ -32,7 +30,3 @@ STATUS_LABELS = {
 
 OTHER_LANGUAGE = "other"
 
-
-def localized(names: dict[str, str]) -> str:
-    """Pick the name in the current locale from a {locale: name} dict, falling back to Swedish."""
-    return names.get(current_locale()) or names.get(DEFAULT_LOCALE) or next(iter(names.values()), "")

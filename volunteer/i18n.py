@@ -24,7 +24,6 @@ SPOKEN_LANGUAGES = (
     ("ur", "ur"), ("bs", "bs"), ("sq", "sq"), ("fr", "fr"), ("es", "es"),
     ("de", "de"), ("pl", "pl"), ("ro", "ro"), ("sw", "sw"), ("my", "my"),
 )
-SPOKEN_CODES = frozenset(code for code, _ in SPOKEN_LANGUAGES)
 
 
 @dataclass(frozen=True)
