@@ -83,9 +83,8 @@ def peek_token(raw: str, purpose: TokenPurpose) -> LoginToken:
     return token
 
 
-def redeem_token(raw: str, purpose: TokenPurpose) -> User:
-    """Use up a one-time token and return its user; a second use raises InvalidToken."""
-    token = peek_token(raw, purpose)
+def redeem(token: LoginToken) -> User:
+    """Use up a live token (from peek_token) and return its user; a second use raises InvalidToken."""
     now = utcnow()
     # The conditional UPDATE makes "single use" hold even for two clicks at the same moment.
     claimed = db.session.execute(

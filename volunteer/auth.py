@@ -22,6 +22,18 @@ def start_session(user: User) -> None:
     login_user(user, remember=True)
 
 
+LINK_ENDPOINTS = {TokenPurpose.SIGN_IN: "auth.redeem", TokenPurpose.CONFIRM: "signup.confirm"}
+
+
+def mail_link(user: User, purpose: TokenPurpose, template: str, subject) -> None:
+    """Issue a one-time link, commit, and e-mail it; a failed send is flashed, never raised."""
+    token = accounts.issue_token(user, purpose)
+    db.session.commit()
+    link = absolute_url(LINK_ENDPOINTS[purpose], token=token)
+    if not send_email(user.email, user.locale, template, subject, user=user, link=link):
+        flash(_("We could not send the e-mail just now. Please try again in a while."), "error")
+
+
 def _address_key() -> str:
     """Rate-limit key for one e-mail address, so nobody floods someone's inbox."""
     return "signin:" + (request.form.get("email") or "").strip().lower()
@@ -39,11 +51,7 @@ def sign_in():
         return render("auth/sign_in.html", "auth/_sign_in_form.html", status=422, form=form)
     user = accounts.find_user(form.email.normalized)
     if user is not None:
-        token = accounts.issue_token(user, TokenPurpose.SIGN_IN)
-        db.session.commit()
-        link = absolute_url("auth.redeem", token=token)
-        if not send_email(user.email, user.locale, "sign_in", _l("Your sign-in link"), user=user, link=link):
-            flash(_("We could not send the e-mail just now. Please try again in a while."), "error")
+        mail_link(user, TokenPurpose.SIGN_IN, "sign_in", _l("Your sign-in link"))
     return redirect_to(url_for("auth.sent"))
 
 
@@ -58,10 +66,10 @@ def use_link(token: str, purpose: TokenPurpose, template: str):
     Returns a response to send as it is, or None once the person is signed in."""
     form = ConfirmForm()
     try:
-        accounts.peek_token(token, purpose)
+        live = accounts.peek_token(token, purpose)
         if not form.validate_on_submit():
             return render_template(template, form=form)
-        user = accounts.redeem_token(token, purpose)
+        user = accounts.redeem(live)
     except accounts.InvalidToken:
         return render_template("auth/invalid_link.html"), 400
     db.session.commit()

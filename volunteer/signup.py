@@ -1,17 +1,15 @@
 """Public sign-up: the form, live field checks, and e-mail confirmation."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from . import accounts
-from .auth import use_link
+from .auth import mail_link, use_link
 from .extensions import config_limit, db, limiter
 from .forms import SignupForm
 from .htmx import redirect_to, render
 from .i18n import current_locale, spoken_languages
-from .mail import absolute_url, send_email
 from .models import Organisation, TokenPurpose
 
 bp = Blueprint("signup", __name__)
@@ -38,25 +36,18 @@ def form():
         return render("signup/page.html", "signup/_form.html", status=422, **_context(form))
     user, is_new = accounts.register(form, current_locale())
     if is_new or user.email_confirmed_at is None:
-        token = accounts.issue_token(user, TokenPurpose.CONFIRM)
-        template, subject = "confirm", _l("Confirm your e-mail address")
-        link = absolute_url("signup.confirm", token=token)
+        mail_link(user, TokenPurpose.CONFIRM, "confirm", _l("Confirm your e-mail address"))
     else:
-        token = accounts.issue_token(user, TokenPurpose.SIGN_IN)
-        template, subject = "signup_existing", _l("You already have an account")
-        link = absolute_url("auth.redeem", token=token)
-    db.session.commit()
-    if not send_email(user.email, user.locale, template, subject, user=user, link=link):
-        flash(_("We could not send the e-mail just now. Please try again in a while."), "error")
+        mail_link(user, TokenPurpose.SIGN_IN, "signup_existing", _l("You already have an account"))
     return redirect_to(url_for("signup.sent"))
 
 
 @bp.post("/signup/check/<field>")
 def check_field(field: str):
     """Validate the whole form, but answer with one field and its message (htmx, as a field is left)."""
-    form = _signup_form()
     if field not in ("full_name", "email", "phone", "other_languages", "motivation"):
         abort(404)
+    form = _signup_form()
     form.validate()
     return render_template("signup/_text_field.html", field=form[field], form=form)
 
