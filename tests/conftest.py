@@ -94,7 +94,7 @@ def app(make_app):
 def detached(instance):
     """Load an instance's columns and lists, then let it outlive its app context."""
     if instance is not None:
-        for name in ("languages", "skills", "preferred_organisations"):
+        for name in ("languages", "skills", "preferred_organisations", "coordinated_organisations"):
             getattr(instance, name, None)
         db.session.expunge(instance)
     return instance
@@ -132,6 +132,12 @@ class Client:
 
     def csrf_token(self, page: str = "/") -> str:
         return CSRF_RE.search(self.raw.get(page).get_data(as_text=True)).group(1)
+
+    def sign_in_as(self, user) -> None:
+        """Start a session for a person, as their sign-in link would (tests/test_auth.py proves the link)."""
+        with self.raw.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
 
     def submit(self, url: str, data: dict | None = None, page: str | None = None, **kwargs):
         """POST a form after loading the page it sits on (for its CSRF token)."""
@@ -189,13 +195,18 @@ def signup_data():
 def make_user(app):
     """Create a person directly in the database."""
 
-    def factory(email="volunteer@example.org", status=Status.CONFIRMED, locale="sv", languages=("sv",), **fields):
+    def factory(email="volunteer@example.org", status=Status.CONFIRMED, locale="sv", languages=("sv",),
+                coordinates=(), **fields):
+        """coordinates: organisations (or their ids) this person is a coordinator of."""
         now = utcnow()
         with app.app_context():
             user = User(email=email, full_name=fields.pop("full_name", "Vera Volontär"), phone="+46701234567",
                         status=status, locale=locale, email_confirmed_at=None if status is Status.APPLIED else now,
                         consented_at=now, privacy_version=app.config["PRIVACY_NOTICE_VERSION"],
                         adult_confirmed=True, languages=[UserLanguage(code=code) for code in languages], **fields)
+            for organisation in coordinates:
+                user.coordinated_organisations.append(
+                    db.session.get(Organisation, getattr(organisation, "id", organisation)))
             db.session.add(user)
             db.session.commit()
             db.session.refresh(user)

@@ -101,6 +101,10 @@ class User(db.Model):
         return self.role in (Role.COORDINATOR, Role.ADMIN)
 
     @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    @property
     def language_codes(self) -> list[str]:
         return [language.code for language in self.languages]
 
