@@ -7,7 +7,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import INSECURE_DEFAULT_KEY, Config
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
-from .i18n import current_locale, join_list, select_locale, site_locale_options, text_direction, when
+from .i18n import (current_locale, day, join_list, select_locale, site_locale_options, spoken_language, text_direction,
+                   when)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,8 +38,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     limiter.init_app(app)
     _configure_login()
 
-    from . import auth, cli, errors, main, me, signup
-    for module in (main, signup, auth, me):
+    from . import admin, auth, cli, coordinator, directory, errors, main, me, signup
+    for module in (main, signup, auth, me, coordinator, directory, admin):
         app.register_blueprint(module.bp)
     errors.register(app)
     cli.register(app)
@@ -50,8 +51,12 @@ def create_app(overrides: dict | None = None) -> Flask:
         text_direction=text_direction,
         site_locale_options=site_locale_options,
     )
+    from .catalog import availability_labels, record_kind_label, skill_label, status_label
     from .forms import display_phone
-    app.jinja_env.filters.update(phone=display_phone, join_list=join_list, when=when)
+    app.jinja_env.filters.update(
+        phone=display_phone, join_list=join_list, when=when, day=day, spoken_language=spoken_language,
+        skill_label=skill_label, availability_labels=availability_labels, status_label=status_label,
+        record_kind=record_kind_label)
     app.after_request(_security_headers)
     return app
 

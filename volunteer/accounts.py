@@ -7,8 +7,8 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from .extensions import db
-from .models import (AuditEvent, LoginToken, Organisation, Role, Status, TokenPurpose, User, UserLanguage,
-                     UserSkill, utcnow)
+from .models import (AuditEvent, LoginToken, Organisation, Role, Status, StatusChange, TokenPurpose, User,
+                     UserLanguage, UserSkill, utcnow)
 
 
 class InvalidToken(Exception):
@@ -23,6 +23,12 @@ def audit(action: str, actor: User | None = None, subject: User | None = None, *
     """Record an audit event in the current transaction."""
     db.session.add(AuditEvent(action=action, actor_id=actor.id if actor else None,
                               subject_id=subject.id if subject else None, details=details))
+
+
+def note_status_change(user: User, from_status: Status | None, actor: User | None, reason: str = "") -> None:
+    """Keep a step of the person's status history (the status itself is already set on the user)."""
+    db.session.add(StatusChange(user=user, from_status=from_status, to_status=user.status, reason=reason,
+                                changed_by_id=actor.id if actor else None, changed_at=user.status_changed_at))
 
 
 def find_user(email: str) -> User | None:
@@ -60,6 +66,7 @@ def register(form, locale: str) -> tuple[User, bool]:
             db.session.scalars(select(Organisation).where(Organisation.id.in_(chosen))))
     db.session.add(user)
     db.session.flush()
+    note_status_change(user, None, user)
     audit("signed_up", actor=user, subject=user, privacy_version=user.privacy_version)
     return user, True
 
@@ -107,28 +114,40 @@ def confirm_email(user: User, now: datetime) -> None:
         user.status = Status.CONFIRMED
         user.status_changed_at = now
         user.status_changed_by_id = user.id
+        note_status_change(user, Status.APPLIED, user)
         audit("email_confirmed", actor=user, subject=user)
 
 
 def make_coordinator(email: str, name: str, organisations: list[Organisation], admin: bool) -> User:
-    """Create or promote a coordinator; the change is audited."""
+    """Create or promote a coordinator from the command line; a change is audited."""
     user = find_user(email)
-    before = (user.role if user else None, set(user.coordinated_organisations) if user else set())
     if user is None:
         now = utcnow()
         user = User(email=email, full_name=name, status=Status.APPROVED, status_changed_at=now,
                     email_confirmed_at=now)
         db.session.add(user)
     user.full_name = name
-    user.role = Role.ADMIN if admin else Role.COORDINATOR
-    for org in organisations:
-        if org not in user.coordinated_organisations:
-            user.coordinated_organisations.append(org)
-    db.session.flush()
-    if before != (user.role, set(user.coordinated_organisations)):
-        audit("coordinator_role_granted", subject=user, role=user.role.value,
-              organisations=[o.name for o in user.coordinated_organisations])
+    set_coordinator(user, list({*user.coordinated_organisations, *organisations}), admin)
     return user
+
+
+def set_coordinator(user: User, organisations: list[Organisation], admin: bool, actor: User | None = None) -> None:
+    """Make a person a coordinator of exactly these organisations (or an admin); audited when it changes."""
+    before = (user.role, {org.id for org in user.coordinated_organisations})
+    user.role = Role.ADMIN if admin else Role.COORDINATOR
+    user.coordinated_organisations = sorted(organisations, key=lambda org: org.name)
+    db.session.flush()
+    if before != (user.role, {org.id for org in organisations}):
+        audit("coordinator_role_granted", actor=actor, subject=user, role=user.role.value,
+              organisations=[org.name for org in user.coordinated_organisations])
+
+
+def remove_coordinator(user: User, actor: User) -> None:
+    """Back to an ordinary volunteer account; audited."""
+    audit("coordinator_role_removed", actor=actor, subject=user, role=user.role.value,
+          organisations=[org.name for org in user.coordinated_organisations])
+    user.role = Role.VOLUNTEER
+    user.coordinated_organisations = []
 
 
 def export_data(user: User) -> dict:

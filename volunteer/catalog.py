@@ -30,3 +30,36 @@ STATUS_LABELS = {
 
 OTHER_LANGUAGE = "other"
 
+
+RECORD_KINDS = {
+    "children_other": _l("Work with children outside school and childcare"),
+    "school_childcare": _l("Work in school or childcare"),
+    "hvb_home": _l("Work at a residential home for children (HVB)"),
+    "lss": _l("Work with children with disabilities (LSS)"),
+    "own_record": _l("Own record (full extract)"),
+}
+
+ORGANISATION_KINDS = {
+    "municipality": _l("Municipality"),
+    "frg": _l("Volunteer resource group (FRG)"),
+    "red_cross": _l("Red Cross"),
+    "study_association": _l("Study association"),
+    "civil_defence": _l("Civil defence association"),
+    "other": _l("Other"),
+}
+
+
+def skill_label(code: str):
+    return SKILLS.get(code, code)
+
+
+def availability_labels(person) -> list:
+    return [label for key, label in AVAILABILITY.items() if getattr(person, f"available_{key}")]
+
+
+def status_label(status) -> str:
+    return STATUS_LABELS[getattr(status, "value", status)]
+
+
+def record_kind_label(kind) -> str:
+    return RECORD_KINDS[getattr(kind, "value", kind)]

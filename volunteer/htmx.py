@@ -13,6 +13,13 @@ def render(page: str, partial: str, status: int = 200, **context) -> Response:
     return response
 
 
+def fragment(partial: str, status: int = 200, **context) -> Response:
+    """Only a partial, for an htmx request that swaps one part of a page."""
+    response = make_response(render_template(partial, **context), status)
+    response.vary.add("HX-Request")
+    return response
+
+
 def redirect_to(location: str) -> Response:
     """Send the browser to a new page: HX-Redirect for htmx, 303 See Other otherwise."""
     if is_htmx():

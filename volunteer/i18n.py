@@ -1,6 +1,6 @@
 """Locale selection, the site's languages and the spoken-language list."""
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from babel import Locale
 from babel.dates import format_date, format_time, get_datetime_format
@@ -96,3 +96,8 @@ def when(value: datetime) -> str:
     glue = get_datetime_format("long", locale=locale).replace("'", "")
     return glue.replace("{0}", format_time(local, "short", locale=locale)).replace(
         "{1}", format_date(local, "long", locale=locale))
+
+
+def day(value: date) -> str:
+    """A calendar date in the current locale, e.g. "24 nov. 2026"."""
+    return format_date(value, "medium", locale=current_locale())

@@ -4,9 +4,10 @@ from .people import (AuditEvent, LoginToken, Organisation, Role, Status, TokenPu
                      UserSkill, coordinator_organisations, preferred_organisations)
 from .shifts import Shift, ShiftLanguage, Site, Task
 from .trainings import Qualification, Training, TrainingSession
+from .vetting import Interview, RecordCheck, RecordKind, StatusChange
 
 __all__ = [
-    "AuditEvent", "LoginToken", "Organisation", "Qualification", "Role", "Shift", "ShiftLanguage", "Site",
-    "Status", "Task", "TokenPurpose", "Training", "TrainingSession", "User", "UserLanguage", "UserSkill",
+    "AuditEvent", "Interview", "LoginToken", "Organisation", "Qualification", "RecordCheck", "RecordKind", "Role", "Shift", "ShiftLanguage", "Site",
+    "Status", "StatusChange", "Task", "TokenPurpose", "Training", "TrainingSession", "User", "UserLanguage", "UserSkill",
     "UTCDateTime", "coordinator_organisations", "enum_column", "preferred_organisations", "utcnow",
 ]

@@ -1,0 +1,106 @@
+"""Admins: partner organisations, who is a coordinator, and the audit log."""
+from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from . import accounts
+from .access import require_admin
+from .catalog import ORGANISATION_KINDS
+from .extensions import db
+from .forms import CoordinatorForm, OrganisationForm
+from .htmx import redirect_to
+from .models import AuditEvent, Organisation, Role, User
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp.before_request(require_admin)
+
+AUDIT_PER_PAGE = 50
+
+
+def all_organisations() -> list[Organisation]:
+    return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
+
+
+@bp.get("/organisations")
+def organisations():
+    return render_template("admin/organisations.html", organisations=all_organisations(), kinds=ORGANISATION_KINDS,
+                           form=OrganisationForm(formdata=None))
+
+
+@bp.route("/organisations/<int:organisation_id>", methods=["GET", "POST"])
+@bp.post("/organisations", defaults={"organisation_id": None})
+def organisation(organisation_id: int | None):
+    """Create a partner organisation, or edit one."""
+    existing = db.session.get(Organisation, organisation_id) if organisation_id else None
+    if organisation_id and existing is None:
+        abort(404)
+    form = OrganisationForm(obj=existing)
+    if request.method == "GET" or not form.validate():
+        status = 200 if request.method == "GET" else 422
+        return render_template("admin/organisation.html", form=form, organisation=existing), status
+    taken = db.session.scalar(select(Organisation).where(Organisation.name == form.name.data))
+    if taken is not None and taken is not existing:
+        form.name.errors.append(_("There is already an organisation with this name."))
+        return render_template("admin/organisation.html", form=form, organisation=existing), 422
+    organisation = existing or Organisation()
+    form.populate_obj(organisation)
+    db.session.add(organisation)
+    db.session.flush()
+    accounts.audit("organisation_saved" if existing else "organisation_created", actor=current_user,
+                   organisation=organisation.name)
+    db.session.commit()
+    flash(_("%(name)s is saved.", name=organisation.name), "success")
+    return redirect_to(url_for(".organisations"))
+
+
+@bp.route("/coordinators", methods=["GET", "POST"])
+def coordinators():
+    """Who coordinates which organisations; grant the role to an existing account."""
+    form = CoordinatorForm()
+    form.organisations.choices = [SelectChoice(org.id, org.name) for org in all_organisations()]
+    status = 200
+    if request.method == "POST":
+        if form.validate():
+            person = accounts.find_user(form.email.normalized)
+            if person is None:
+                form.email.errors.append(_("No account has this address. Ask the person to sign up first."))
+            else:
+                chosen = [org for org in all_organisations() if org.id in form.organisations.data]
+                accounts.set_coordinator(person, chosen, admin=form.admin.data, actor=current_user)
+                db.session.commit()
+                flash(_("%(name)s is now a coordinator.", name=person.full_name), "success")
+                return redirect_to(url_for(".coordinators"))
+        status = 422
+    people = db.session.scalars(select(User).where(User.role != Role.VOLUNTEER).order_by(User.full_name))
+    return render_template("admin/coordinators.html", form=form, people=list(people)), status
+
+
+@bp.post("/coordinators/<int:person_id>/remove")
+def remove_coordinator(person_id: int):
+    """Take the coordinator role away; an admin cannot remove their own."""
+    person = db.session.get(User, person_id)
+    if person is None or person.role is Role.VOLUNTEER:
+        abort(404)
+    if person.id == current_user.id:
+        flash(_("You cannot remove your own role. Ask another admin."), "error")
+        return redirect_to(url_for(".coordinators"))
+    accounts.remove_coordinator(person, actor=current_user)
+    db.session.commit()
+    flash(_("%(name)s is no longer a coordinator.", name=person.full_name), "success")
+    return redirect_to(url_for(".coordinators"))
+
+
+@bp.get("/audit")
+def audit_log():
+    """Every recorded action, newest first; people who have been deleted show by number."""
+    action = request.args.get("action") or None
+    query = select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+    if action:
+        query = query.where(AuditEvent.action == action)
+    page = db.paginate(query, per_page=AUDIT_PER_PAGE, error_out=False)
+    ids = {i for event in page.items for i in (event.actor_id, event.subject_id) if i}
+    names = dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(ids))).all()) if ids else {}
+    actions = db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
+    return render_template("admin/audit.html", page=page, names=names, actions=list(actions), action=action)

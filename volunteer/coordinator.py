@@ -1,0 +1,149 @@
+"""Coordinators: the applicants queue, a person's page, interviews, decisions and record checks."""
+from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from . import vetting
+from .access import require_coordinator
+from .extensions import db
+from .forms import DecisionForm, DirectoryFilterForm, ReasonForm, RecordCheckForm
+from .htmx import fragment, is_htmx, redirect_to
+from .main import safe_next
+from .models import Organisation, RecordKind, Status, User
+
+bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
+bp.before_request(require_coordinator)
+
+PER_PAGE = 25
+DECISIONS = {"approve": Status.APPROVED, "reject": Status.REJECTED}
+
+
+def organisations_in_scope() -> list[Organisation]:
+    query = select(Organisation).order_by(Organisation.name)
+    if not current_user.is_admin:
+        query = query.where(Organisation.id.in_([org.id for org in current_user.coordinated_organisations]))
+    return list(db.session.scalars(query))
+
+
+def person_or_404(person_id: int) -> User:
+    person = vetting.find_person(current_user, person_id)
+    if person is None:
+        abort(404)
+    return person
+
+
+@bp.get("/")
+def index():
+    people = vetting.people_in_scope(current_user).subquery()
+    counts = dict(db.session.execute(select(people.c.status, func.count()).group_by(people.c.status)).all())
+    return render_template("coordinator/index.html", counts={status.value: n for status, n in counts.items()})
+
+
+@bp.get("/applicants")
+def applicants():
+    """Confirmed applicants waiting for an interview, newest first."""
+    form = DirectoryFilterForm(organisations_in_scope(), request.args)
+    filters = {**form.filters(), "status": Status.CONFIRMED.value}
+    query = vetting.filtered(vetting.people_in_scope(current_user), filters)
+    page = db.paginate(query.order_by(User.created_at.desc(), User.id.desc()), per_page=PER_PAGE,
+                       error_out=False)
+    return render_template("coordinator/applicants.html", form=form, page=page,
+                           query_args={k: v for k, v in request.args.items() if k != "page"},
+                           forms={person.id: decision_form(person, formdata=None) for person in page.items})
+
+
+def decision_form(person: User, **kwargs) -> DecisionForm:
+    return DecisionForm(prefix=f"person{person.id}", **kwargs)
+
+
+@bp.get("/people/<int:person_id>")
+def person(person_id: int):
+    person = person_or_404(person_id)
+    return person_page(person)
+
+
+def person_page(person: User, status: int = 200, **forms):
+    forms.setdefault("decision_form", decision_form(person, formdata=None))
+    forms.setdefault("check_form", RecordCheckForm(formdata=None))
+    forms.setdefault("reason_form", ReasonForm(formdata=None))
+    return render_template("coordinator/person.html", person=person, history=vetting.history(person),
+                           record_kinds=RecordKind, **forms), status
+
+
+@bp.post("/people/<int:person_id>/decision")
+def decide(person_id: int):
+    """Record the interview and, unless deferred, approve or reject; the queue row updates in place."""
+    person = person_or_404(person_id)
+    form = decision_form(person)
+    back = safe_next(request.form.get("next"), url_for(".person", person_id=person.id))
+    if not form.validate():
+        if is_htmx():
+            return fragment("coordinator/_applicant.html", 422, person=person, form=form, next=back)
+        return person_page(person, 422, decision_form=form)
+    vetting.record_interview(person, current_user, form.held_on.data, form.notes.data)
+    outcome = DECISIONS.get(form.decision.data)
+    try:
+        if outcome:
+            vetting.change_status(person, outcome, current_user, form.reason.data)
+    except vetting.StatusConflict:
+        db.session.rollback()
+        db.session.refresh(person)
+        message = _("Someone else has already decided on this application.")
+        if is_htmx():
+            return fragment("coordinator/_applicant.html", 409, person=person, form=None, next=back,
+                          message=message)
+        flash(message, "error")
+        return redirect_to(back)
+    db.session.commit()
+    mailed = vetting.tell_about_decision(person) if outcome else None
+    message = decision_message(person, outcome, mailed)
+    if is_htmx():
+        return fragment("coordinator/_applicant.html", person=person, form=None, next=back, message=message)
+    flash(message, "success" if mailed is not False else "error")
+    return redirect_to(back)
+
+
+def decision_message(person: User, outcome: Status | None, mailed: bool | None) -> str:
+    name = person.full_name
+    if outcome is None:
+        return _("Interview with %(name)s recorded.", name=name)
+    if outcome is Status.APPROVED:
+        return _("%(name)s is approved and has been told by e-mail.", name=name) if mailed \
+            else _("%(name)s is approved, but the e-mail could not be sent: tell them by phone.", name=name)
+    return _("%(name)s is not approved and has been told by e-mail.", name=name) if mailed \
+        else _("%(name)s is not approved, but the e-mail could not be sent: tell them by phone.", name=name)
+
+
+@bp.post("/people/<int:person_id>/record-check")
+def record_check(person_id: int):
+    """Note that a criminal-record extract was seen (never a copy)."""
+    person = person_or_404(person_id)
+    form = RecordCheckForm()
+    if not form.validate():
+        return person_page(person, 422, check_form=form)
+    vetting.record_check(person, current_user, RecordKind(form.kind.data), form.seen_on.data,
+                         form.valid_until.data)
+    db.session.commit()
+    flash(_("The record extract is noted as seen."), "success")
+    return redirect_to(url_for(".person", person_id=person.id))
+
+
+@bp.post("/people/<int:person_id>/status")
+def set_active(person_id: int):
+    """Deactivate an approved volunteer or reactivate an inactive one, with a reason."""
+    person = person_or_404(person_id)
+    form = ReasonForm()
+    if not form.validate():
+        return person_page(person, 422, reason_form=form)
+    target = Status.INACTIVE if person.status is Status.APPROVED else Status.APPROVED
+    try:
+        vetting.change_status(person, target, current_user, form.reason.data)
+    except vetting.StatusConflict:
+        db.session.rollback()
+        flash(_("This person's status has changed meanwhile; nothing was saved."), "error")
+        return redirect_to(url_for(".person", person_id=person.id))
+    db.session.commit()
+    flash(_("%(name)s is now inactive.", name=person.full_name) if target is Status.INACTIVE
+          else _("%(name)s is active again.", name=person.full_name), "success")
+    return redirect_to(url_for(".person", person_id=person.id))

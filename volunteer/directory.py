@@ -1,0 +1,85 @@
+"""The volunteer directory for coordinators: search, filters, CSV export and the language overview."""
+import csv
+import io
+
+from flask import Blueprint, Response, render_template, request
+from flask_babel import gettext as _
+from flask_babel import to_user_timezone
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from . import vetting
+from .access import require_coordinator
+from .accounts import audit
+from .catalog import AVAILABILITY, SKILLS, STATUS_LABELS
+from .coordinator import organisations_in_scope
+from .extensions import db
+from .forms import DirectoryFilterForm, display_phone
+from .i18n import spoken_language
+from .models import User
+
+bp = Blueprint("directory", __name__, url_prefix="/coordinator")
+bp.before_request(require_coordinator)
+
+PER_PAGE = 25
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def directory_query(form: DirectoryFilterForm):
+    query = vetting.filtered(vetting.people_in_scope(current_user), form.filters())
+    return query.order_by(User.full_name, User.id).options(
+        selectinload(User.languages), selectinload(User.skills), selectinload(User.preferred_organisations))
+
+
+@bp.get("/volunteers")
+def volunteers():
+    form = DirectoryFilterForm(organisations_in_scope(), request.args)
+    page = db.paginate(directory_query(form), per_page=PER_PAGE, error_out=False)
+    return render_template("directory/page.html", form=form, page=page, status_labels=STATUS_LABELS,
+                           query_args={k: v for k, v in request.args.items() if k != "page"})
+
+
+@bp.get("/volunteers.csv")
+def export_csv():
+    """The filtered directory as CSV that Excel opens correctly (UTF-8 with BOM, no formulas)."""
+    form = DirectoryFilterForm(organisations_in_scope(), request.args)
+    people = list(db.session.scalars(directory_query(form)))
+    audit("directory_exported", actor=current_user, filters={k: str(v) for k, v in form.filters().items()},
+          rows=len(people))
+    db.session.commit()
+    response = Response("\ufeff" + csv_text(people), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="volunteers.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def csv_text(people: list[User]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([_("Name"), _("E-mail"), _("Mobile phone"), _("Status"), _("Languages"), _("Skills"),
+                     _("Available"), _("Preferred organisations"), _("Signed up")])
+    for person in people:
+        writer.writerow([safe_cell(value) for value in (
+            person.full_name, person.email, display_phone(person.phone) if person.phone else "",
+            STATUS_LABELS[person.status.value],
+            ", ".join(spoken_language(code).local_name for code in person.language_codes),
+            ", ".join(str(SKILLS[code]) for code in person.skill_codes if code in SKILLS),
+            ", ".join(str(label) for key, label in AVAILABILITY.items() if getattr(person, f"available_{key}")),
+            ", ".join(org.name for org in person.preferred_organisations),
+            to_user_timezone(person.created_at).strftime("%Y-%m-%d %H:%M"),
+        )])
+    return out.getvalue()
+
+
+def safe_cell(value) -> str:
+    """A cell a spreadsheet will not run as a formula: a leading = + - @ gets an apostrophe in front."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+@bp.get("/languages")
+def languages():
+    """How many approved volunteers speak each language, per preferred organisation."""
+    organisations, counts = vetting.language_overview(current_user)
+    return render_template("directory/languages.html", organisations=organisations, counts=counts,
+                           language=spoken_language)

@@ -1,0 +1,62 @@
+"""What coordinators record while vetting a person: interviews, record-extract checks, status changes."""
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import UTCDateTime, enum_column, utcnow
+from .people import Status, User
+
+
+class RecordKind(str, enum.Enum):
+    """The kinds of extract from the police criminal-records register (belastningsregistret)."""
+
+    CHILDREN_OTHER = "children_other"
+    SCHOOL_CHILDCARE = "school_childcare"
+    HVB_HOME = "hvb_home"
+    LSS = "lss"
+    OWN_RECORD = "own_record"
+
+
+class Interview(db.Model):
+    """An interview held with an applicant; the notes are for coordinators only."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    held_on: Mapped[date] = mapped_column(Date)
+    interviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    interviewer: Mapped[User | None] = relationship(foreign_keys=[interviewer_id])
+
+
+class RecordCheck(db.Model):
+    """That a coordinator saw a criminal-record extract: never a copy, only kind, dates and who."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[RecordKind] = mapped_column(enum_column(RecordKind))
+    seen_on: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date] = mapped_column(Date)
+    seen_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    seen_by: Mapped[User | None] = relationship(foreign_keys=[seen_by_id])
+
+
+class StatusChange(db.Model):
+    """One step in a person's status history, with who, when and why."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[Status | None] = mapped_column(enum_column(Status))
+    to_status: Mapped[Status] = mapped_column(enum_column(Status))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    changed_by: Mapped[User | None] = relationship(foreign_keys=[changed_by_id])

@@ -1,0 +1,146 @@
+"""Vetting: the applicants a coordinator may see, interviews, decisions, record checks and status changes."""
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, false, func, or_, select, update
+
+from .access import organisation_scope
+from .accounts import audit, note_status_change
+from .clock import now
+from .extensions import db
+from .mail import absolute_url, send_email
+from .models import (Interview, Organisation, RecordCheck, RecordKind, Role, Status, StatusChange, User,
+                     UserLanguage, UserSkill)
+
+# Which status a coordinator may move a person to, from which, and the audit action it records.
+TRANSITIONS = {
+    (Status.CONFIRMED, Status.APPROVED): "approved",
+    (Status.CONFIRMED, Status.REJECTED): "rejected",
+    (Status.APPROVED, Status.INACTIVE): "deactivated",
+    (Status.INACTIVE, Status.APPROVED): "reactivated",
+}
+
+
+class StatusConflict(Exception):
+    """The person's status changed before this decision was saved, or the change is not allowed."""
+
+
+def people_in_scope(coordinator: User) -> Select:
+    """Volunteers this coordinator may see: those who chose one of their organisations, or none."""
+    query = select(User).where(User.role == Role.VOLUNTEER)
+    scope = organisation_scope(coordinator)
+    if scope is not None:
+        chosen = User.preferred_organisations
+        query = query.where(or_(~chosen.any(), chosen.any(Organisation.id.in_(scope)) if scope else false()))
+    return query
+
+
+def filtered(query: Select, filters: dict) -> Select:
+    """Apply the directory's search and filters (see forms.DirectoryFilterForm)."""
+    if text := filters.get("q"):
+        query = query.where(or_(User.full_name.icontains(text, autoescape=True),
+                                User.email.icontains(text, autoescape=True)))
+    if status := filters.get("status"):
+        query = query.where(User.status == Status(status))
+    if language := filters.get("language"):
+        query = query.where(User.languages.any(UserLanguage.code == language))
+    if skill := filters.get("skill"):
+        query = query.where(User.skills.any(UserSkill.code == skill))
+    if availability := filters.get("availability"):
+        query = query.where(getattr(User, f"available_{availability}").is_(True))
+    if organisation := filters.get("organisation"):
+        query = query.where(User.preferred_organisations.any(Organisation.id == organisation))
+    return query
+
+
+def find_person(coordinator: User, person_id: int) -> User | None:
+    """A volunteer by id, or None when there is none or the coordinator may not see them."""
+    return db.session.scalar(people_in_scope(coordinator).where(User.id == person_id))
+
+
+def record_interview(person: User, coordinator: User, held_on: date, notes: str) -> Interview:
+    interview = Interview(user_id=person.id, held_on=held_on, interviewer_id=coordinator.id, notes=notes)
+    db.session.add(interview)
+    audit("interview_recorded", actor=coordinator, subject=person, held_on=held_on.isoformat())
+    return interview
+
+
+def change_status(person: User, to_status: Status, actor: User, reason: str = "") -> None:
+    """Move a person to a new status, kept with who, when and why; raises StatusConflict if it cannot be."""
+    from_status = person.status
+    action = TRANSITIONS.get((from_status, to_status))
+    if action is None:
+        raise StatusConflict()
+    moment = now()
+    # Conditional on the status we read, so two coordinators deciding at once cannot both win.
+    changed = db.session.execute(
+        update(User).where(User.id == person.id, User.status == from_status)
+        .values(status=to_status, status_changed_at=moment, status_changed_by_id=actor.id)
+        .execution_options(synchronize_session=False)).rowcount
+    if changed != 1:
+        raise StatusConflict()
+    db.session.refresh(person)
+    note_status_change(person, from_status, actor, reason)
+    audit(action, actor=actor, subject=person, reason=reason)
+
+
+def tell_about_decision(person: User) -> bool:
+    """E-mail an applicant, in their own language, that they were approved or not."""
+    if person.status is Status.APPROVED:
+        return send_email(person.email, person.locale, "approved", _l("You are approved as a volunteer"),
+                          person=person, next_url=absolute_url("me.page"))
+    return send_email(person.email, person.locale, "not_approved", _l("About your volunteer application"),
+                      person=person)
+
+
+def record_check(person: User, coordinator: User, kind: RecordKind, seen_on: date,
+                 valid_until: date) -> RecordCheck:
+    """Note that an extract was seen: kind, dates and who; the extract itself is never stored."""
+    check = RecordCheck(user_id=person.id, kind=kind, seen_on=seen_on, valid_until=valid_until,
+                        seen_by_id=coordinator.id)
+    db.session.add(check)
+    audit("record_extract_seen", actor=coordinator, subject=person, kind=kind.value,
+          valid_until=valid_until.isoformat())
+    return check
+
+
+def valid_record_check(person_id: int, on: date) -> RecordCheck | None:
+    """The person's latest record check that is still valid on a date (shifts may require one)."""
+    return db.session.scalar(
+        select(RecordCheck).where(RecordCheck.user_id == person_id, RecordCheck.valid_until >= on)
+        .order_by(RecordCheck.valid_until.desc()).limit(1))
+
+
+def history(person: User) -> dict:
+    """What coordinators have recorded about a person, newest first."""
+    def newest(model, column):
+        return list(db.session.scalars(
+            select(model).where(model.user_id == person.id).order_by(column.desc(), model.id.desc())))
+
+    return {
+        "interviews": newest(Interview, Interview.held_on),
+        "record_checks": newest(RecordCheck, RecordCheck.seen_on),
+        "status_changes": newest(StatusChange, StatusChange.changed_at),
+    }
+
+
+def language_overview(coordinator: User) -> tuple[list[Organisation], dict[str, dict]]:
+    """Approved volunteers per spoken language and preferred organisation (None: no preference)."""
+    people = people_in_scope(coordinator).where(User.status == Status.APPROVED).subquery()
+    chosen = User.preferred_organisations.property.secondary
+    rows = db.session.execute(
+        select(UserLanguage.code, chosen.c.organisation_id, func.count(func.distinct(people.c.id)))
+        .join(people, people.c.id == UserLanguage.user_id)
+        .outerjoin(chosen, chosen.c.user_id == people.c.id)
+        .group_by(UserLanguage.code, chosen.c.organisation_id))
+    totals = db.session.execute(
+        select(UserLanguage.code, func.count(func.distinct(people.c.id)))
+        .join(people, people.c.id == UserLanguage.user_id).group_by(UserLanguage.code))
+    counts: dict[str, dict] = {code: {"total": total} for code, total in totals}
+    for code, organisation_id, number in rows:
+        counts[code][organisation_id] = number
+    scope = organisation_scope(coordinator)
+    organisations = list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
+    if scope is not None:
+        organisations = [org for org in organisations if org.id in scope]
+    return organisations, dict(sorted(counts.items(), key=lambda item: -item[1]["total"]))
