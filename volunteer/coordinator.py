@@ -17,6 +17,7 @@ bp.before_request(require_coordinator)
 
 PER_PAGE = 25
 DECISIONS = {"approve": Status.APPROVED, "reject": Status.REJECTED}
+ACTIVE_TOGGLE = {Status.APPROVED: Status.INACTIVE, Status.INACTIVE: Status.APPROVED}
 
 
 def organisations_in_scope() -> list[Organisation]:
@@ -136,8 +137,10 @@ def set_active(person_id: int):
     form = ReasonForm()
     if not form.validate():
         return person_page(person, 422, reason_form=form)
-    target = Status.INACTIVE if person.status is Status.APPROVED else Status.APPROVED
+    target = ACTIVE_TOGGLE.get(person.status)
     try:
+        if target is None:
+            raise vetting.StatusConflict()
         vetting.change_status(person, target, current_user, form.reason.data)
     except vetting.StatusConflict:
         db.session.rollback()

@@ -1,0 +1,118 @@
+"""The volunteer directory: search, filters, pages, CSV export and the language overview."""
+import csv
+import io
+import re
+
+import pytest
+from sqlalchemy import select
+
+from volunteer.directory import safe_cell
+from volunteer.extensions import db
+from volunteer.models import AuditEvent, Role, Status, UserSkill
+
+from .helpers import page_text
+
+
+@pytest.fixture
+def frg(make_organisation):
+    return make_organisation("FRG Testby")
+
+
+@pytest.fixture
+def coordinator(make_user, frg):
+    return make_user("coord@example.org", full_name="Cora Koordinator", status=Status.APPROVED,
+                     role=Role.COORDINATOR, coordinates=[frg])
+
+
+@pytest.fixture
+def signed_in(client, coordinator):
+    client.sign_in_as(coordinator)
+    return client
+
+
+def names_on(response) -> list[str]:
+    return re.findall(r'<td><a href="/coordinator/people/\d+">([^<]+)</a></td>', page_text(response))
+
+
+def test_search_finds_by_name_or_email_and_treats_wildcards_as_text(signed_in, make_user):
+    make_user("anna@example.org", full_name="Anna Svensson", status=Status.APPROVED)
+    make_user("omar@example.org", full_name="Omar Haddad", status=Status.APPROVED)
+    make_user("pct@example.org", full_name="Per 100% Cent", status=Status.APPROVED)
+    assert names_on(signed_in.get("/coordinator/volunteers?q=svens")) == ["Anna Svensson"]
+    assert names_on(signed_in.get("/coordinator/volunteers?q=OMAR@")) == ["Omar Haddad"]
+    assert names_on(signed_in.get("/coordinator/volunteers?q=%25")) == ["Per 100% Cent"]
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("status=approved", ["Amira", "Bengt"]),
+    ("status=inactive", ["Cecilia"]),
+    ("language=ar", ["Amira"]),
+    ("skill=health_care", ["Bengt"]),
+    ("status=nonsense", ["Amira", "Bengt", "Cecilia"]),
+])
+def test_filters_narrow_the_directory(signed_in, make_user, query, expected):
+    make_user("a@example.org", full_name="Amira", status=Status.APPROVED, languages=("ar",))
+    make_user("b@example.org", full_name="Bengt", status=Status.APPROVED, skills=[UserSkill(code="health_care")])
+    make_user("c@example.org", full_name="Cecilia", status=Status.INACTIVE)
+    response = signed_in.get(f"/coordinator/volunteers?{query}")
+    assert response.status_code == 200
+    assert names_on(response) == expected
+
+
+def test_the_directory_is_paginated_and_keeps_the_filters(signed_in, make_user):
+    for number in range(30):
+        make_user(f"p{number:02d}@example.org", full_name=f"Person {number:02d}", status=Status.APPROVED)
+    first = signed_in.get("/coordinator/volunteers?status=approved")
+    assert len(names_on(first)) == 25 and "30 personer" in page_text(first)
+    assert 'href="/coordinator/volunteers?page=2&amp;status=approved"' in first.get_data(as_text=True)
+    second = signed_in.get("/coordinator/volunteers?status=approved&page=2")
+    assert names_on(second) == [f"Person {n}" for n in range(25, 30)]
+    assert names_on(signed_in.get("/coordinator/volunteers?page=99")) == []
+
+
+def test_csv_export_opens_in_excel_and_cannot_run_formulas(app, signed_in, coordinator, make_user):
+    make_user("a@example.org", full_name="=HYPERLINK(\"http://evil\")", status=Status.APPROVED)
+    make_user("b@example.org", full_name="عمر الحداد", status=Status.APPROVED, languages=("ar", "sv"))
+    make_user("c@example.org", full_name="Åsa Öberg", status=Status.APPROVED)
+
+    response = signed_in.get("/coordinator/volunteers.csv?status=approved")
+
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    raw = response.get_data()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Namn", "E-post", "Mobiltelefon"]
+    by_email = {row[1]: row for row in rows[1:]}
+    assert by_email["a@example.org"][0] == "'=HYPERLINK(\"http://evil\")"
+    assert by_email["b@example.org"][0] == "عمر الحداد"
+    assert by_email["b@example.org"][4] == "arabiska, svenska"
+    assert by_email["c@example.org"][2] == "070-123 45 67"
+    with app.app_context():
+        [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "directory_exported"))
+    assert (event.actor_id, event.details["rows"], event.details["filters"]) == (
+        coordinator.id, 3, {"status": "approved"})
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("=1+1", "'=1+1"), ("+46701234567", "'+46701234567"), ("-5", "'-5"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\tTAB", "'\tTAB"), ("Anna", "Anna"), ("a=b", "a=b"), ("", ""),
+])
+def test_cells_that_start_like_a_formula_are_escaped(value, expected):
+    assert safe_cell(value) == expected
+
+
+def test_the_language_overview_counts_approved_volunteers_per_organisation(
+        signed_in, make_user, make_organisation, frg):
+    red_cross = make_organisation("Röda Korset Testby")
+    make_user("a@example.org", status=Status.APPROVED, languages=("ar", "sv"), preferred_organisations=[frg])
+    make_user("b@example.org", status=Status.APPROVED, languages=("ar",))
+    make_user("c@example.org", status=Status.CONFIRMED, languages=("ar",))
+    make_user("d@example.org", status=Status.APPROVED, languages=("ar",), preferred_organisations=[red_cross])
+    html = signed_in.get("/coordinator/languages").get_data(as_text=True)
+    row = html[html.index('<th scope="row"><span lang="ar"'):]
+    row = row[:row.index("</tr>")]
+    cells = re.findall(r"<td>(?:<a [^>]*>)?(\d+)", row)
+    # FRG Testby, no preference, all: the Red Cross applicant is outside this coordinator's organisations.
+    assert cells == ["1", "1", "2"]
+    assert "Röda Korset Testby" not in html
