@@ -2,11 +2,13 @@
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from . import accounts
 from .extensions import db
-from .models import Organisation, Qualification, Shift, ShiftLanguage, Site, Task, Training, TrainingSession
+from .models import (Organisation, Qualification, Role, Shift, ShiftLanguage, Site, Status, Task, Training, TrainingSession,
+                     User, UserLanguage, UserSkill)
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 DEMO_COORDINATOR = "coordinator@example.org"
@@ -76,6 +78,41 @@ SHIFT_PATTERN = [
 ]
 
 
+DEMO_ADMIN = "admin@example.org"
+
+# Fictional people: (name, e-mail, status, languages, skills, availability, preferred organisation, days ago)
+PEOPLE = [
+    ("Amina Yusuf", "amina@example.org", Status.CONFIRMED, ["so", "sv", "en"], ["child_care"], ["evenings"], "FRG Sundby", 1),
+    ("Karim Haddad", "karim@example.org", Status.CONFIRMED, ["ar", "sv"], ["teaching", "driving_licence"], ["weekends"], None, 2),
+    ("Parisa Ahmadi", "parisa@example.org", Status.CONFIRMED, ["fa", "prs", "sv"], ["health_care"], ["weekdays"], "Röda Korset Sundby", 4),
+    ("Olena Kovalenko", "olena@example.org", Status.CONFIRMED, ["uk", "ru", "en"], ["interpreting"], ["evenings", "weekends"], None, 6),
+    ("Erik Lund", "erik@example.org", Status.CONFIRMED, ["sv", "en"], ["sports_leisure"], ["weekends"], "FRG Sundby", 9),
+    ("Fatima Ali", "fatima@example.org", Status.APPROVED, ["ar", "sv", "en"], ["teaching"], ["evenings"], "FRG Sundby", 30),
+    ("Mehdi Rahimi", "mehdi@example.org", Status.APPROVED, ["fa", "prs", "en"], ["legal_admin"], ["weekdays"], None, 40),
+    ("Ingrid Berg", "ingrid@example.org", Status.APPROVED, ["sv", "de"], ["health_care", "driving_licence"], ["weekdays", "evenings"], "Sundby kommun", 45),
+    ("Yonas Tesfaye", "yonas@example.org", Status.APPROVED, ["ti", "am", "sv"], ["interpreting"], ["weekends"], None, 60),
+    ("Hodan Warsame", "hodan@example.org", Status.APPROVED, ["so", "ar", "sv"], ["child_care"], ["evenings"], "FRG Sundby", 75),
+    ("Lars Nilsson", "lars@example.org", Status.INACTIVE, ["sv"], ["cooking"], ["weekends"], "Sundby kommun", 120),
+]
+
+
+def _demo_people(orgs: dict, now: datetime) -> int:
+    """Applicants waiting for an interview and approved volunteers, so coordinators have someone to see."""
+    if db.session.scalar(select(func.count(User.id)).where(User.role == Role.VOLUNTEER)):
+        return 0
+    for number, (name, email, status, languages, skills, times, org, days) in enumerate(PEOPLE, start=1):
+        since = now - timedelta(days=days)
+        person = User(email=email, full_name=name, phone=f"+467012300{number:02d}", status=status,
+                      locale="sv", motivation="", adult_confirmed=True, created_at=since, consented_at=since,
+                      email_confirmed_at=since, status_changed_at=since, privacy_version=current_app.config["PRIVACY_NOTICE_VERSION"],
+                      languages=[UserLanguage(code=code) for code in languages],
+                      skills=[UserSkill(code=code) for code in skills],
+                      preferred_organisations=[orgs[org]] if org else [],
+                      **{f"available_{key}": True for key in times})
+        db.session.add(person)
+    return len(PEOPLE)
+
+
 def _get_or_create(model, lookup: dict, **values):
     instance = db.session.scalar(select(model).filter_by(**lookup))
     if instance is None:
@@ -123,7 +160,10 @@ def run(today: date | None = None, weeks: int = 3) -> str:
                     languages=[ShiftLanguage(code=code) for code in languages]))
                 count += 1
         added.append(f"{count} shifts")
+    if people := _demo_people(orgs, datetime.now(STOCKHOLM)):
+        added.append(f"{people} volunteers and applicants")
     accounts.make_coordinator(DEMO_COORDINATOR, "Demo Coordinator",
-                     [orgs["FRG Sundby"], orgs["Sundby kommun"]], admin=False)
+                              [orgs["FRG Sundby"], orgs["Sundby kommun"]], admin=False)
+    accounts.make_coordinator(DEMO_ADMIN, "Demo Admin", [], admin=True)
     what = ", ".join(added) if added else "nothing new (demo data was already there)"
-    return f"Demo data: {what}. Demo coordinator: {DEMO_COORDINATOR}."
+    return f"Demo data: {what}. Demo coordinator: {DEMO_COORDINATOR}; demo admin: {DEMO_ADMIN}."
