@@ -52,3 +52,32 @@ def test_my_page_shows_times_in_stockholm_and_lists_in_the_locale(client, outbox
     html = client.get("/me").get_data(as_text=True)
     assert "1 juli 2026 12:05" in html
     assert "arabiska, persiska och svenska" in html
+
+
+def test_the_download_includes_what_coordinators_recorded_and_deletion_removes_it(
+        app, client, make_user, find_user):
+    from datetime import date
+
+    from volunteer.models import Interview, RecordCheck, Role, Status, StatusChange
+
+    coordinator = make_user("coord@example.org", status=Status.APPROVED, role=Role.COORDINATOR)
+    person = make_user(status=Status.CONFIRMED)
+    client.sign_in_as(coordinator)
+    client.submit(f"/coordinator/people/{person.id}/decision",
+                  {f"person{person.id}-held_on": date.today().isoformat(), f"person{person.id}-decision": "approve",
+                   f"person{person.id}-notes": "Intern anteckning"}, page="/coordinator/applicants")
+    client.submit(f"/coordinator/people/{person.id}/record-check",
+                  {"kind": "children_other", "seen_on": date.today().isoformat(), "valid_until": "2099-01-01"},
+                  page=f"/coordinator/people/{person.id}")
+
+    client.sign_in_as(person)
+    data = json.loads(client.get("/me/export").data)
+    assert [step["status"] for step in data["status_history"]] == ["approved"]
+    assert data["interviews"] == [{"held_on": date.today().isoformat()}]
+    assert data["record_extracts_seen"][0]["kind"] == "children_other"
+
+    client.submit("/me/delete", {}, page="/me/delete")
+    with app.app_context():
+        for model in (Interview, RecordCheck, StatusChange):
+            assert db.session.scalars(select(model).where(model.user_id == person.id)).all() == []
+    assert find_user("coord@example.org") is not None

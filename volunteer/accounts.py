@@ -7,8 +7,8 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from .extensions import db
-from .models import (AuditEvent, LoginToken, Organisation, Role, Status, StatusChange, TokenPurpose, User,
-                     UserLanguage, UserSkill, utcnow)
+from .models import (AuditEvent, Interview, LoginToken, Organisation, RecordCheck, Role, Status, StatusChange,
+                     TokenPurpose, User, UserLanguage, UserSkill, utcnow)
 
 
 class InvalidToken(Exception):
@@ -175,7 +175,20 @@ def export_data(user: User) -> dict:
         "email_confirmed_at": when(user.email_confirmed_at),
         "last_sign_in_at": when(user.last_sign_in_at),
         "status_changed_at": when(user.status_changed_at),
+        "status_history": [
+            {"status": change.to_status.value, "at": when(change.changed_at), "reason": change.reason}
+            for change in _rows(StatusChange, user, StatusChange.changed_at)],
+        "interviews": [{"held_on": interview.held_on.isoformat()}
+                       for interview in _rows(Interview, user, Interview.held_on)],
+        "record_extracts_seen": [
+            {"kind": check.kind.value, "seen_on": check.seen_on.isoformat(),
+             "valid_until": check.valid_until.isoformat()}
+            for check in _rows(RecordCheck, user, RecordCheck.seen_on)],
     }
+
+
+def _rows(model, user: User, column) -> list:
+    return list(db.session.scalars(select(model).where(model.user_id == user.id).order_by(column, model.id)))
 
 
 def delete_account(user: User) -> None:
