@@ -116,3 +116,29 @@ def test_the_language_overview_counts_approved_volunteers_per_organisation(
     # FRG Testby, no preference, all: the Red Cross applicant is outside this coordinator's organisations.
     assert cells == ["1", "1", "2"]
     assert "Röda Korset Testby" not in html
+
+
+@pytest.mark.parametrize("url", ["/coordinator/volunteers", "/coordinator/applicants"])
+def test_queries_per_page_do_not_grow_with_the_number_of_people(app, signed_in, make_user, url):
+    from sqlalchemy import event
+
+    def queries_for_page() -> int:
+        statements = []
+        with app.app_context():
+            engine = db.engine
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert signed_in.get(url).status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    for number in range(3):
+        make_user(f"a{number}@example.org", status=Status.CONFIRMED, languages=("ar", "sv"),
+                  skills=[UserSkill(code="teaching")])
+    few = queries_for_page()
+    for number in range(3, 20):
+        make_user(f"a{number}@example.org", status=Status.CONFIRMED, languages=("ar", "sv"),
+                  skills=[UserSkill(code="teaching")])
+    assert queries_for_page() == few

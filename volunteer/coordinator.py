@@ -47,8 +47,8 @@ def applicants():
     form = DirectoryFilterForm(organisations_in_scope(), request.args)
     filters = {**form.filters(), "status": Status.CONFIRMED.value}
     query = vetting.filtered(vetting.people_in_scope(current_user), filters)
-    page = db.paginate(query.order_by(User.created_at.desc(), User.id.desc()), per_page=PER_PAGE,
-                       error_out=False)
+    page = db.paginate(vetting.with_profile(query.order_by(User.created_at.desc(), User.id.desc())),
+                       per_page=PER_PAGE, error_out=False)
     return render_template("coordinator/applicants.html", form=form, page=page,
                            query_args={k: v for k, v in request.args.items() if k != "page"},
                            forms={person.id: decision_form(person, formdata=None) for person in page.items})

@@ -6,7 +6,6 @@ from flask import Blueprint, Response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import to_user_timezone
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from . import vetting
 from .access import require_coordinator
@@ -27,8 +26,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def directory_query(form: DirectoryFilterForm):
     query = vetting.filtered(vetting.people_in_scope(current_user), form.filters())
-    return query.order_by(User.full_name, User.id).options(
-        selectinload(User.languages), selectinload(User.skills), selectinload(User.preferred_organisations))
+    return vetting.with_profile(query.order_by(User.full_name, User.id))
 
 
 @bp.get("/volunteers")
