@@ -255,3 +255,25 @@ def test_the_applicant_sees_approved_on_their_page(app, coordinator_client, make
     with own.session_transaction() as session:
         session["_user_id"] = str(person.id)
     assert "Godkänd volontär" in page_text(own.get("/me"))
+
+
+@pytest.mark.parametrize("query", ["page=abc", "page=-1", "organisation=abc", "organisation=99999", "status=%00",
+                                   "language=<script>", "q=%00%27%22", "skill=x&availability=y"])
+def test_odd_filters_never_fail(coordinator_client, query):
+    for url in ("/coordinator/applicants", "/coordinator/volunteers", "/coordinator/volunteers.csv"):
+        assert coordinator_client.get(f"{url}?{query}").status_code == 200
+
+
+@pytest.mark.parametrize("data", [
+    {"held_on": "not a date", "decision": "approve"},
+    {"held_on": "2026-02-30", "decision": "approve"},
+    {"held_on": "2020-01-01", "decision": "maybe"},
+    {"held_on": "2020-01-01", "decision": "later", "notes": "x" * 5000},
+    {},
+])
+def test_odd_decisions_are_refused_with_a_message(coordinator_client, make_user, find_user, data):
+    person = applicant(make_user)
+    response = decide(coordinator_client, person, data, headers=HX)
+    assert response.status_code == 422
+    assert 'class="error"' in response.get_data(as_text=True)
+    assert find_user("ali@example.org").status is Status.CONFIRMED
