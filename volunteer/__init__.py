@@ -37,8 +37,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     limiter.init_app(app)
     _configure_login()
 
-    from . import auth, cli, errors, main, me, signup
-    for module in (main, signup, auth, me):
+    from . import auth, cli, errors, main, me, signup, training_admin, trainings
+    for module in (main, signup, auth, me, trainings, training_admin):
         app.register_blueprint(module.bp)
     errors.register(app)
     cli.register(app)

@@ -96,3 +96,20 @@ def when(value: datetime) -> str:
     glue = get_datetime_format("long", locale=locale).replace("'", "")
     return glue.replace("{0}", format_time(local, "short", locale=locale)).replace(
         "{1}", format_date(local, "long", locale=locale))
+
+
+# A name kept in several languages falls back to Swedish, then English.
+NAME_FALLBACKS = ("sv", "en")
+
+
+def localized(names: dict, locale: str | None = None) -> str:
+    """A name from a dict keyed by locale, in the reader's (or the given) language or a fallback."""
+    for code in (locale or current_locale(), *NAME_FALLBACKS):
+        if names.get(code):
+            return names[code]
+    return next(iter(names.values()), "")
+
+
+def clock_time(value: datetime) -> str:
+    """A moment's time of day in Europe/Stockholm, as the locale writes it ("18:00")."""
+    return format_time(to_user_timezone(value), "short", locale=current_locale())

@@ -3,10 +3,12 @@ from .base import UTCDateTime, enum_column, utcnow
 from .people import (AuditEvent, LoginToken, Organisation, Role, Status, TokenPurpose, User, UserLanguage,
                      UserSkill, coordinator_organisations, preferred_organisations)
 from .shifts import Shift, ShiftLanguage, Site, Task
-from .trainings import Qualification, Training, TrainingSession
+from .trainings import (SEAT_HOLDING, Enrolment, EnrolmentStatus, PersonQualification, Qualification, Training,
+                        TrainingSession)
 
 __all__ = [
-    "AuditEvent", "LoginToken", "Organisation", "Qualification", "Role", "Shift", "ShiftLanguage", "Site",
-    "Status", "Task", "TokenPurpose", "Training", "TrainingSession", "User", "UserLanguage", "UserSkill",
-    "UTCDateTime", "coordinator_organisations", "enum_column", "preferred_organisations", "utcnow",
+    "AuditEvent", "Enrolment", "EnrolmentStatus", "LoginToken", "Organisation", "PersonQualification",
+    "Qualification", "Role", "SEAT_HOLDING", "Shift", "ShiftLanguage", "Site", "Status", "Task", "TokenPurpose",
+    "Training", "TrainingSession", "User", "UserLanguage", "UserSkill", "UTCDateTime", "coordinator_organisations",
+    "enum_column", "preferred_organisations", "utcnow",
 ]
