@@ -229,13 +229,17 @@ def make_organisation(app):
     return factory
 
 
+INTRO_NAMES = {"sv": "Introduktion till evakueringsboende", "en": "Introduction to evacuation housing",
+               "ar": "مقدمة عن سكن الإخلاء", "fa": "آشنایی با اقامتگاه تخلیه"}
+
+
 @pytest.fixture
 def make_session(app):
     """Create a training session (and its organisation, qualification and training when missing)."""
 
     def factory(title="Introduktion till evakueringsboende", starts_at=None, hours=3, seats=10,
                 organisation="Studieförbundet Testby", qualification="intro_housing", validity_months=24,
-                language="sv", place="Stortorget 1, Testby", **fields):
+                language="sv", place="Stortorget 1, Testby", qualification_names=None, **fields):
         from volunteer.models import Qualification, Training, TrainingSession
 
         with app.app_context():
@@ -247,9 +251,8 @@ def make_session(app):
             if qualification:
                 qual = db.session.scalar(select(Qualification).where(Qualification.code == qualification))
                 if qual is None:
-                    qual = Qualification(code=qualification, validity_months=validity_months, names={
-                        "sv": "Introduktion till evakueringsboende", "en": "Introduction to evacuation housing",
-                        "ar": "مقدمة عن سكن الإخلاء", "fa": "آشنایی با اقامتگاه تخلیه"})
+                    qual = Qualification(code=qualification, validity_months=validity_months,
+                                         names=qualification_names or INTRO_NAMES)
                     db.session.add(qual)
             training = db.session.scalar(select(Training).where(Training.title == title))
             if training is None:

@@ -81,7 +81,7 @@ def test_the_list_shows_what_a_volunteer_needs_to_choose(app, make_user, make_se
     assert "8 oktober 2026" in html and "18:00–21:00" in html, "Stockholm time, end time too"
     assert "Stortorget 1, Testby" in html
     assert "arabiska" in html
-    assert "12 av 12 platser kvar" in html
+    assert "12 av 12" in html
     assert 'data-action="enrol"' in html
     assert "Förra veckan" not in page_text(response) and "Inställd" not in page_text(response)
 
@@ -214,7 +214,7 @@ def test_someone_who_already_holds_the_qualification_needs_no_seat(app, clock, m
     html = card(client.get("/trainings"), session.id)
     assert "data-action" not in html
     assert translated(app, "sv", "You already have this qualification, valid until %(date)s.",
-                      date="31 oktober 2026 09:00") in html
+                      date="31 oktober 2026") in html
     assert act(client, session.id, "enrol").status_code == 409
     assert state_of(app, user.id, session.id) is EnrolmentState.ALREADY_QUALIFIED
 
@@ -440,7 +440,7 @@ def test_my_trainings_show_coming_sessions_and_qualifications_with_what_they_ope
 
     html = page_text(client.get("/trainings/mine"))
     assert "Psykologisk första hjälp" in html
-    assert translated(app, "sv", "Valid until %(date)s.", date="22 augusti 2029 18:00") in html
+    assert translated(app, "sv", "Valid until %(date)s.", date="22 augusti 2029") in html
     assert translated(app, "sv", "%(task)s at %(site)s", task="Stödsamtal", site="Boendet Sjöudden") in html
     assert f'id="session-{coming.id}"' in html and 'data-action="cancel"' in html
     assert translated(app, "sv", "Trainings you attended") in html

@@ -110,6 +110,11 @@ def localized(names: dict, locale: str | None = None) -> str:
     return next(iter(names.values()), "")
 
 
+def long_date(value: datetime) -> str:
+    """A moment's date in Europe/Stockholm, as the locale writes it ("22 augusti 2029")."""
+    return format_date(to_user_timezone(value), "long", locale=current_locale())
+
+
 def clock_time(value: datetime) -> str:
     """A moment's time of day in Europe/Stockholm, as the locale writes it ("18:00")."""
     return format_time(to_user_timezone(value), "short", locale=current_locale())

@@ -120,7 +120,7 @@ def enrolment_state(user: User, session: TrainingSession, now: datetime,
 def explanation(state: EnrolmentState, session: TrainingSession, enrolment: Enrolment | None,
                 known: Standing | None = None, now: datetime | None = None) -> str:
     """What the volunteer reads next to the button."""
-    from .i18n import when
+    from .i18n import long_date, when
 
     if state is EnrolmentState.OPEN:
         return _("There are free seats. Enrol to take one.")
@@ -136,7 +136,7 @@ def explanation(state: EnrolmentState, session: TrainingSession, enrolment: Enro
     if state is EnrolmentState.ALREADY_QUALIFIED:
         held = known.holds(session.training.qualification_id, now) if known and now else None
         if held and held.expires_at:
-            return _("You already have this qualification, valid until %(date)s.", date=when(held.expires_at))
+            return _("You already have this qualification, valid until %(date)s.", date=long_date(held.expires_at))
         return _("You already have this qualification.")
     if session.cancelled_at is not None:
         return _("This session has been cancelled.")

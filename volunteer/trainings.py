@@ -13,7 +13,7 @@ from .access import require_signed_in
 from .extensions import db
 from .htmx import is_htmx, render
 from .main import safe_next
-from .i18n import clock_time, localized, spoken_language
+from .i18n import clock_time, localized, long_date, spoken_language
 from .models import (Enrolment, EnrolmentStatus, PersonQualification, Shift, Site, Task, Training, TrainingSession,
                      User)
 from .rules import EnrolmentState
@@ -21,6 +21,7 @@ from .rules import EnrolmentState
 bp = Blueprint("trainings", __name__)
 bp.add_app_template_filter(clock_time, "clock_time")
 bp.add_app_template_filter(localized, "localized")
+bp.add_app_template_filter(long_date, "long_date")
 bp.add_app_template_global(rules.may_take_trainings, "may_take_trainings")
 bp.add_app_template_filter(lambda code: spoken_language(code).local_name, "language_name")
 
