@@ -259,8 +259,9 @@ def make_session(app):
                 training = Training(title=title, organisation=org, qualification=qual)
                 db.session.add(training)
             starts_at = starts_at or (app.config.get("CLOCK") or utcnow)() + timedelta(days=3)
-            session = TrainingSession(training=training, starts_at=starts_at, ends_at=starts_at + timedelta(hours=hours),
-                                      place=place, language=language, seats=seats, **fields)
+            session = TrainingSession(training=training, starts_at=starts_at,
+                                      ends_at=starts_at + timedelta(hours=hours), place=place, language=language,
+                                      seats=seats, **fields)
             db.session.add(session)
             db.session.commit()
             db.session.refresh(session)

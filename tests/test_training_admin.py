@@ -1,6 +1,6 @@
 """Coordinators' trainings: create and schedule, cancel with e-mails, enrolment lists, attendance, granting."""
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -190,12 +190,12 @@ def test_marking_attended_grants_the_qualification_with_expiry_and_who_confirmed
 
     clock.advance(days=3, hours=4)
     assert "data-mark" in client.get(f"/coordinator/trainings/sessions/{session.id}").get_data(as_text=True)
-    response = client.submit(url, {"status": "attended"}, page="/coordinator/trainings/", headers={"HX-Request": "true"})
+    response = client.submit(url, {"status": "attended"}, page="/coordinator/trainings/",
+                             headers={"HX-Request": "true"})
     assert response.status_code == 200
     html = page_text(response)
     assert html.lstrip().startswith('<li class="roster__person"')
-    assert 'data-mark="attended"\n                  aria-pressed="true"' in html or re.search(
-        r'data-mark="attended"\s+aria-pressed="true"', html)
+    assert re.search(r'data-mark="attended"\s+aria-pressed="true"', html)
     with app.app_context():
         held = db.session.scalar(select(PersonQualification))
         assert held.user_id == person.id and held.granted_by_id == user.id and held.session_id == session.id

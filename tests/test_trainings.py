@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from volunteer import rules
 from volunteer.extensions import db
-from volunteer.models import (AuditEvent, Enrolment, EnrolmentStatus, PersonQualification, Qualification, Role,
-                              Status, TrainingSession, User)
+from volunteer.models import (AuditEvent, Enrolment, EnrolmentStatus, PersonQualification, Qualification, Status,
+                              TrainingSession, User)
 from volunteer.rules import EnrolmentState
 
 from .conftest import Client, MovableClock
@@ -139,11 +139,13 @@ def test_a_full_session_offers_the_waitlist_and_one_can_join_and_leave_it(app, m
 
     html = card(second.get("/trainings"), session.id)
     assert 'data-action="waitlist"' in html and 'data-action="enrol"' not in html
-    assert translated(app, "sv", "The session is full. Join the waitlist and we will e-mail you if a place frees up.") in html
+    assert translated(
+        app, "sv", "The session is full. Join the waitlist and we will e-mail you if a place frees up.") in html
 
     response = act(second, session.id, "waitlist", htmx=True)
     assert response.status_code == 200
-    assert translated(app, "sv", "You are on the waitlist. We will e-mail you if a place frees up.") in page_text(response)
+    waiting = translated(app, "sv", "You are on the waitlist. We will e-mail you if a place frees up.")
+    assert waiting in page_text(response)
     assert status_of(app, session.id, user.id) is EnrolmentStatus.WAITLISTED
     assert seats_taken(app, session.id) == 1
 
@@ -434,8 +436,8 @@ def test_my_trainings_show_coming_sessions_and_qualifications_with_what_they_ope
         site = Site(name="Boendet Sjöudden", kind="evacuation_housing", address="Väg 1",
                     organisation_id=db.session.get(TrainingSession, done.id).training.organisation_id)
         task = Task(code="support", names={"sv": "Stödsamtal", "en": "Support conversations", "ar": "محادثات الدعم"})
-        db.session.add(Shift(site=site, task=task, starts_at=NOW + timedelta(days=2), ends_at=NOW + timedelta(days=2, hours=3),
-                             places=2, required_qualification=qualification))
+        db.session.add(Shift(site=site, task=task, starts_at=NOW + timedelta(days=2),
+                             ends_at=NOW + timedelta(days=2, hours=3), places=2, required_qualification=qualification))
         db.session.commit()
 
     html = page_text(client.get("/trainings/mine"))

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from .extensions import db
+from .i18n import long_date, when
 from .models import Enrolment, EnrolmentStatus, PersonQualification, Status, TrainingSession, User
 
 
@@ -120,8 +121,6 @@ def enrolment_state(user: User, session: TrainingSession, now: datetime,
 def explanation(state: EnrolmentState, session: TrainingSession, enrolment: Enrolment | None,
                 known: Standing | None = None, now: datetime | None = None) -> str:
     """What the volunteer reads next to the button."""
-    from .i18n import long_date, when
-
     if state is EnrolmentState.OPEN:
         return _("There are free seats. Enrol to take one.")
     if state is EnrolmentState.ENROLLED:

@@ -64,7 +64,8 @@ def _session(session_id: int) -> TrainingSession:
 @bp.get("/")
 def index():
     scope = organisation_scope(current_user)
-    query = select(Training).options(joinedload(Training.organisation)).order_by(Training.title)
+    query = select(Training).options(joinedload(Training.organisation), joinedload(Training.qualification)) \
+        .order_by(Training.title)
     if scope is not None:
         query = query.where(Training.organisation_id.in_(scope))
     trainings = db.session.scalars(query).all()
@@ -200,7 +201,8 @@ def cancel_session(session_id: int):
     session = _session(session_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
-        return render_template("training_admin/cancel.html", form=form, training_session=session, people=_people(session))
+        return render_template("training_admin/cancel.html", form=form, training_session=session,
+                               people=_people(session))
     try:
         count = enrolments.cancel_session(session, current_user, clock.now())
     except enrolments.Conflict:

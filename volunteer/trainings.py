@@ -115,8 +115,7 @@ def _back(session: TrainingSession) -> str:
 def _done(session: TrainingSession, action: str):
     if is_htmx():
         card, = cards_for(current_user, [session])
-        response = render("trainings/page.html", "trainings/_session.html", card=card)
-        return response
+        return render("trainings/page.html", "trainings/_session.html", card=card)
     flash(str(DONE[action]), "success")
     response = redirect(_back(session), code=303)
     response.vary.add("HX-Request")
