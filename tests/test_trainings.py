@@ -443,7 +443,7 @@ def test_my_trainings_show_coming_sessions_and_qualifications_with_what_they_ope
     html = page_text(client.get("/trainings/mine"))
     assert "Psykologisk första hjälp" in html
     assert translated(app, "sv", "Valid until %(date)s.", date="22 augusti 2029") in html
-    assert translated(app, "sv", "%(task)s at %(site)s", task="Stödsamtal", site="Boendet Sjöudden") in html
+    assert translated(app, "sv", "%(task)s at %(site)s", task="Stödsamtal", site="<bdi>Boendet Sjöudden</bdi>") in html
     assert f'id="session-{coming.id}"' in html and 'data-action="cancel"' in html
     assert translated(app, "sv", "Trainings you attended") in html
 
