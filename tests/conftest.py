@@ -3,6 +3,7 @@ import email
 import os
 import re
 import uuid
+from datetime import timedelta
 from email import policy
 from pathlib import Path
 
@@ -226,3 +227,58 @@ def make_organisation(app):
             return detached(organisation)
 
     return factory
+
+
+INTRO_NAMES = {"sv": "Introduktion till evakueringsboende", "en": "Introduction to evacuation housing",
+               "ar": "مقدمة عن سكن الإخلاء", "fa": "آشنایی با اقامتگاه تخلیه"}
+
+
+@pytest.fixture
+def make_session(app):
+    """Create a training session (and its organisation, qualification and training when missing)."""
+
+    def factory(title="Introduktion till evakueringsboende", starts_at=None, hours=3, seats=10,
+                organisation="Studieförbundet Testby", qualification="intro_housing", validity_months=24,
+                language="sv", place="Stortorget 1, Testby", qualification_names=None, **fields):
+        from volunteer.models import Qualification, Training, TrainingSession
+
+        with app.app_context():
+            org = db.session.scalar(select(Organisation).where(Organisation.name == organisation))
+            if org is None:
+                org = Organisation(name=organisation, kind="study_association")
+                db.session.add(org)
+            qual = None
+            if qualification:
+                qual = db.session.scalar(select(Qualification).where(Qualification.code == qualification))
+                if qual is None:
+                    qual = Qualification(code=qualification, validity_months=validity_months,
+                                         names=qualification_names or INTRO_NAMES)
+                    db.session.add(qual)
+            training = db.session.scalar(select(Training).where(Training.title == title))
+            if training is None:
+                training = Training(title=title, organisation=org, qualification=qual)
+                db.session.add(training)
+            starts_at = starts_at or (app.config.get("CLOCK") or utcnow)() + timedelta(days=3)
+            session = TrainingSession(training=training, starts_at=starts_at,
+                                      ends_at=starts_at + timedelta(hours=hours), place=place, language=language,
+                                      seats=seats, **fields)
+            db.session.add(session)
+            db.session.commit()
+            db.session.refresh(session)
+            db.session.expunge(session)
+            return session
+
+    return factory
+
+
+class MovableClock:
+    """An injected clock (make_app(CLOCK=...)) that tests move forward instead of sleeping."""
+
+    def __init__(self, now):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, **delta):
+        self.now += timedelta(**delta)

@@ -38,8 +38,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     limiter.init_app(app)
     _configure_login()
 
-    from . import admin, auth, cli, coordinator, directory, errors, main, me, signup
-    for module in (main, signup, auth, me, coordinator, directory, admin):
+    from . import admin, auth, cli, coordinator, directory, errors, main, me, signup, training_admin, trainings
+    for module in (main, signup, auth, me, trainings, training_admin, coordinator, directory, admin):
         app.register_blueprint(module.bp)
     errors.register(app)
     cli.register(app)

@@ -184,6 +184,25 @@ def export_data(user: User) -> dict:
             {"kind": check.kind.value, "seen_on": check.seen_on.isoformat(),
              "valid_until": check.valid_until.isoformat()}
             for check in _rows(RecordCheck, user, RecordCheck.seen_on)],
+        **_training_data(user, when),
+    }
+
+
+def _training_data(user: User, when) -> dict:
+    from .models import Enrolment, PersonQualification, TrainingSession
+
+    enrolments = db.session.scalars(
+        select(Enrolment).join(TrainingSession).where(Enrolment.user_id == user.id)
+        .order_by(TrainingSession.starts_at))
+    held = db.session.scalars(
+        select(PersonQualification).where(PersonQualification.user_id == user.id)
+        .order_by(PersonQualification.granted_at))
+    return {
+        "trainings": [{"training": e.session.training.title, "starts_at": when(e.session.starts_at),
+                       "status": e.status.value} for e in enrolments],
+        "qualifications": [{"qualification": q.qualification.names.get("en", q.qualification.code),
+                            "granted_at": when(q.granted_at), "expires_at": when(q.expires_at),
+                            "reason": q.reason} for q in held],
     }
 
 
@@ -193,5 +212,8 @@ def _rows(model, user: User, column) -> list:
 
 def delete_account(user: User) -> None:
     """Remove the person and everything tied to them; the audit trail keeps only their id."""
+    from . import clock, enrolments
+
+    enrolments.release_all(user, clock.now())  # their seats go to the waitlist, not with them
     audit("account_deleted", actor=user, subject=user)
     db.session.delete(user)

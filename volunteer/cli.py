@@ -1,9 +1,9 @@
-"""Command-line tasks: seed-demo and create-coordinator."""
+"""Command-line tasks: seed-demo, create-coordinator and process-waitlists."""
 import click
 from flask import Flask
 from sqlalchemy import select
 
-from . import accounts, seed
+from . import accounts, clock, enrolments, seed
 from .extensions import db
 from .forms import normalize_email
 from .models import Organisation
@@ -16,6 +16,14 @@ def register(app: Flask) -> None:
         summary = seed.run()
         db.session.commit()
         click.echo(summary)
+
+    @app.cli.command("process-waitlists")
+    def process_waitlists():
+        """Pass lapsed waitlist offers on to the next person (idempotent; meant for cron)."""
+        with app.test_request_context(base_url=app.config["BASE_URL"]):  # e-mails link back to the site
+            count = enrolments.process_expired_offers(clock.now())
+            db.session.commit()
+        click.echo(f"{count} lapsed waitlist offer(s) passed on.")
 
     @app.cli.command("create-coordinator")
     @click.argument("email")

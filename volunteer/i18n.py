@@ -101,3 +101,25 @@ def when(value: datetime) -> str:
 def day(value: date) -> str:
     """A calendar date in the current locale, e.g. "24 nov. 2026"."""
     return format_date(value, "medium", locale=current_locale())
+
+
+# A name kept in several languages falls back to Swedish, then English.
+NAME_FALLBACKS = ("sv", "en")
+
+
+def localized(names: dict, locale: str | None = None) -> str:
+    """A name from a dict keyed by locale, in the reader's (or the given) language or a fallback."""
+    for code in (locale or current_locale(), *NAME_FALLBACKS):
+        if names.get(code):
+            return names[code]
+    return next(iter(names.values()), "")
+
+
+def long_date(value: datetime) -> str:
+    """A moment's date in Europe/Stockholm, as the locale writes it ("22 augusti 2029")."""
+    return format_date(to_user_timezone(value), "long", locale=current_locale())
+
+
+def clock_time(value: datetime) -> str:
+    """A moment's time of day in Europe/Stockholm, as the locale writes it ("18:00")."""
+    return format_time(to_user_timezone(value), "short", locale=current_locale())

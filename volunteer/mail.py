@@ -9,7 +9,10 @@ from pathlib import Path
 
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
+from .extensions import db
 from .i18n import text_direction
 
 
@@ -68,3 +71,24 @@ def _save_to_outbox(message: EmailMessage, template: str) -> bool:
     body = message.get_body(("plain",)).get_content()
     print(f"\n--- e-mail to {message['To']}: {message['Subject']} (saved to {path})\n{body}---", flush=True)
     return True
+
+
+_QUEUE_KEY = "emails_after_commit"
+
+
+def send_after_commit(to: str, locale: str, template: str, subject, **context) -> None:
+    """Send an e-mail once the current transaction commits, and never if it rolls back.
+
+    The context must hold plain values (no database objects): the session cannot load after a commit."""
+    db.session.info.setdefault(_QUEUE_KEY, []).append((to, locale, template, subject, context))
+
+
+@event.listens_for(Session, "after_commit")
+def _send_queued(session) -> None:
+    for to, locale, template, subject, context in session.info.pop(_QUEUE_KEY, []):
+        send_email(to, locale, template, subject, **context)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_queued(session) -> None:
+    session.info.pop(_QUEUE_KEY, None)

@@ -62,10 +62,18 @@ SITES = [
      "Open drop-in; the volunteer on duty has the keys."),
 ]
 
+# (title, organiser, qualification, language of instruction, seats, description)
 TRAININGS = [
-    ("Introduktion till evakueringsboende", "Studieförbundet Sundby", "intro_housing", "sv", 20),
-    ("Psykologisk första hjälp", "Röda Korset Sundby", "psychological_first_aid", "sv", 16),
-    ("Stödsamtal i praktiken", "Civilförsvarsförbundet Sundby", "support_conversations", "ar", 12),
+    ("Introduktion till evakueringsboende", "Studieförbundet Sundby", "intro_housing", "sv", 20,
+     "Hur boendet fungerar, bemötande, tystnadsplikt och vem du frågar. Krävs för de flesta pass."),
+    ("Psykologisk första hjälp", "Röda Korset Sundby", "psychological_first_aid", "sv", 16,
+     "Att möta människor i kris: lyssna, lugna och hänvisa vidare."),
+    ("Stödsamtal i praktiken", "Civilförsvarsförbundet Sundby", "support_conversations", "ar", 12,
+     "Samtalsövningar för dig som vill hålla stödsamtal på boendet."),
+    ("Aktiviteter för barn på boendet", "Röda Korset Sundby", "children_activities", "sv", 14,
+     "Lek, trygghet och barns rättigheter; hur du planerar en eftermiddag med barn."),
+    ("Samhällsinformation: så fungerar Sverige", "Studieförbundet Sundby", "civic_information", "fa", 15,
+     "Att förklara skola, vård och myndigheter på ett enkelt sätt."),
 ]
 
 # (site, task, start hour, hours, places, required qualification, wanted languages)
@@ -139,9 +147,9 @@ def run(today: date | None = None, weeks: int = 3) -> str:
              for name, kind, org, address, notes in SITES}
     added = []
     if not db.session.scalar(select(func.count(TrainingSession.id))):
-        for index, (title, org, qual, language, seats) in enumerate(TRAININGS):
+        for index, (title, org, qual, language, seats, description) in enumerate(TRAININGS):
             training = _get_or_create(Training, {"title": title}, organisation_id=orgs[org].id,
-                                      qualification_id=quals[qual].id)
+                                      qualification_id=quals[qual].id, description=description)
             for week in range(weeks):
                 day = today + timedelta(days=3 + index + 7 * week)
                 db.session.add(TrainingSession(training=training, starts_at=_local(day, 18),
@@ -162,8 +170,10 @@ def run(today: date | None = None, weeks: int = 3) -> str:
         added.append(f"{count} shifts")
     if people := _demo_people(orgs, datetime.now(STOCKHOLM)):
         added.append(f"{people} volunteers and applicants")
+    # The study association too, so the demo coordinator can show the trainings pages.
     accounts.make_coordinator(DEMO_COORDINATOR, "Demo Coordinator",
-                              [orgs["FRG Sundby"], orgs["Sundby kommun"]], admin=False)
+                              [orgs["FRG Sundby"], orgs["Sundby kommun"], orgs["Studieförbundet Sundby"]],
+                              admin=False)
     accounts.make_coordinator(DEMO_ADMIN, "Demo Admin", [], admin=True)
     what = ", ".join(added) if added else "nothing new (demo data was already there)"
     return f"Demo data: {what}. Demo coordinator: {DEMO_COORDINATOR}; demo admin: {DEMO_ADMIN}."

@@ -1,13 +1,14 @@
-"""Qualifications and the trainings that grant them."""
+"""Qualifications, the trainings that grant them, their sessions, enrolments and earned qualifications."""
+import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import UTCDateTime
-from .people import Organisation
-
+from ..i18n import localized
+from .base import UTCDateTime, enum_column, utcnow
+from .people import Organisation, User
 
 class Qualification(db.Model):
     """What a training grants; names keyed by site locale."""
@@ -16,6 +17,10 @@ class Qualification(db.Model):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     names: Mapped[dict] = mapped_column(JSON)
     validity_months: Mapped[int | None]
+
+    def name_in(self, locale: str | None = None) -> str:
+        """The name in a locale (the reader's by default), falling back to Swedish, then English."""
+        return localized(self.names, locale) or self.code
 
 
 class Training(db.Model):
@@ -32,7 +37,11 @@ class Training(db.Model):
 
 
 class TrainingSession(db.Model):
-    """A dated occurrence of a training."""
+    """A dated occurrence of a training; seats_taken counts the places held (enrolled, offered, done)."""
+
+    __table_args__ = (
+        CheckConstraint("seats_taken >= 0 AND seats_taken <= seats", name="seats_taken_within_seats"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     training_id: Mapped[int] = mapped_column(ForeignKey("training.id", ondelete="CASCADE"), index=True)
@@ -41,5 +50,72 @@ class TrainingSession(db.Model):
     place: Mapped[str] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(8), default="sv")
     seats: Mapped[int]
+    seats_taken: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Sessions created together as a weekly series share this id.
+    series_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     training: Mapped[Training] = relationship()
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.seats - self.seats_taken, 0)
+
+
+class EnrolmentStatus(str, enum.Enum):
+    ENROLLED = "enrolled"
+    WAITLISTED = "waitlisted"
+    # A freed place held for the first person on the waitlist until offer_expires_at.
+    OFFERED = "offered"
+    ATTENDED = "attended"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+
+
+# The statuses that hold one of the session's seats (counted in seats_taken).
+SEAT_HOLDING = (EnrolmentStatus.ENROLLED, EnrolmentStatus.OFFERED, EnrolmentStatus.ATTENDED,
+                EnrolmentStatus.NO_SHOW)
+
+
+class Enrolment(db.Model):
+    """A person on a training session; one row per person and session, reused when they come back."""
+
+    __table_args__ = (UniqueConstraint("session_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("training_session.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    status: Mapped[EnrolmentStatus] = mapped_column(enum_column(EnrolmentStatus), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the person joined the waitlist: the queue's order.
+    waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Who marked attended or no-show.
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    session: Mapped[TrainingSession] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class PersonQualification(db.Model):
+    """A qualification a person holds: from an attended session or granted by hand with a reason."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    qualification_id: Mapped[int] = mapped_column(ForeignKey("qualification.id"), index=True)
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("training_session.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    qualification: Mapped[Qualification] = relationship()
+    session: Mapped[TrainingSession | None] = relationship()
+    granted_by: Mapped[User | None] = relationship(foreign_keys=[granted_by_id])
+
+    def valid_at(self, moment: datetime) -> bool:
+        return self.expires_at is None or self.expires_at > moment

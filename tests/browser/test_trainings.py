@@ -1,0 +1,113 @@
+"""Train, in a real browser on a phone: a volunteer enrols in place, a coordinator marks attendance,
+and the volunteer sees the qualification."""
+import re
+import socket
+import threading
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from volunteer.extensions import db
+from volunteer.models import Role, TrainingSession, utcnow
+
+from ..conftest import MovableClock
+from ..helpers import translated
+from .conftest import PHONE
+
+
+@pytest.fixture
+def clock():
+    return MovableClock(utcnow().replace(minute=0, second=0, microsecond=0))
+
+
+@pytest.fixture
+def served(make_app, clock):
+    """Like live_server, with a clock the test moves forward."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    app = make_app(BASE_URL=base, CLOCK=clock)
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.base_url = base
+    yield app
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+def sign_in(browser, app, outbox, email):
+    """A phone signed in through the e-mailed link, as a person would."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+                                  locale="sv-SE", timezone_id="Europe/Stockholm")
+    page = context.new_page()
+    page.goto(app.base_url + "/sign-in")
+    page.fill("#email", email)
+    page.locator("#sign-in-form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/sign-in/sent$"))
+    page.goto(app.base_url + re.search(r"(/sign-in/\S+)", outbox.text()).group(1))
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/me$"))
+    return context, page
+
+
+@pytest.mark.parametrize("locale", ["sv", "ar"])
+def test_enrol_attend_and_see_the_qualification(served, browser, outbox, screenshot, make_user, make_session,
+                                                 clock, locale):
+    app = served
+    t = lambda msgid, **kw: translated(app, locale, msgid, **kw)  # noqa: E731
+    evening = clock.now.replace(hour=17) + timedelta(days=2)  # 18:00 or 19:00 in Stockholm
+    session = make_session(seats=12, language="ar", starts_at=evening)
+    make_session(title="Psykologisk första hjälp", qualification="psychological_first_aid", seats=1,
+                 organisation="Röda Korset Testby", starts_at=evening + timedelta(days=3), qualification_names={
+                     "sv": "Psykologisk första hjälp", "en": "Psychological first aid",
+                     "ar": "الإسعافات الأولية النفسية", "fa": "کمک‌های اولیه روانی"})
+    with app.app_context():
+        org_id = db.session.get(TrainingSession, session.id).training.organisation_id
+        full = db.session.scalar(select(TrainingSession).where(TrainingSession.seats == 1))
+        full.seats_taken = 1
+        db.session.commit()
+    make_user("samira@example.org", full_name="Samira Haddad", locale=locale)
+    make_user("cora@example.org", full_name="Cora Koordinator", role=Role.COORDINATOR, coordinates=[org_id],
+              locale=locale)
+
+    volunteer, page = sign_in(browser, app, outbox, "samira@example.org")
+    page.locator(".site-nav a", has_text=t("Trainings")).click()
+    expect(page.locator("h1")).to_have_text(t("Trainings"))
+    expect(page.locator("html")).to_have_attribute("dir", "rtl" if locale == "ar" else "ltr")
+    card = page.locator(f"#session-{session.id}")
+    expect(card.locator(".seats-left")).to_have_attribute("data-seats-left", "12")
+    screenshot(page, f"{locale}-trainings-1-list")
+
+    page.evaluate("window.__sameDocument = true")
+    card.locator('button[data-action="enrol"]').click()
+    card = page.locator(f"#session-{session.id}")
+    expect(card.locator(".seats-left")).to_have_attribute("data-seats-left", "11")
+    expect(card.locator('button[data-action="cancel"]')).to_be_visible()
+    expect(card).to_contain_text(t("You are enrolled. Welcome!"))
+    assert page.evaluate("window.__sameDocument") is True, "updated in place, no reload"
+    screenshot(page, f"{locale}-trainings-2-enrolled")
+
+    clock.now = evening + timedelta(hours=4)  # the session has taken place
+    coordinator, admin = sign_in(browser, app, outbox, "cora@example.org")
+    admin.goto(f"{app.base_url}/coordinator/trainings/sessions/{session.id}")
+    person = admin.locator(".roster__person", has_text="Samira Haddad")
+    expect(person.locator('a[href="tel:+46701234567"]')).to_be_visible()
+    admin.evaluate("window.__sameDocument = true")
+    person.locator('button[data-mark="attended"]').click()
+    expect(admin.locator(".roster__person", has_text="Samira Haddad").locator(
+        'button[data-mark="attended"]')).to_have_attribute("aria-pressed", "true")
+    assert admin.evaluate("window.__sameDocument") is True
+    screenshot(admin, f"{locale}-trainings-3-attendance")
+
+    page.goto(app.base_url + "/me")
+    page.locator("main a", has_text=t("My trainings and qualifications")).click()
+    expect(page.locator(".qualification__name")).to_have_text(
+        {"sv": "Introduktion till evakueringsboende", "ar": "مقدمة عن سكن الإخلاء"}[locale])
+    screenshot(page, f"{locale}-trainings-4-qualification")
+    volunteer.close()
+    coordinator.close()

@@ -1,0 +1,267 @@
+"""Taking and giving back seats on training sessions, the waitlist and its offers, attendance.
+
+Every change runs in the caller's transaction; the caller commits, or rolls back on Conflict or
+IntegrityError (a double tap meets the unique constraint). Seats are taken with one conditional
+UPDATE, so concurrent enrolments never exceed the seats on SQLite or PostgreSQL."""
+import calendar
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select, update
+
+from .accounts import audit
+from .extensions import db
+from .mail import absolute_url, send_after_commit
+from .models import (Enrolment, EnrolmentStatus, PersonQualification, Qualification, TrainingSession, User)
+
+# How long a freed place is held for the first person on the waitlist.
+OFFER_WINDOW = timedelta(hours=24)
+HOLDING = (EnrolmentStatus.ENROLLED, EnrolmentStatus.OFFERED, EnrolmentStatus.WAITLISTED)
+
+
+class Conflict(Exception):
+    """The change lost a race or no longer fits the state: roll back and show where things stand."""
+
+
+def take_seat(session_id: int) -> bool:
+    """Take one seat if one is free, in this transaction."""
+    taken = db.session.execute(
+        update(TrainingSession)
+        .where(TrainingSession.id == session_id, TrainingSession.seats_taken < TrainingSession.seats,
+               TrainingSession.cancelled_at.is_(None))
+        .values(seats_taken=TrainingSession.seats_taken + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return taken == 1
+
+
+def _release_seat(session_id: int) -> None:
+    db.session.execute(
+        update(TrainingSession)
+        .where(TrainingSession.id == session_id, TrainingSession.seats_taken > 0)
+        .values(seats_taken=TrainingSession.seats_taken - 1)
+        .execution_options(synchronize_session=False))
+
+
+def _move(enrolment: Enrolment, to: EnrolmentStatus, now: datetime, *, allowed: tuple[EnrolmentStatus, ...],
+          **values) -> None:
+    """Change an enrolment's status only if it still has one of the allowed statuses."""
+    moved = db.session.execute(
+        update(Enrolment).where(Enrolment.id == enrolment.id, Enrolment.status.in_(allowed))
+        .values(status=to, updated_at=now, **values).execution_options(synchronize_session=False)
+    ).rowcount
+    if moved != 1:
+        raise Conflict()
+    db.session.expire(enrolment)
+
+
+def _claim(user: User, session: TrainingSession, to: EnrolmentStatus, now: datetime, **values) -> Enrolment:
+    """The person's row for this session in a new status: inserted, or reused if they had cancelled."""
+    enrolment = db.session.scalar(
+        select(Enrolment).where(Enrolment.session_id == session.id, Enrolment.user_id == user.id))
+    if enrolment is None:
+        enrolment = Enrolment(session_id=session.id, user_id=user.id, status=to, created_at=now, updated_at=now,
+                              **values)
+        db.session.add(enrolment)
+        db.session.flush()  # a double tap fails here on the unique constraint
+    else:
+        _move(enrolment, to, now, allowed=(EnrolmentStatus.CANCELLED,), **values)
+    return enrolment
+
+
+def enrol(user: User, session: TrainingSession, now: datetime) -> None:
+    """Take a free seat; Conflict when the last one has just gone."""
+    _claim(user, session, EnrolmentStatus.ENROLLED, now, waitlisted_at=None, offer_expires_at=None)
+    if not take_seat(session.id):
+        raise Conflict()
+    audit("training_enrolled", actor=user, subject=user, session_id=session.id)
+
+
+def join_waitlist(user: User, session: TrainingSession, now: datetime) -> None:
+    """Queue for a full session; the queue's order is the time of joining."""
+    _claim(user, session, EnrolmentStatus.WAITLISTED, now, waitlisted_at=now, offer_expires_at=None)
+    audit("training_waitlisted", actor=user, subject=user, session_id=session.id)
+
+
+def confirm_offer(user: User, session: TrainingSession, now: datetime) -> None:
+    """Take the place held for the person (the seat is already theirs) while the offer lasts."""
+    enrolment = _enrolment_of(user, session)
+    if enrolment.offer_expires_at is None or enrolment.offer_expires_at <= now:
+        raise Conflict()
+    _move(enrolment, EnrolmentStatus.ENROLLED, now, allowed=(EnrolmentStatus.OFFERED,), offer_expires_at=None)
+    audit("training_offer_confirmed", actor=user, subject=user, session_id=session.id)
+
+
+def cancel(user: User, session: TrainingSession, now: datetime) -> None:
+    """Give up a place, an offer or a spot on the waitlist; a freed seat goes to the waitlist."""
+    enrolment = _enrolment_of(user, session)
+    before = enrolment.status
+    _move(enrolment, EnrolmentStatus.CANCELLED, now, allowed=HOLDING, offer_expires_at=None)
+    if before in (EnrolmentStatus.ENROLLED, EnrolmentStatus.OFFERED):
+        _release_seat(session.id)
+        fill_from_waitlist(session, now)
+    audit("training_cancelled_by_person", actor=user, subject=user, session_id=session.id, was=before.value)
+
+
+ACTIONS = {"enrol": enrol, "waitlist": join_waitlist, "confirm": confirm_offer, "cancel": cancel}
+
+
+def _enrolment_of(user: User, session: TrainingSession) -> Enrolment:
+    enrolment = db.session.scalar(
+        select(Enrolment).where(Enrolment.session_id == session.id, Enrolment.user_id == user.id))
+    if enrolment is None:
+        raise Conflict()
+    return enrolment
+
+
+def fill_from_waitlist(session: TrainingSession, now: datetime) -> int:
+    """Hold free seats for the people first in the queue and e-mail them; how many were offered."""
+    if session.cancelled_at is not None or session.starts_at <= now:
+        return 0
+    offered = 0
+    while True:
+        first = db.session.scalar(
+            select(Enrolment).where(Enrolment.session_id == session.id,
+                                    Enrolment.status == EnrolmentStatus.WAITLISTED)
+            .order_by(Enrolment.waitlisted_at, Enrolment.id).limit(1))
+        if first is None or not take_seat(session.id):
+            return offered
+        deadline = min(now + OFFER_WINDOW, session.starts_at)
+        try:
+            _move(first, EnrolmentStatus.OFFERED, now, allowed=(EnrolmentStatus.WAITLISTED,),
+                  offer_expires_at=deadline)
+        except Conflict:  # they left the queue just now: give the seat back and try the next
+            _release_seat(session.id)
+            continue
+        audit("training_offered", subject=first.user, session_id=session.id)
+        _mail_offer(first, session, deadline)
+        offered += 1
+
+
+def process_expired_offers(now: datetime) -> int:
+    """Pass lapsed offers on to the next in the queue, or free the seat; how many lapsed."""
+    lapsed = db.session.scalars(
+        select(Enrolment).where(Enrolment.status == EnrolmentStatus.OFFERED, Enrolment.offer_expires_at <= now)
+        .order_by(Enrolment.offer_expires_at)).all()
+    count = 0
+    for enrolment in lapsed:
+        try:
+            _move(enrolment, EnrolmentStatus.CANCELLED, now, allowed=(EnrolmentStatus.OFFERED,),
+                  offer_expires_at=None)
+        except Conflict:
+            continue
+        audit("training_offer_expired", subject=enrolment.user, session_id=enrolment.session_id)
+        _release_seat(enrolment.session_id)
+        session = db.session.get(TrainingSession, enrolment.session_id)
+        db.session.refresh(session)
+        fill_from_waitlist(session, now)
+        count += 1
+    return count
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="training-offer")
+
+
+def offer_token(enrolment: Enrolment) -> str:
+    return _serializer().dumps(enrolment.id)
+
+
+def enrolment_for_token(token: str) -> Enrolment | None:
+    """The enrolment an offer link was made for (the link stays valid only while the offer does)."""
+    try:
+        enrolment_id = _serializer().loads(token)
+    except BadSignature:
+        return None
+    return db.session.get(Enrolment, enrolment_id) if isinstance(enrolment_id, int) else None
+
+
+def _session_details(session: TrainingSession) -> dict:
+    return {"title": session.training.title, "starts_at": session.starts_at, "ends_at": session.ends_at,
+            "place": session.place, "organisation": session.training.organisation.name}
+
+
+def _mail_offer(enrolment: Enrolment, session: TrainingSession, deadline: datetime) -> None:
+    user = enrolment.user
+    send_after_commit(user.email, user.locale, "training_offer", _l("A place on a training is held for you"),
+                      name=user.full_name, deadline=deadline,
+                      link=absolute_url("trainings.offer", token=offer_token(enrolment)),
+                      **_session_details(session))
+
+
+def cancel_session(session: TrainingSession, by: User, now: datetime) -> int:
+    """Cancel a session that has not started; everyone holding a place or queueing is e-mailed."""
+    cancelled = db.session.execute(
+        update(TrainingSession)
+        .where(TrainingSession.id == session.id, TrainingSession.cancelled_at.is_(None),
+               TrainingSession.starts_at > now)
+        .values(cancelled_at=now, cancelled_by_id=by.id, seats_taken=0)
+        .execution_options(synchronize_session=False)).rowcount
+    if cancelled != 1:
+        raise Conflict()
+    affected = db.session.scalars(
+        select(Enrolment).where(Enrolment.session_id == session.id, Enrolment.status.in_(HOLDING))).all()
+    details = _session_details(session)
+    for enrolment in affected:
+        _move(enrolment, EnrolmentStatus.CANCELLED, now, allowed=HOLDING, offer_expires_at=None)
+        user = enrolment.user
+        send_after_commit(user.email, user.locale, "training_cancelled", _l("A training session is cancelled"),
+                          name=user.full_name, link=absolute_url("trainings.page"), **details)
+    audit("training_session_cancelled", actor=by, session_id=session.id, people=len(affected))
+    db.session.expire(session)
+    return len(affected)
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """The same day and time some months later (the month's last day if the day does not exist)."""
+    month = moment.month - 1 + months
+    year, month = moment.year + month // 12, month % 12 + 1
+    return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
+
+
+def grant(user: User, qualification: Qualification, by: User | None, now: datetime, *,
+          session: TrainingSession | None = None, reason: str = "") -> PersonQualification:
+    """Record a qualification; it expires after its validity period from the training (or now)."""
+    start = session.ends_at if session else now
+    held = PersonQualification(
+        user_id=user.id, qualification_id=qualification.id, granted_at=now, granted_by_id=by.id if by else None,
+        session_id=session.id if session else None, reason=reason,
+        expires_at=add_months(start, qualification.validity_months) if qualification.validity_months else None)
+    db.session.add(held)
+    audit("qualification_granted", actor=by, subject=user, qualification=qualification.code,
+          session_id=session.id if session else None, reason=reason)
+    return held
+
+
+ATTENDANCE = {"attended": EnrolmentStatus.ATTENDED, "no_show": EnrolmentStatus.NO_SHOW}
+MARKABLE = (EnrolmentStatus.ENROLLED, EnrolmentStatus.ATTENDED, EnrolmentStatus.NO_SHOW)
+
+
+def mark_attendance(enrolment: Enrolment, to: EnrolmentStatus, by: User, now: datetime) -> None:
+    """After the session starts: attended grants the training's qualification, no-show takes it back."""
+    session = enrolment.session
+    before = enrolment.status
+    if session.cancelled_at is not None or session.starts_at > now or before not in MARKABLE:
+        raise Conflict()
+    if before is to:
+        return
+    _move(enrolment, to, now, allowed=MARKABLE, decided_by_id=by.id)
+    qualification = session.training.qualification
+    if to is EnrolmentStatus.ATTENDED and qualification is not None:
+        grant(enrolment.user, qualification, by, now, session=session)
+    elif before is EnrolmentStatus.ATTENDED:
+        for held in db.session.scalars(select(PersonQualification).where(
+                PersonQualification.session_id == session.id, PersonQualification.user_id == enrolment.user_id)):
+            db.session.delete(held)
+    audit("training_attendance", actor=by, subject=enrolment.user, session_id=session.id, status=to.value)
+
+
+def release_all(user: User, now: datetime) -> None:
+    """Before an account is deleted: give its held seats on coming sessions to the waitlist."""
+    held = db.session.scalars(
+        select(Enrolment).join(TrainingSession).where(
+            Enrolment.user_id == user.id, Enrolment.status.in_(HOLDING), TrainingSession.starts_at > now)).all()
+    for enrolment in held:
+        cancel(user, enrolment.session, now)

@@ -1,0 +1,258 @@
+"""Coordinators' trainings: trainings and sessions, enrolment lists, attendance and qualifications granted by hand."""
+import uuid
+from datetime import timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from wtforms.fields.choices import SelectChoice
+
+from . import accounts, clock, enrolments
+from .access import organisation_scope, require_coordinator
+from .extensions import db
+from .forms import ConfirmForm
+from .htmx import is_htmx, render
+from .i18n import spoken_languages
+from .models import Enrolment, EnrolmentStatus, Organisation, Qualification, Training, TrainingSession
+from .training_forms import STOCKHOLM, GrantForm, NewSessionForm, SessionForm, TrainingForm
+
+bp = Blueprint("training_admin", __name__, url_prefix="/coordinator/trainings")
+bp.before_request(require_coordinator)
+
+STATUS_LABELS = {
+    EnrolmentStatus.ENROLLED: _l("Enrolled"),
+    EnrolmentStatus.WAITLISTED: _l("On the waitlist"),
+    EnrolmentStatus.OFFERED: _l("Offered a place"),
+    EnrolmentStatus.ATTENDED: _l("Attended"),
+    EnrolmentStatus.NO_SHOW: _l("Did not come"),
+    EnrolmentStatus.CANCELLED: _l("Cancelled"),
+}
+# The enrolment list's order: places first, then offers, then the queue.
+LIST_ORDER = [EnrolmentStatus.ATTENDED, EnrolmentStatus.NO_SHOW, EnrolmentStatus.ENROLLED, EnrolmentStatus.OFFERED,
+              EnrolmentStatus.WAITLISTED]
+
+
+@bp.app_context_processor
+def _labels():
+    return {"enrolment_status_labels": STATUS_LABELS}
+
+
+def _in_scope(organisation_id: int) -> bool:
+    scope = organisation_scope(current_user)
+    return scope is None or organisation_id in scope
+
+
+def _training(training_id: int) -> Training:
+    """A training of one of the coordinator's organisations; others' are not found."""
+    training = db.session.get(Training, training_id)
+    if training is None or not _in_scope(training.organisation_id):
+        abort(404)
+    return training
+
+
+def _session(session_id: int) -> TrainingSession:
+    session = db.session.get(TrainingSession, session_id)
+    if session is None or not _in_scope(session.training.organisation_id):
+        abort(404)
+    return session
+
+
+@bp.get("/")
+def index():
+    scope = organisation_scope(current_user)
+    query = select(Training).options(joinedload(Training.organisation), joinedload(Training.qualification)) \
+        .order_by(Training.title)
+    if scope is not None:
+        query = query.where(Training.organisation_id.in_(scope))
+    trainings = db.session.scalars(query).all()
+    since = clock.now() - timedelta(days=30)  # recent sessions stay listed for attendance
+    sessions = db.session.scalars(
+        select(TrainingSession).where(TrainingSession.training_id.in_([t.id for t in trainings]),
+                                      TrainingSession.starts_at > since)
+        .order_by(TrainingSession.starts_at)).all()
+    by_training = {}
+    for session in sessions:
+        by_training.setdefault(session.training_id, []).append(session)
+    return render_template("training_admin/index.html", trainings=trainings, sessions=by_training,
+                           now=clock.now())
+
+
+def _training_form(training: Training | None = None) -> TrainingForm:
+    form = TrainingForm(obj=training)
+    scope = organisation_scope(current_user)
+    organisations = select(Organisation).order_by(Organisation.name)
+    if scope is not None:
+        organisations = organisations.where(Organisation.id.in_(scope))
+    form.organisation_id.choices = [SelectChoice(o.id, o.name) for o in db.session.scalars(organisations)]
+    form.qualification_id.choices = [SelectChoice(0, _("None"))] + [
+        SelectChoice(q.id, q.name_in()) for q in db.session.scalars(select(Qualification).order_by(Qualification.id))]
+    if training is not None and not form.is_submitted():
+        form.qualification_id.data = training.qualification_id or 0
+    return form
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@bp.route("/<int:training_id>/edit", methods=["GET", "POST"])
+def edit_training(training_id: int | None = None):
+    training = _training(training_id) if training_id else None
+    form = _training_form(training)
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template("training_admin/training_form.html", form=form, training=training), status
+    clash = db.session.scalar(select(Training).where(Training.title == form.title.data))
+    if clash is not None and clash is not training:
+        form.title.errors.append(_("Another training already has this title."))
+        return render_template("training_admin/training_form.html", form=form, training=training), 422
+    if training is None:
+        training = Training()
+        db.session.add(training)
+    training.title, training.description = form.title.data, form.description.data or ""
+    training.organisation_id = form.organisation_id.data
+    training.qualification_id = form.qualification_id.data or None
+    db.session.flush()
+    accounts.audit("training_saved", actor=current_user, training_id=training.id, title=training.title)
+    db.session.commit()
+    flash(_("The training is saved."), "success")
+    return redirect(url_for("training_admin.index", _anchor=f"training-{training.id}"), code=303)
+
+
+def _language_names() -> dict:
+    return {language.code: language.local_name for language in spoken_languages()}
+
+
+@bp.route("/<int:training_id>/sessions/new", methods=["GET", "POST"])
+def new_session(training_id: int):
+    """One session, or the same weekday and time for several weeks (a series)."""
+    training = _training(training_id)
+    form = NewSessionForm(language_names=_language_names())
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template("training_admin/session_form.html", form=form, training=training), status
+    occurrences = form.occurrences(form.weeks.data)
+    if occurrences[0][0] <= clock.now():
+        form.day.errors.append(_("Choose a time in the future."))
+        return render_template("training_admin/session_form.html", form=form, training=training), 422
+    series = uuid.uuid4().hex if len(occurrences) > 1 else None
+    for starts_at, ends_at in occurrences:
+        db.session.add(TrainingSession(
+            training_id=training.id, starts_at=starts_at, ends_at=ends_at, place=form.place.data,
+            language=form.language.data, seats=form.seats.data, series_id=series, created_by_id=current_user.id,
+            created_at=clock.now()))
+    accounts.audit("training_sessions_created", actor=current_user, training_id=training.id,
+                   count=len(occurrences), series_id=series)
+    db.session.commit()
+    flash(ngettext("%(num)d session created.", "%(num)d sessions created.", len(occurrences)), "success")
+    return redirect(url_for("training_admin.index", _anchor=f"training-{training.id}"), code=303)
+
+
+@bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+def edit_session(session_id: int):
+    session = _session(session_id)
+    if session.cancelled_at is not None:
+        abort(409)
+    form = SessionForm(language_names=_language_names(), obj=session)
+    if not form.is_submitted():
+        local_start, local_end = session.starts_at.astimezone(STOCKHOLM), session.ends_at.astimezone(STOCKHOLM)
+        form.day.data, form.start.data, form.end.data = local_start.date(), local_start.time(), local_end.time()
+    elif form.validate() and _fits(form, session):
+        (session.starts_at, session.ends_at), = form.occurrences()
+        session.place, session.language, session.seats = form.place.data, form.language.data, form.seats.data
+        db.session.flush()
+        enrolments.fill_from_waitlist(session, clock.now())  # more seats go to the queue first
+        accounts.audit("training_session_edited", actor=current_user, session_id=session.id)
+        db.session.commit()
+        flash(_("The session is saved."), "success")
+        return redirect(url_for("training_admin.session", session_id=session.id), code=303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("training_admin/session_form.html", form=form, training=session.training,
+                           training_session=session), status
+
+
+def _fits(form: SessionForm, session: TrainingSession) -> bool:
+    if form.seats.data < session.seats_taken:
+        form.seats.errors.append(_("%(num)d seats are taken; the session needs at least that many.",
+                                   num=session.seats_taken))
+        return False
+    return True
+
+
+@bp.get("/sessions/<int:session_id>")
+def session(session_id: int):
+    """The enrolment list with phone numbers, and attendance once the session has started."""
+    session = _session(session_id)
+    return render_template("training_admin/session.html", training_session=session, people=_people(session),
+                           started=session.starts_at <= clock.now())
+
+
+def _people(session: TrainingSession) -> list[Enrolment]:
+    enrolled = db.session.scalars(
+        select(Enrolment).options(joinedload(Enrolment.user))
+        .where(Enrolment.session_id == session.id, Enrolment.status.in_(LIST_ORDER))).all()
+    return sorted(enrolled, key=lambda e: (LIST_ORDER.index(e.status), e.waitlisted_at or e.created_at,
+                                           e.user.full_name))
+
+
+@bp.route("/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
+def cancel_session(session_id: int):
+    session = _session(session_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_template("training_admin/cancel.html", form=form, training_session=session,
+                               people=_people(session))
+    try:
+        count = enrolments.cancel_session(session, current_user, clock.now())
+    except enrolments.Conflict:
+        db.session.rollback()
+        flash(_("The session has already started or been cancelled."), "error")
+        return redirect(url_for("training_admin.session", session_id=session_id), code=303)
+    db.session.commit()
+    flash(ngettext("The session is cancelled; %(num)d person was told by e-mail.",
+                   "The session is cancelled; %(num)d people were told by e-mail.", count), "success")
+    return redirect(url_for("training_admin.session", session_id=session_id), code=303)
+
+
+@bp.post("/sessions/<int:session_id>/attendance/<int:enrolment_id>")
+def attendance(session_id: int, enrolment_id: int):
+    """Mark one person attended (grants the qualification) or no-show."""
+    session = _session(session_id)
+    enrolment = db.session.get(Enrolment, enrolment_id)
+    to = enrolments.ATTENDANCE.get(request.form.get("status", ""))
+    if enrolment is None or enrolment.session_id != session.id or to is None:
+        abort(404)
+    status = 200
+    try:
+        enrolments.mark_attendance(enrolment, to, current_user, clock.now())
+        db.session.commit()
+    except enrolments.Conflict:
+        db.session.rollback()
+        status = 409
+    if not is_htmx() and status == 200:
+        return redirect(url_for("training_admin.session", session_id=session.id,
+                                _anchor=f"person-{enrolment.id}"), code=303)
+    return render("training_admin/session.html", "training_admin/_person.html", status=status,
+                  training_session=session, people=_people(session), enrolment=enrolment,
+                  started=session.starts_at <= clock.now())
+
+
+@bp.route("/grant", methods=["GET", "POST"])
+def grant():
+    """Record a qualification by hand, with a reason (e.g. a training taken elsewhere)."""
+    form = GrantForm()
+    form.qualification_id.choices = [
+        SelectChoice(q.id, q.name_in()) for q in db.session.scalars(select(Qualification).order_by(Qualification.id))]
+    if not form.validate_on_submit():
+        return render_template("training_admin/grant.html", form=form), 422 if form.is_submitted() else 200
+    person = accounts.find_user(form.email.normalized)
+    if person is None:
+        form.email.errors.append(_("There is no account with that address."))
+        return render_template("training_admin/grant.html", form=form), 422
+    qualification = db.session.get(Qualification, form.qualification_id.data)
+    enrolments.grant(person, qualification, current_user, clock.now(), reason=form.reason.data)
+    db.session.commit()
+    flash(_("%(name)s now has the qualification %(qualification)s.", name=person.full_name,
+            qualification=qualification.name_in()), "success")
+    return redirect(url_for("training_admin.grant"), code=303)

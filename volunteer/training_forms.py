@@ -1,0 +1,74 @@
+"""Coordinators' forms for trainings, sessions and qualifications granted by hand."""
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+
+from .forms import Form, ValidEmail
+from .i18n import SPOKEN_LANGUAGES
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+MAX_WEEKS = 26
+
+
+class TrainingForm(Form):
+    """A course: what it is, who runs it and which qualification it gives."""
+
+    title = StringField(_l("Title"), validators=[
+        DataRequired(_l("Write a title.")), Length(max=160, message=_l("Write at most %(max)d characters."))])
+    description = TextAreaField(_l("Description"), validators=[
+        Length(max=2000, message=_l("Write at most %(max)d characters."))])
+    organisation_id = SelectField(_l("Organiser"), coerce=int, validate_choice=True)
+    qualification_id = SelectField(_l("Gives the qualification"), coerce=int, validate_choice=True)
+
+
+class SessionForm(Form):
+    """A dated occurrence of a training."""
+
+    day = DateField(_l("Date"), validators=[InputRequired(_l("Choose a date."))])
+    start = TimeField(_l("Starts"), validators=[InputRequired(_l("Choose a time."))])
+    end = TimeField(_l("Ends"), validators=[InputRequired(_l("Choose a time."))])
+    place = StringField(_l("Place"), validators=[
+        DataRequired(_l("Write where it takes place.")),
+        Length(max=200, message=_l("Write at most %(max)d characters."))])
+    language = SelectField(_l("Language of instruction"), validate_choice=True)
+    seats = IntegerField(_l("Seats"), validators=[
+        InputRequired(_l("Write a number.")),
+        NumberRange(min=1, max=500, message=_l("Write a number from %(min)s to %(max)s."))])
+    def __init__(self, *args, language_names=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = [(code, (language_names or {}).get(code, code)) for code, _ in SPOKEN_LANGUAGES]
+
+    def validate_end(self, field):
+        if self.start.data and field.data and field.data <= self.start.data:
+            raise ValidationError(_l("The end must come after the start."))
+
+    def occurrences(self, weeks: int = 1) -> list[tuple[datetime, datetime]]:
+        """Start and end of each weekly occurrence, at the same Stockholm wall-clock time across DST."""
+        result = []
+        for week in range(weeks):
+            day = self.day.data + timedelta(weeks=week)
+            result.append((datetime.combine(day, self.start.data, tzinfo=STOCKHOLM),
+                           datetime.combine(day, self.end.data, tzinfo=STOCKHOLM)))
+        return result
+
+
+class NewSessionForm(SessionForm):
+    """A new session: one-off, or the same weekday and time for several weeks."""
+
+    weeks = IntegerField(_l("Number of weekly sessions"), default=1, validators=[
+        InputRequired(_l("Write a number.")),
+        NumberRange(min=1, max=MAX_WEEKS, message=_l("Write a number from %(min)s to %(max)s."))])
+
+
+class GrantForm(Form):
+    """A qualification recorded by hand, e.g. for a training taken elsewhere."""
+
+    email = StringField(_l("The volunteer's e-mail address"), validators=[
+        DataRequired(_l("Write the volunteer's e-mail address.")), ValidEmail()])
+    qualification_id = SelectField(_l("Qualification"), coerce=int, validate_choice=True)
+    reason = TextAreaField(_l("Reason"), validators=[
+        DataRequired(_l("Write why, for example where the training was taken.")),
+        Length(max=500, message=_l("Write at most %(max)d characters."))])
