@@ -116,7 +116,7 @@ def test_approving_in_the_queue_updates_the_row_and_mails_the_applicant_in_their
     assert message["Subject"] == translated(app, "ar", "You are approved as a volunteer")
     assert translated(app, "ar", "Welcome! After your interview you are approved as a volunteer at evacuation housing.") \
         in outbox.text()
-    assert "http://localhost/me" in outbox.text()
+    assert "http://localhost/trainings" in outbox.text()
     with app.app_context():
         change = db.session.scalars(select(StatusChange).where(StatusChange.user_id == person.id)
                                     .order_by(StatusChange.id.desc())).first()

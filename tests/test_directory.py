@@ -142,3 +142,28 @@ def test_queries_per_page_do_not_grow_with_the_number_of_people(app, signed_in, 
         make_user(f"a{number}@example.org", status=Status.CONFIRMED, languages=("ar", "sv"),
                   skills=[UserSkill(code="teaching")])
     assert queries_for_page() == few
+
+
+def test_the_directory_filters_by_a_qualification_that_is_still_valid(app, signed_in, make_user):
+    from datetime import datetime, timedelta, timezone
+
+    from volunteer.models import PersonQualification, Qualification
+
+    now = datetime.now(timezone.utc)
+    valid = make_user("v@example.org", full_name="Valid Vera", status=Status.APPROVED)
+    expired = make_user("e@example.org", full_name="Expired Erik", status=Status.APPROVED)
+    make_user("n@example.org", full_name="Nobody Nils", status=Status.APPROVED)
+    with app.app_context():
+        qualification = Qualification(code="intro", names={"sv": "Introduktion", "en": "Introduction"})
+        db.session.add(qualification)
+        db.session.flush()
+        db.session.add_all([
+            PersonQualification(user_id=valid.id, qualification_id=qualification.id, granted_at=now),
+            PersonQualification(user_id=expired.id, qualification_id=qualification.id,
+                                granted_at=now - timedelta(days=800), expires_at=now - timedelta(days=1)),
+        ])
+        db.session.commit()
+        qualification_id = qualification.id
+    page = signed_in.get(f"/coordinator/volunteers?qualification={qualification_id}")
+    assert names_on(page) == ["Valid Vera"]
+    assert "Introduktion" in page_text(page)

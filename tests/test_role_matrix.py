@@ -9,8 +9,10 @@ from .conftest import Client
 
 # Routes anyone may open. Everything under /coordinator and /admin is checked by its prefix.
 PUBLIC = {"main.home", "main.privacy", "main.set_language", "signup.form", "signup.check_field", "signup.sent",
-          "signup.confirm", "auth.sign_in", "auth.sent", "auth.redeem", "static"}
-SIGNED_IN = {"me.page", "me.export", "me.delete", "auth.sign_out"}
+          "signup.confirm", "auth.sign_in", "auth.sent", "auth.redeem", "static",
+          "trainings.offer"}
+SIGNED_IN = {"me.page", "me.export", "me.delete", "auth.sign_out", "trainings.page", "trainings.act",
+             "trainings.mine"}
 COORDINATOR_PREFIX = "/coordinator"
 ADMIN_PREFIX = "/admin"
 
@@ -29,7 +31,15 @@ def classify(rule) -> str:
 
 def example_url(rule) -> str:
     """The rule with every variable filled with 1 (ids) or a placeholder string."""
-    return re.sub(r"<(?:(\w+):)?(\w+)>", lambda m: "1" if m.group(1) == "int" else "x", rule.rule)
+    def value(match):
+        converter = match.group(1) or ""
+        if converter == "int":
+            return "1"
+        if converter.startswith("any("):
+            return converter[4:-1].split(",")[0].strip()
+        return "x"
+
+    return re.sub(r"<(?:([^:>]+):)?(\w+)>", value, rule.rule)
 
 
 def guarded_requests(app):

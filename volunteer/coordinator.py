@@ -10,7 +10,7 @@ from .extensions import db
 from .forms import DecisionForm, DirectoryFilterForm, ReasonForm, RecordCheckForm
 from .htmx import fragment, is_htmx, redirect_to
 from .main import safe_next
-from .models import Organisation, RecordKind, Status, User
+from .models import Organisation, Qualification, RecordKind, Status, User
 
 bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
 bp.before_request(require_coordinator)
@@ -25,6 +25,12 @@ def organisations_in_scope() -> list[Organisation]:
     if not current_user.is_admin:
         query = query.where(Organisation.id.in_([org.id for org in current_user.coordinated_organisations]))
     return list(db.session.scalars(query))
+
+
+def filter_form() -> DirectoryFilterForm:
+    """The queue's and the directory's filters, read from the query string."""
+    qualifications = db.session.scalars(select(Qualification).order_by(Qualification.code))
+    return DirectoryFilterForm(organisations_in_scope(), list(qualifications), request.args)
 
 
 def person_or_404(person_id: int) -> User:
@@ -44,7 +50,7 @@ def index():
 @bp.get("/applicants")
 def applicants():
     """Confirmed applicants waiting for an interview, newest first."""
-    form = DirectoryFilterForm(organisations_in_scope(), request.args)
+    form = filter_form()
     filters = {**form.filters(), "status": Status.CONFIRMED.value}
     query = vetting.filtered(vetting.people_in_scope(current_user), filters)
     page = db.paginate(vetting.with_profile(query.order_by(User.created_at.desc(), User.id.desc())),

@@ -11,7 +11,7 @@ from . import vetting
 from .access import require_coordinator
 from .accounts import audit
 from .catalog import AVAILABILITY, SKILLS, STATUS_LABELS
-from .coordinator import organisations_in_scope
+from .coordinator import filter_form
 from .extensions import db
 from .forms import DirectoryFilterForm, display_phone
 from .i18n import spoken_language
@@ -31,7 +31,7 @@ def directory_query(form: DirectoryFilterForm):
 
 @bp.get("/volunteers")
 def volunteers():
-    form = DirectoryFilterForm(organisations_in_scope(), request.args)
+    form = filter_form()
     page = db.paginate(directory_query(form), per_page=PER_PAGE, error_out=False)
     return render_template("directory/page.html", form=form, page=page, status_labels=STATUS_LABELS,
                            query_args={k: v for k, v in request.args.items() if k != "page"})
@@ -40,7 +40,7 @@ def volunteers():
 @bp.get("/volunteers.csv")
 def export_csv():
     """The filtered directory as CSV that Excel opens correctly (UTF-8 with BOM, no formulas)."""
-    form = DirectoryFilterForm(organisations_in_scope(), request.args)
+    form = filter_form()
     people = list(db.session.scalars(directory_query(form)))
     audit("directory_exported", actor=current_user, filters={k: str(v) for k, v in form.filters().items()},
           rows=len(people))

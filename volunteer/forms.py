@@ -16,7 +16,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from .catalog import AVAILABILITY, ORGANISATION_KINDS, OTHER_LANGUAGE, RECORD_KINDS, SKILLS, STATUS_LABELS
 from .clock import now
-from .i18n import SPOKEN_LANGUAGES
+from .i18n import SPOKEN_LANGUAGES, localized
 
 MOBILE_TYPES = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
@@ -219,9 +219,12 @@ class DirectoryFilterForm(FlaskForm):
     availability = SelectField(_l("Available"), choices=[SelectChoice("", _l("Any time"))] + [
         SelectChoice(k, v) for k, v in AVAILABILITY.items()], validate_choice=True)
     organisation = SelectField(_l("Preferred organisation"), coerce=_optional_int, validate_choice=True)
+    qualification = SelectField(_l("Qualification"), coerce=_optional_int, validate_choice=True)
 
-    def __init__(self, organisations, *args, **kwargs):
+    def __init__(self, organisations, qualifications=(), *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.qualification.choices = [SelectChoice(None, _l("Any qualification"))] + [
+            SelectChoice(qualification.id, localized(qualification.names)) for qualification in qualifications]
         self.language.choices = [SelectChoice("", _l("Any language"))] + [
             SelectChoice(code, name) for code, name in SPOKEN_LANGUAGES]
         self.organisation.choices = [SelectChoice(None, _l("Any organisation"))] + [

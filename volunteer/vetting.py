@@ -10,8 +10,8 @@ from .accounts import audit, note_status_change
 from .clock import now
 from .extensions import db
 from .mail import absolute_url, send_email
-from .models import (Interview, Organisation, RecordCheck, RecordKind, Role, Status, StatusChange, User,
-                     UserLanguage, UserSkill)
+from .models import (Interview, Organisation, PersonQualification, RecordCheck, RecordKind, Role, Status, StatusChange,
+                     User, UserLanguage, UserSkill)
 
 # Which status a coordinator may move a person to, from which, and the audit action it records.
 TRANSITIONS = {
@@ -51,6 +51,11 @@ def filtered(query: Select, filters: dict) -> Select:
         query = query.where(getattr(User, f"available_{availability}").is_(True))
     if organisation := filters.get("organisation"):
         query = query.where(User.preferred_organisations.any(Organisation.id == organisation))
+    if qualification := filters.get("qualification"):
+        moment = now()
+        query = query.where(select(PersonQualification.id).where(
+            PersonQualification.user_id == User.id, PersonQualification.qualification_id == qualification,
+            or_(PersonQualification.expires_at.is_(None), PersonQualification.expires_at > moment)).exists())
     return query
 
 
@@ -95,7 +100,7 @@ def tell_about_decision(person: User) -> bool:
     """E-mail an applicant, in their own language, that they were approved or not."""
     if person.status is Status.APPROVED:
         return send_email(person.email, person.locale, "approved", _l("You are approved as a volunteer"),
-                          person=person, next_url=absolute_url("me.page"))
+                          person=person, next_url=absolute_url("trainings.page"))
     return send_email(person.email, person.locale, "not_approved", _l("About your volunteer application"),
                       person=person)
 
@@ -128,6 +133,7 @@ def history(person: User) -> dict:
         "interviews": newest(Interview, Interview.held_on),
         "record_checks": newest(RecordCheck, RecordCheck.seen_on),
         "status_changes": newest(StatusChange, StatusChange.changed_at),
+        "qualifications": newest(PersonQualification, PersonQualification.granted_at),
     }
 
 
