@@ -277,3 +277,25 @@ def test_more_seats_go_to_the_waitlist_first_and_fewer_than_taken_are_refused(ap
         edited = db.session.get(TrainingSession, session.id)
         assert edited.seats == 2 and edited.seats_taken == 2
         assert db.session.scalar(select(Enrolment).where(Enrolment.status == EnrolmentStatus.OFFERED)) is not None
+
+
+def test_moving_a_session_emails_the_people_on_it_and_a_seat_change_does_not(app, coordinator, make_user, outbox):
+    client, user, session = coordinator
+    enrol(app, make_user, session.id, "ar@example.org", locale="ar", full_name="Samira")
+    url = f"/coordinator/trainings/sessions/{session.id}/edit"
+    local = session.starts_at.astimezone(STOCKHOLM)
+    same = {"day": local.strftime("%Y-%m-%d"), "start": local.strftime("%H:%M"),
+            "end": session.ends_at.astimezone(STOCKHOLM).strftime("%H:%M"), "place": "Stortorget 1, Testby",
+            "language": "sv", "seats": "15"}
+    before = len(outbox.messages())
+    assert client.submit(url, same).status_code == 303
+    assert len(outbox.messages()) == before, "more seats alone is no news for those already on it"
+
+    response = client.submit(url, {**same, "place": "Biblioteket, Testby"})
+    assert response.status_code == 303
+    message = outbox.last()
+    assert message["To"] == "ar@example.org"
+    assert message["Subject"] == translated(app, "ar", "A training session has changed")
+    assert "Biblioteket, Testby" in outbox.text(message)
+    assert translated(app, "sv", "The session is saved; %(num)d person was told about the change by e-mail.",
+                      num=1) in page_text(client.get(response.location))

@@ -214,6 +214,18 @@ def cancel_session(session: TrainingSession, by: User, now: datetime) -> int:
     return len(affected)
 
 
+def tell_about_change(session: TrainingSession) -> int:
+    """E-mail everyone holding a place or queueing that the session's time or place has changed."""
+    affected = db.session.scalars(
+        select(Enrolment).where(Enrolment.session_id == session.id, Enrolment.status.in_(HOLDING))).all()
+    details = _session_details(session)
+    for enrolment in affected:
+        user = enrolment.user
+        send_after_commit(user.email, user.locale, "training_changed", _l("A training session has changed"),
+                          name=user.full_name, link=absolute_url("trainings.mine"), **details)
+    return len(affected)
+
+
 def add_months(moment: datetime, months: int) -> datetime:
     """The same day and time some months later (the month's last day if the day does not exist)."""
     month = moment.month - 1 + months

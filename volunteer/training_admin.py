@@ -159,13 +159,18 @@ def edit_session(session_id: int):
         local_start, local_end = session.starts_at.astimezone(STOCKHOLM), session.ends_at.astimezone(STOCKHOLM)
         form.day.data, form.start.data, form.end.data = local_start.date(), local_start.time(), local_end.time()
     elif form.validate() and _fits(form, session):
+        before = (session.starts_at, session.ends_at, session.place)
         (session.starts_at, session.ends_at), = form.occurrences()
         session.place, session.language, session.seats = form.place.data, form.language.data, form.seats.data
         db.session.flush()
         enrolments.fill_from_waitlist(session, clock.now())  # more seats go to the queue first
-        accounts.audit("training_session_edited", actor=current_user, session_id=session.id)
+        told = enrolments.tell_about_change(session) if before != (
+            session.starts_at, session.ends_at, session.place) else 0
+        accounts.audit("training_session_edited", actor=current_user, session_id=session.id, told=told)
         db.session.commit()
-        flash(_("The session is saved."), "success")
+        flash(ngettext("The session is saved; %(num)d person was told about the change by e-mail.",
+                       "The session is saved; %(num)d people were told about the change by e-mail.", told)
+              if told else _("The session is saved."), "success")
         return redirect(url_for("training_admin.session", session_id=session.id), code=303)
     status = 422 if form.is_submitted() else 200
     return render_template("training_admin/session_form.html", form=form, training=session.training,
