@@ -31,7 +31,8 @@ def signed_in(client, coordinator):
 
 
 def names_on(response) -> list[str]:
-    return re.findall(r'<td><a href="/coordinator/people/\d+">([^<]+)</a></td>', page_text(response))
+    return re.findall(r'<td><a href="/coordinator/people/\d+"><bdi dir="auto">([^<]+)</bdi></a></td>',
+                      page_text(response))
 
 
 def test_search_finds_by_name_or_email_and_treats_wildcards_as_text(signed_in, make_user):
