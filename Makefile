@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test install install-dev translations extract-messages update-messages
+.PHONY: run test install install-dev translations extract-messages update-messages messages new-language
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,3 +42,10 @@ extract-messages: $(VENV)/.installed
 
 update-messages: extract-messages
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+
+# After changing strings: extract, merge into every catalog, compile. Then translate what is empty.
+messages: update-messages translations
+
+# Start a catalog for a new language: make new-language LANG_CODE=so
+new-language: extract-messages
+	$(BIN)/pybabel init -i translations/messages.pot -d translations -l $(LANG_CODE)
