@@ -56,3 +56,14 @@ def test_migrations_match_the_models(app):
     with app.app_context(), db.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
     assert diff == []
+
+
+def test_demo_names_that_everyone_reads_are_in_every_site_language(app, runner):
+    from volunteer.i18n import SITE_LOCALES
+    from volunteer.models import Qualification, Task
+
+    runner.invoke(args=["seed-demo"])
+    with app.app_context():
+        for model in (Qualification, Task):
+            for row in db.session.scalars(select(model)):
+                assert set(SITE_LOCALES) <= set(row.names), row.code

@@ -121,6 +121,24 @@ def _demo_people(orgs: dict, now: datetime) -> int:
     return len(PEOPLE)
 
 
+# The same names in Somali, Tigrinya and Ukrainian.
+MORE_NAMES = {
+    "intro_housing": {"so": "Hordhac ku saabsan hoyga ku-meel-gaarka ah", "ti": "መእተዊ ብዛዕባ ግዝያዊ መንበሪ",
+                      "uk": "Вступ до роботи в евакуаційному житлі"},
+    "support_conversations": {"so": "Wada-hadallo taageero", "ti": "ደገፍ ዝህብ ዝርርብ", "uk": "Підтримувальні розмови"},
+    "children_activities": {"so": "Hawlo carruureed", "ti": "ንጥፈታት ንቆልዑ", "uk": "Заняття для дітей"},
+    "psychological_first_aid": {"so": "Gargaarka degdegga ah ee nafsiga", "ti": "ቀዳማይ ረድኤት ስነ-ኣእምሮ",
+                                "uk": "Перша психологічна допомога"},
+    "civic_information": {"so": "Macluumaad ku saabsan bulshada", "ti": "ሓበሬታ ብዛዕባ ሕብረተሰብ",
+                          "uk": "Інформація про суспільство"},
+    "language_practice": {"so": "Ku celcelinta luqadda", "ti": "ልምምድ ቋንቋ", "uk": "Мовна практика"},
+    "homework_help": {"so": "Caawinta casharrada guriga", "ti": "ሓገዝ ዕዮ-ገዛ", "uk": "Допомога з домашніми завданнями"},
+    "authority_contacts": {"so": "Caawinta xiriirka hay'adaha dowladda", "ti": "ሓገዝ ኣብ ርክብ ምስ ቤት ጽሕፈታት መንግስቲ",
+                           "uk": "Допомога у спілкуванні з установами"},
+    "leisure_activities": {"so": "Hawlaha waqtiga firaaqada", "ti": "ንጥፈታት ግዜ ዕረፍቲ", "uk": "Дозвілля"},
+    "reception": {"so": "Soo dhaweyn iyo martigelin", "ti": "ምቕባልን ምእንጋድ ኣጋይሽን", "uk": "Прийом і гостинність"},
+}
+
 def _get_or_create(model, lookup: dict, **values):
     instance = db.session.scalar(select(model).filter_by(**lookup))
     if instance is None:
@@ -139,9 +157,10 @@ def run(today: date | None = None, weeks: int = 3) -> str:
     today = today or datetime.now(STOCKHOLM).date()
     orgs = {name: _get_or_create(Organisation, {"name": name}, kind=kind, description=text)
             for name, kind, text in ORGANISATIONS}
-    quals = {code: _get_or_create(Qualification, {"code": code}, names=names, validity_months=months)
+    quals = {code: _get_or_create(Qualification, {"code": code}, names={**names, **MORE_NAMES[code]},
+                                  validity_months=months)
              for code, months, names in QUALIFICATIONS}
-    tasks = {code: _get_or_create(Task, {"code": code}, names=names) for code, names in TASKS}
+    tasks = {code: _get_or_create(Task, {"code": code}, names={**names, **MORE_NAMES[code]}) for code, names in TASKS}
     sites = {name: _get_or_create(Site, {"name": name}, kind=kind, organisation_id=orgs[org].id,
                                   address=address, access_notes=notes)
              for name, kind, org, address, notes in SITES}
