@@ -4,7 +4,9 @@ from html import unescape
 
 from flask_babel import force_locale, gettext
 
-LOCALES = ["sv", "en", "ar", "fa"]
+from volunteer.i18n import SITE_LOCALES
+
+LOCALES = list(SITE_LOCALES)
 RTL = {"ar", "fa"}
 
 

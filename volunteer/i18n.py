@@ -11,7 +11,7 @@ from flask_babel import to_user_timezone
 from flask_login import current_user
 
 # The languages the site itself is translated into, in the switcher's order.
-SITE_LOCALES = ("sv", "en", "ar", "fa")
+SITE_LOCALES = ("sv", "en", "ar", "fa", "so", "ti", "uk")
 DEFAULT_LOCALE = "sv"
 SESSION_KEY = "locale"
 
