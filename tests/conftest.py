@@ -12,7 +12,7 @@ from sqlalchemy import delete, make_url, select
 
 from volunteer import create_app
 from volunteer.extensions import db
-from volunteer.models import Organisation, Status, User, UserLanguage, utcnow
+from volunteer.models import Organisation, Role, Status, User, UserLanguage, utcnow
 
 CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
@@ -282,3 +282,16 @@ class MovableClock:
 
     def advance(self, **delta):
         self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def frg(make_organisation):
+    """The volunteer resource group most coordinator tests act for."""
+    return make_organisation("FRG Testby")
+
+
+@pytest.fixture
+def coordinator(make_user, frg):
+    """A coordinator of FRG Testby."""
+    return make_user("coord@example.org", full_name="Cora Koordinator", status=Status.APPROVED,
+                     role=Role.COORDINATOR, coordinates=[frg])

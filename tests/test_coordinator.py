@@ -13,17 +13,6 @@ HX = {"HX-Request": "true"}
 
 
 @pytest.fixture
-def frg(make_organisation):
-    return make_organisation("FRG Testby")
-
-
-@pytest.fixture
-def coordinator(make_user, frg):
-    return make_user("coord@example.org", full_name="Cora Koordinator", status=Status.APPROVED,
-                     role=Role.COORDINATOR, coordinates=[frg])
-
-
-@pytest.fixture
 def coordinator_client(client, coordinator):
     client.sign_in_as(coordinator)
     return client

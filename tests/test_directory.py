@@ -8,20 +8,9 @@ from sqlalchemy import select
 
 from volunteer.directory import safe_cell
 from volunteer.extensions import db
-from volunteer.models import AuditEvent, Role, Status, UserSkill
+from volunteer.models import AuditEvent, Status, UserSkill
 
 from .helpers import page_text
-
-
-@pytest.fixture
-def frg(make_organisation):
-    return make_organisation("FRG Testby")
-
-
-@pytest.fixture
-def coordinator(make_user, frg):
-    return make_user("coord@example.org", full_name="Cora Koordinator", status=Status.APPROVED,
-                     role=Role.COORDINATOR, coordinates=[frg])
 
 
 @pytest.fixture

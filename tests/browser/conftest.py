@@ -2,6 +2,7 @@
 import os
 import socket
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,21 +35,30 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def live_server(make_app):
-    """The app served over HTTP in a thread, with BASE_URL pointing at it."""
+@contextmanager
+def serving(make_app, **config):
+    """An app served over HTTP in a thread on a free port, with BASE_URL pointing at it."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     base = f"http://127.0.0.1:{port}"
-    app = make_app(BASE_URL=base)
+    app = make_app(BASE_URL=base, **config)
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     app.base_url = base
-    yield app
-    server.shutdown()
-    thread.join(timeout=5)
+    try:
+        yield app
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(make_app):
+    """The app served over HTTP in a thread, with BASE_URL pointing at it."""
+    with serving(make_app) as app:
+        yield app
 
 
 @pytest.fixture

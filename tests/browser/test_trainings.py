@@ -1,21 +1,18 @@
 """Train, in a real browser on a phone: a volunteer enrols in place, a coordinator marks attendance,
 and the volunteer sees the qualification."""
 import re
-import socket
-import threading
 from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from volunteer.extensions import db
 from volunteer.models import Role, TrainingSession, utcnow
 
 from ..conftest import MovableClock
 from ..helpers import translated
-from .conftest import PHONE
+from .conftest import PHONE, serving
 
 
 @pytest.fixture
@@ -26,18 +23,8 @@ def clock():
 @pytest.fixture
 def served(make_app, clock):
     """Like live_server, with a clock the test moves forward."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    base = f"http://127.0.0.1:{port}"
-    app = make_app(BASE_URL=base, CLOCK=clock)
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.base_url = base
-    yield app
-    server.shutdown()
-    thread.join(timeout=5)
+    with serving(make_app, CLOCK=clock) as app:
+        yield app
 
 
 def sign_in(browser, app, outbox, email):
