@@ -7,8 +7,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import INSECURE_DEFAULT_KEY, Config
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
-from .i18n import (current_locale, day, join_list, select_locale, site_locale_options, spoken_language, text_direction,
-                   when)
+from .i18n import (clock_time, current_locale, day, join_list, language_name, localized, long_date, select_locale,
+                   site_locale_options, text_direction, when)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,15 +46,18 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    from .rules import may_take_trainings
     app.jinja_env.globals.update(
         current_locale=current_locale,
         text_direction=text_direction,
         site_locale_options=site_locale_options,
+        may_take_trainings=may_take_trainings,
     )
     from .catalog import availability_labels, record_kind_label, skill_label, status_label
     from .forms import display_phone
     app.jinja_env.filters.update(
-        phone=display_phone, join_list=join_list, when=when, day=day, spoken_language=spoken_language,
+        phone=display_phone, join_list=join_list, when=when, day=day, long_date=long_date, clock_time=clock_time,
+        language_name=language_name, localized=localized,
         skill_label=skill_label, availability_labels=availability_labels, status_label=status_label,
         record_kind=record_kind_label)
     app.after_request(_security_headers)

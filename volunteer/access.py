@@ -2,7 +2,10 @@
 from flask import abort
 from flask_login import current_user
 
-from .extensions import login_manager
+from sqlalchemy import select
+
+from .extensions import db, login_manager
+from .models import Organisation, Qualification
 
 
 def require_coordinator():
@@ -35,3 +38,22 @@ def organisation_scope(user) -> set[int] | None:
     if user.is_admin:
         return None
     return {organisation.id for organisation in user.coordinated_organisations}
+
+
+def acts_for(user, organisation_id: int) -> bool:
+    scope = organisation_scope(user)
+    return scope is None or organisation_id in scope
+
+
+def organisations_in_scope(user) -> list[Organisation]:
+    """The organisations a coordinator acts for, by name (all of them for an admin)."""
+    query = select(Organisation).order_by(Organisation.name)
+    scope = organisation_scope(user)
+    if scope is not None:
+        query = query.where(Organisation.id.in_(scope))
+    return list(db.session.scalars(query))
+
+
+def qualification_choices() -> list[tuple[int, str]]:
+    """Every qualification as (id, name in the reader's language), for select fields."""
+    return [(q.id, q.name_in()) for q in db.session.scalars(select(Qualification).order_by(Qualification.id))]

@@ -5,12 +5,12 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from . import vetting
-from .access import require_coordinator
+from .access import organisations_in_scope, qualification_choices, require_coordinator
 from .extensions import db
 from .forms import DecisionForm, DirectoryFilterForm, ReasonForm, RecordCheckForm
 from .htmx import fragment, is_htmx, redirect_to
 from .main import safe_next
-from .models import Organisation, Qualification, RecordKind, Status, User
+from .models import RecordKind, Status, User
 
 bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
 bp.before_request(require_coordinator)
@@ -20,17 +20,9 @@ DECISIONS = {"approve": Status.APPROVED, "reject": Status.REJECTED}
 ACTIVE_TOGGLE = {Status.APPROVED: Status.INACTIVE, Status.INACTIVE: Status.APPROVED}
 
 
-def organisations_in_scope() -> list[Organisation]:
-    query = select(Organisation).order_by(Organisation.name)
-    if not current_user.is_admin:
-        query = query.where(Organisation.id.in_([org.id for org in current_user.coordinated_organisations]))
-    return list(db.session.scalars(query))
-
-
 def filter_form() -> DirectoryFilterForm:
     """The queue's and the directory's filters, read from the query string."""
-    qualifications = db.session.scalars(select(Qualification).order_by(Qualification.code))
-    return DirectoryFilterForm(organisations_in_scope(), list(qualifications), request.args)
+    return DirectoryFilterForm(organisations_in_scope(current_user), qualification_choices(), request.args)
 
 
 def person_or_404(person_id: int) -> User:

@@ -10,11 +10,11 @@ from flask_login import current_user
 from . import vetting
 from .access import require_coordinator
 from .accounts import audit
-from .catalog import AVAILABILITY, SKILLS, STATUS_LABELS
+from .catalog import availability_labels, skill_label, status_label
 from .coordinator import filter_form
 from .extensions import db
-from .forms import DirectoryFilterForm, display_phone
-from .i18n import spoken_language
+from .forms import display_phone
+from .i18n import language_name, spoken_language
 from .models import User
 
 bp = Blueprint("directory", __name__, url_prefix="/coordinator")
@@ -24,25 +24,25 @@ PER_PAGE = 25
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def directory_query(form: DirectoryFilterForm):
-    query = vetting.filtered(vetting.people_in_scope(current_user), form.filters())
+def directory_query(filters: dict):
+    query = vetting.filtered(vetting.people_in_scope(current_user), filters)
     return vetting.with_profile(query.order_by(User.full_name, User.id))
 
 
 @bp.get("/volunteers")
 def volunteers():
     form = filter_form()
-    page = db.paginate(directory_query(form), per_page=PER_PAGE, error_out=False)
-    return render_template("directory/page.html", form=form, page=page, status_labels=STATUS_LABELS,
+    page = db.paginate(directory_query(form.filters()), per_page=PER_PAGE, error_out=False)
+    return render_template("directory/page.html", form=form, page=page,
                            query_args={k: v for k, v in request.args.items() if k != "page"})
 
 
 @bp.get("/volunteers.csv")
 def export_csv():
     """The filtered directory as CSV that Excel opens correctly (UTF-8 with BOM, no formulas)."""
-    form = filter_form()
-    people = list(db.session.scalars(directory_query(form)))
-    audit("directory_exported", actor=current_user, filters={k: str(v) for k, v in form.filters().items()},
+    filters = filter_form().filters()
+    people = list(db.session.scalars(directory_query(filters)))
+    audit("directory_exported", actor=current_user, filters={k: str(v) for k, v in filters.items()},
           rows=len(people))
     db.session.commit()
     response = Response("\ufeff" + csv_text(people), mimetype="text/csv")
@@ -59,10 +59,10 @@ def csv_text(people: list[User]) -> str:
     for person in people:
         writer.writerow([safe_cell(value) for value in (
             person.full_name, person.email, display_phone(person.phone) if person.phone else "",
-            STATUS_LABELS[person.status.value],
-            ", ".join(spoken_language(code).local_name for code in person.language_codes),
-            ", ".join(str(SKILLS[code]) for code in person.skill_codes if code in SKILLS),
-            ", ".join(str(label) for key, label in AVAILABILITY.items() if getattr(person, f"available_{key}")),
+            status_label(person.status),
+            ", ".join(language_name(code) for code in person.language_codes),
+            ", ".join(str(skill_label(code)) for code in person.skill_codes),
+            ", ".join(str(label) for label in availability_labels(person)),
             ", ".join(org.name for org in person.preferred_organisations),
             to_user_timezone(person.created_at).strftime("%Y-%m-%d %H:%M"),
         )])

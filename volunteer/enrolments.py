@@ -3,13 +3,15 @@
 Every change runs in the caller's transaction; the caller commits, or rolls back on Conflict or
 IntegrityError (a double tap meets the unique constraint). Seats are taken with one conditional
 UPDATE, so concurrent enrolments never exceed the seats on SQLite or PostgreSQL."""
-import calendar
 from datetime import datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from .accounts import audit
 from .extensions import db
@@ -59,8 +61,7 @@ def _move(enrolment: Enrolment, to: EnrolmentStatus, now: datetime, *, allowed: 
 
 def _claim(user: User, session: TrainingSession, to: EnrolmentStatus, now: datetime, **values) -> Enrolment:
     """The person's row for this session in a new status: inserted, or reused if they had cancelled."""
-    enrolment = db.session.scalar(
-        select(Enrolment).where(Enrolment.session_id == session.id, Enrolment.user_id == user.id))
+    enrolment = _find(user, session)
     if enrolment is None:
         enrolment = Enrolment(session_id=session.id, user_id=user.id, status=to, created_at=now, updated_at=now,
                               **values)
@@ -108,9 +109,13 @@ def cancel(user: User, session: TrainingSession, now: datetime) -> None:
 ACTIONS = {"enrol": enrol, "waitlist": join_waitlist, "confirm": confirm_offer, "cancel": cancel}
 
 
-def _enrolment_of(user: User, session: TrainingSession) -> Enrolment:
-    enrolment = db.session.scalar(
+def _find(user: User, session: TrainingSession) -> Enrolment | None:
+    return db.session.scalar(
         select(Enrolment).where(Enrolment.session_id == session.id, Enrolment.user_id == user.id))
+
+
+def _enrolment_of(user: User, session: TrainingSession) -> Enrolment:
+    enrolment = _find(user, session)
     if enrolment is None:
         raise Conflict()
     return enrolment
@@ -201,14 +206,10 @@ def cancel_session(session: TrainingSession, by: User, now: datetime) -> int:
         .execution_options(synchronize_session=False)).rowcount
     if cancelled != 1:
         raise Conflict()
-    affected = db.session.scalars(
-        select(Enrolment).where(Enrolment.session_id == session.id, Enrolment.status.in_(HOLDING))).all()
-    details = _session_details(session)
+    affected = _holders(session)
     for enrolment in affected:
         _move(enrolment, EnrolmentStatus.CANCELLED, now, allowed=HOLDING, offer_expires_at=None)
-        user = enrolment.user
-        send_after_commit(user.email, user.locale, "training_cancelled", _l("A training session is cancelled"),
-                          name=user.full_name, link=absolute_url("trainings.page"), **details)
+    _mail_holders(affected, session, "training_cancelled", _l("A training session is cancelled"), "trainings.page")
     audit("training_session_cancelled", actor=by, session_id=session.id, people=len(affected))
     db.session.expire(session)
     return len(affected)
@@ -216,21 +217,24 @@ def cancel_session(session: TrainingSession, by: User, now: datetime) -> int:
 
 def tell_about_change(session: TrainingSession) -> int:
     """E-mail everyone holding a place or queueing that the session's time or place has changed."""
-    affected = db.session.scalars(
-        select(Enrolment).where(Enrolment.session_id == session.id, Enrolment.status.in_(HOLDING))).all()
-    details = _session_details(session)
-    for enrolment in affected:
-        user = enrolment.user
-        send_after_commit(user.email, user.locale, "training_changed", _l("A training session has changed"),
-                          name=user.full_name, link=absolute_url("trainings.mine"), **details)
+    affected = _holders(session)
+    _mail_holders(affected, session, "training_changed", _l("A training session has changed"), "trainings.mine")
     return len(affected)
 
 
-def add_months(moment: datetime, months: int) -> datetime:
-    """The same day and time some months later (the month's last day if the day does not exist)."""
-    month = moment.month - 1 + months
-    year, month = moment.year + month // 12, month % 12 + 1
-    return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
+def _holders(session: TrainingSession) -> list[Enrolment]:
+    """Everyone with a place, an offer or a spot in the queue."""
+    return list(db.session.scalars(
+        select(Enrolment).options(joinedload(Enrolment.user))
+        .where(Enrolment.session_id == session.id, Enrolment.status.in_(HOLDING))))
+
+
+def _mail_holders(holders: list[Enrolment], session: TrainingSession, template: str, subject, endpoint: str) -> None:
+    details = _session_details(session)
+    for enrolment in holders:
+        user = enrolment.user
+        send_after_commit(user.email, user.locale, template, subject, name=user.full_name,
+                          link=absolute_url(endpoint), **details)
 
 
 def grant(user: User, qualification: Qualification, by: User | None, now: datetime, *,
@@ -240,7 +244,8 @@ def grant(user: User, qualification: Qualification, by: User | None, now: dateti
     held = PersonQualification(
         user_id=user.id, qualification_id=qualification.id, granted_at=now, granted_by_id=by.id if by else None,
         session_id=session.id if session else None, reason=reason,
-        expires_at=add_months(start, qualification.validity_months) if qualification.validity_months else None)
+        expires_at=start + relativedelta(months=qualification.validity_months) if qualification.validity_months
+        else None)
     db.session.add(held)
     audit("qualification_granted", actor=by, subject=user, qualification=qualification.code,
           session_id=session.id if session else None, reason=reason)

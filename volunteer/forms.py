@@ -16,7 +16,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from .catalog import AVAILABILITY, ORGANISATION_KINDS, OTHER_LANGUAGE, RECORD_KINDS, SKILLS, STATUS_LABELS
 from .clock import now
-from .i18n import SPOKEN_LANGUAGES, localized
+from .i18n import SPOKEN_LANGUAGES
 
 MOBILE_TYPES = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
@@ -224,7 +224,7 @@ class DirectoryFilterForm(FlaskForm):
     def __init__(self, organisations, qualifications=(), *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.qualification.choices = [SelectChoice(None, _l("Any qualification"))] + [
-            SelectChoice(qualification.id, localized(qualification.names)) for qualification in qualifications]
+            SelectChoice(value, label) for value, label in qualifications]
         self.language.choices = [SelectChoice("", _l("Any language"))] + [
             SelectChoice(code, name) for code, name in SPOKEN_LANGUAGES]
         self.organisation.choices = [SelectChoice(None, _l("Any organisation"))] + [

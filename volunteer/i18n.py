@@ -80,6 +80,11 @@ def spoken_languages(in_locale: str | None = None) -> list[SpokenLanguage]:
     return [spoken_language(code, in_locale) for code, _ in SPOKEN_LANGUAGES]
 
 
+def language_name(code: str) -> str:
+    """A spoken language's name in the current locale ("arabiska")."""
+    return spoken_language(code).local_name
+
+
 def site_locale_options() -> list[SpokenLanguage]:
     """The site's languages for the switcher, each named by itself."""
     return [spoken_language(code) for code in SITE_LOCALES]
@@ -92,10 +97,8 @@ def join_list(items) -> str:
 
 def when(value: datetime) -> str:
     """A moment as a long date and a short time (no seconds) in Europe/Stockholm, glued as CLDR says."""
-    local, locale = to_user_timezone(value), current_locale()
-    glue = get_datetime_format("long", locale=locale).replace("'", "")
-    return glue.replace("{0}", format_time(local, "short", locale=locale)).replace(
-        "{1}", format_date(local, "long", locale=locale))
+    glue = get_datetime_format("long", locale=current_locale()).replace("'", "")
+    return glue.replace("{0}", clock_time(value)).replace("{1}", long_date(value))
 
 
 def day(value: date) -> str:

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from . import accounts
-from .catalog import AVAILABILITY, SKILLS, STATUS_LABELS
+from .catalog import availability_labels, skill_label, status_label
 from .extensions import db
 from .forms import ConfirmForm
 from .i18n import spoken_language
@@ -20,10 +20,10 @@ def page():
         "me/page.html",
         user=user,
         welcome=request.args.get("welcome") == "1",
-        status_label=STATUS_LABELS[user.status.value],
+        status_label=status_label(user.status),
         languages=[spoken_language(code) for code in user.language_codes],
-        skills=[SKILLS[code] for code in user.skill_codes if code in SKILLS],
-        availability=[label for key, label in AVAILABILITY.items() if getattr(user, f"available_{key}")],
+        skills=[skill_label(code) for code in user.skill_codes],
+        availability=availability_labels(user),
     )
 
 

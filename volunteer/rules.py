@@ -1,7 +1,7 @@
 """The domain decisions that pages only display: may this person enrol on this training session, and why not."""
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -79,8 +79,12 @@ class Standing:
         """The person's qualification of that kind that is valid now, the longest-lasting first."""
         valid = [held for held in self.qualifications
                  if held.qualification_id == qualification_id and held.valid_at(now)]
-        return max(valid, key=lambda held: held.expires_at or datetime.max.replace(tzinfo=now.tzinfo),
-                   default=None)
+        return max(valid, key=lasting, default=None)
+
+
+def lasting(held: PersonQualification) -> datetime:
+    """Sort key: when a qualification record runs out (never, for one without expiry)."""
+    return held.expires_at or datetime.max.replace(tzinfo=timezone.utc)
 
 
 def standing(user: User, sessions: list[TrainingSession]) -> Standing:

@@ -12,12 +12,13 @@ from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
 from . import accounts, clock, enrolments
-from .access import organisation_scope, require_coordinator
+from .access import (acts_for, organisation_scope, organisations_in_scope, qualification_choices,
+                     require_coordinator)
 from .extensions import db
 from .forms import ConfirmForm
 from .htmx import is_htmx, render
 from .i18n import spoken_languages
-from .models import Enrolment, EnrolmentStatus, Organisation, Qualification, Training, TrainingSession
+from .models import Enrolment, EnrolmentStatus, Qualification, Training, TrainingSession
 from .training_forms import STOCKHOLM, GrantForm, NewSessionForm, SessionForm, TrainingForm
 
 bp = Blueprint("training_admin", __name__, url_prefix="/coordinator/trainings")
@@ -41,22 +42,17 @@ def _labels():
     return {"enrolment_status_labels": STATUS_LABELS}
 
 
-def _in_scope(organisation_id: int) -> bool:
-    scope = organisation_scope(current_user)
-    return scope is None or organisation_id in scope
-
-
 def _training(training_id: int) -> Training:
     """A training of one of the coordinator's organisations; others' are not found."""
     training = db.session.get(Training, training_id)
-    if training is None or not _in_scope(training.organisation_id):
+    if training is None or not acts_for(current_user, training.organisation_id):
         abort(404)
     return training
 
 
 def _session(session_id: int) -> TrainingSession:
     session = db.session.get(TrainingSession, session_id)
-    if session is None or not _in_scope(session.training.organisation_id):
+    if session is None or not acts_for(current_user, session.training.organisation_id):
         abort(404)
     return session
 
@@ -83,13 +79,9 @@ def index():
 
 def _training_form(training: Training | None = None) -> TrainingForm:
     form = TrainingForm(obj=training)
-    scope = organisation_scope(current_user)
-    organisations = select(Organisation).order_by(Organisation.name)
-    if scope is not None:
-        organisations = organisations.where(Organisation.id.in_(scope))
-    form.organisation_id.choices = [SelectChoice(o.id, o.name) for o in db.session.scalars(organisations)]
+    form.organisation_id.choices = [SelectChoice(o.id, o.name) for o in organisations_in_scope(current_user)]
     form.qualification_id.choices = [SelectChoice(0, _("None"))] + [
-        SelectChoice(q.id, q.name_in()) for q in db.session.scalars(select(Qualification).order_by(Qualification.id))]
+        SelectChoice(value, label) for value, label in qualification_choices()]
     if training is not None and not form.is_submitted():
         form.qualification_id.data = training.qualification_id or 0
     return form
@@ -247,8 +239,7 @@ def attendance(session_id: int, enrolment_id: int):
 def grant():
     """Record a qualification by hand, with a reason (e.g. a training taken elsewhere)."""
     form = GrantForm()
-    form.qualification_id.choices = [
-        SelectChoice(q.id, q.name_in()) for q in db.session.scalars(select(Qualification).order_by(Qualification.id))]
+    form.qualification_id.choices = [SelectChoice(value, label) for value, label in qualification_choices()]
     if not form.validate_on_submit():
         return render_template("training_admin/grant.html", form=form), 422 if form.is_submitted() else 200
     person = accounts.find_user(form.email.normalized)

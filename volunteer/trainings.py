@@ -11,19 +11,13 @@ from sqlalchemy.orm import joinedload
 from . import clock, enrolments, rules
 from .access import require_signed_in
 from .extensions import db
-from .htmx import is_htmx, render
+from .htmx import is_htmx, redirect_to, render
 from .main import safe_next
-from .i18n import clock_time, localized, long_date, spoken_language
 from .models import (Enrolment, EnrolmentStatus, PersonQualification, Shift, Site, Task, Training, TrainingSession,
                      User)
 from .rules import EnrolmentState
 
 bp = Blueprint("trainings", __name__)
-bp.add_app_template_filter(clock_time, "clock_time")
-bp.add_app_template_filter(localized, "localized")
-bp.add_app_template_filter(long_date, "long_date")
-bp.add_app_template_global(rules.may_take_trainings, "may_take_trainings")
-bp.add_app_template_filter(lambda code: spoken_language(code).local_name, "language_name")
 
 DONE = {
     "enrol": _l("You are enrolled."),
@@ -117,9 +111,7 @@ def _done(session: TrainingSession, action: str):
         card, = cards_for(current_user, [session])
         return render("trainings/page.html", "trainings/_session.html", card=card)
     flash(str(DONE[action]), "success")
-    response = redirect(_back(session), code=303)
-    response.vary.add("HX-Request")
-    return response
+    return redirect_to(_back(session))
 
 
 def _refused(session: TrainingSession):
@@ -160,10 +152,8 @@ def held_qualifications(user: User, now) -> list[Held]:
         select(PersonQualification).options(joinedload(PersonQualification.qualification))
         .where(PersonQualification.user_id == user.id)).all()
     best: dict[int, PersonQualification] = {}
-    for record in records:
-        current = best.get(record.qualification_id)
-        if current is None or _lasts_longer(record, current):
-            best[record.qualification_id] = record
+    for record in sorted(records, key=rules.lasting):
+        best[record.qualification_id] = record  # the longest-lasting comes last
     opens: dict[int, list] = {}
     if best:
         rows = db.session.execute(
@@ -175,12 +165,6 @@ def held_qualifications(user: User, now) -> list[Held]:
             opens.setdefault(qualification_id, []).append((sites[site_id], tasks[task_id]))
     return [Held(record, record.valid_at(now), sorted(opens.get(qid, []), key=lambda pair: pair[0]))
             for qid, record in best.items()]
-
-
-def _lasts_longer(a: PersonQualification, b: PersonQualification) -> bool:
-    if b.expires_at is None:
-        return False
-    return a.expires_at is None or a.expires_at > b.expires_at
 
 
 @bp.route("/trainings/offers/<token>", methods=["GET", "POST"])
