@@ -49,6 +49,12 @@ class Config:
     CONFIRM_TOKEN_LIFETIME = timedelta(days=3)
     PRIVACY_NOTICE_VERSION = "2026-11"
 
+    # Shifts: how far ahead they can be booked, until when cancelling needs no word to the coordinators,
+    # and how close to the start a full shift stops offering its waitlist.
+    SHIFT_BOOKING_HORIZON = timedelta(days=int(os.environ.get("SHIFT_BOOKING_HORIZON_DAYS", "42")))
+    SHIFT_CANCEL_CUTOFF = timedelta(hours=int(os.environ.get("SHIFT_CANCEL_CUTOFF_HOURS", "24")))
+    SHIFT_WAITLIST_CLOSES = timedelta(hours=int(os.environ.get("SHIFT_WAITLIST_CLOSES_HOURS", "3")))
+
     PERMANENT_SESSION_LIFETIME = timedelta(days=30)
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
     SESSION_COOKIE_HTTPONLY = True

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from babel import Locale
-from babel.dates import format_date, format_time, get_datetime_format
+from babel.dates import format_date, format_interval, format_skeleton, format_time, get_datetime_format
 from babel.lists import format_list
 from flask import request, session
 from flask_babel import get_locale as babel_locale
@@ -126,3 +126,20 @@ def long_date(value: datetime) -> str:
 def clock_time(value: datetime) -> str:
     """A moment's time of day in Europe/Stockholm, as the locale writes it ("18:00")."""
     return format_time(to_user_timezone(value), "short", locale=current_locale())
+
+
+def short_day(value: datetime) -> str:
+    """A moment's weekday and date in Europe/Stockholm, short: "tis 24 nov."."""
+    local = to_user_timezone(value)
+    return format_skeleton("MMMEd", local, tzinfo=local.tzinfo, locale=current_locale())
+
+
+def time_range(start: datetime, end: datetime) -> str:
+    """Two moments' times of day in Europe/Stockholm: "17:00–20:00"."""
+    start, end = to_user_timezone(start), to_user_timezone(end)
+    return format_interval(start, end, "Hm", tzinfo=start.tzinfo, locale=current_locale())
+
+
+def span(start: datetime, end: datetime) -> str:
+    """A shift's day and times: "tis 24 nov. 17:00–20:00"."""
+    return f"{short_day(start)} {time_range(start, end)}"

@@ -25,8 +25,10 @@ def outbox_dir() -> Path:
     return Path(current_app.config["MAIL_OUTBOX_DIR"] or Path(current_app.instance_path) / "outbox")
 
 
-def send_email(to: str, locale: str, template: str, subject, **context) -> bool:
-    """Render email/<template>.txt and .html in the locale and send; False if it could not go out."""
+def send_email(to: str, locale: str, template: str, subject, attachments=(), **context) -> bool:
+    """Render email/<template>.txt and .html in the locale and send; False if it could not go out.
+
+    attachments: (filename, bytes, "type/subtype") triples, e.g. a calendar file."""
     with force_locale(locale):
         context.update(locale=locale, direction=text_direction(locale))
         message = EmailMessage()
@@ -36,6 +38,9 @@ def send_email(to: str, locale: str, template: str, subject, **context) -> bool:
         message["Message-ID"] = make_msgid(domain="volunteer.local")
         message.set_content(render_template(f"email/{template}.txt", **context))
         message.add_alternative(render_template(f"email/{template}.html", **context), subtype="html")
+    for filename, data, content_type in attachments:
+        maintype, subtype = content_type.split("/")
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     if not current_app.config["MAIL_SERVER"]:
         return _save_to_outbox(message, template)
     try:

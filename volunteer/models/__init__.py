@@ -2,14 +2,14 @@
 from .base import UTCDateTime, enum_column, utcnow
 from .people import (AuditEvent, LoginToken, Organisation, Role, Status, TokenPurpose, User, UserLanguage,
                      UserSkill, coordinator_organisations, preferred_organisations)
-from .shifts import Shift, ShiftLanguage, Site, Task
+from .shifts import PLACE_HOLDING, Booking, BookingStatus, Shift, ShiftLanguage, Site, Task
 from .trainings import (SEAT_HOLDING, Enrolment, EnrolmentStatus, PersonQualification, Qualification, Training,
                         TrainingSession)
 from .vetting import Interview, RecordCheck, RecordKind, StatusChange
 
 __all__ = [
-    "AuditEvent", "Enrolment", "EnrolmentStatus", "Interview", "LoginToken", "Organisation", "PersonQualification",
-    "Qualification", "RecordCheck", "RecordKind", "Role", "SEAT_HOLDING", "Shift", "ShiftLanguage", "Site", "Status",
+    "AuditEvent", "Booking", "BookingStatus", "Enrolment", "EnrolmentStatus", "Interview", "LoginToken", "Organisation", "PersonQualification",
+    "PLACE_HOLDING", "Qualification", "RecordCheck", "RecordKind", "Role", "SEAT_HOLDING", "Shift", "ShiftLanguage", "Site", "Status",
     "StatusChange", "Task", "TokenPurpose", "Training", "TrainingSession", "User", "UserLanguage", "UserSkill",
     "UTCDateTime", "coordinator_organisations", "enum_column", "preferred_organisations", "utcnow",
 ]

@@ -62,6 +62,8 @@ class User(db.Model):
     role: Mapped[Role] = mapped_column(enum_column(Role), default=Role.VOLUNTEER)
     status: Mapped[Status] = mapped_column(enum_column(Status), default=Status.APPLIED, index=True)
     locale: Mapped[str] = mapped_column(String(10), default="sv")
+    # The secret in the address of the person's private calendar feed; None until they ask for one.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     motivation: Mapped[str] = mapped_column(Text, default="")
     other_languages: Mapped[str] = mapped_column(String(200), default="")
     available_weekdays: Mapped[bool] = mapped_column(default=False)

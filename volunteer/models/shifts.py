@@ -1,12 +1,14 @@
-"""Sites, tasks and shifts."""
+"""Sites, tasks, shifts and the bookings people make on them."""
+import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import UTCDateTime
-from .people import Organisation
+from ..i18n import localized
+from .base import UTCDateTime, enum_column, utcnow
+from .people import Organisation, User
 from .trainings import Qualification
 
 
@@ -14,11 +16,14 @@ class Site(db.Model):
     """A place where volunteers work: evacuation housing or a meeting place."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     name: Mapped[str] = mapped_column(String(160), unique=True)
     kind: Mapped[str] = mapped_column(String(40))
     address: Mapped[str] = mapped_column(String(200))
+    # How to get in: door code policy, who opens, where to report.
     access_notes: Mapped[str] = mapped_column(Text, default="")
+    # Who to call on the day (a role and a phone number, not a private person's details).
+    contact_on_duty: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     organisation: Mapped[Organisation] = relationship()
 
@@ -30,27 +35,93 @@ class Task(db.Model):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     names: Mapped[dict] = mapped_column(JSON)
 
+    def name_in(self, locale: str | None = None) -> str:
+        return localized(self.names, locale) or self.code
+
 
 class ShiftLanguage(db.Model):
-    """A language wanted on a shift, as an ISO 639 code."""
+    """A language wanted on a shift (at least one person booked speaks it), as an ISO 639 code."""
 
     shift_id: Mapped[int] = mapped_column(ForeignKey("shift.id", ondelete="CASCADE"), primary_key=True)
     code: Mapped[str] = mapped_column(String(8), primary_key=True, index=True)
 
 
 class Shift(db.Model):
-    """A time at a site for a task, with a number of places."""
+    """A time at a site for a task; places_taken counts the places held (booked, offered, done)."""
+
+    __table_args__ = (
+        CheckConstraint("places_taken >= 0 AND places_taken <= places", name="places_taken_within_places"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("site.id"), index=True)
-    task_id: Mapped[int] = mapped_column(ForeignKey("task.id"))
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id"), index=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     places: Mapped[int]
+    places_taken: Mapped[int] = mapped_column(default=0, server_default="0")
     required_qualification_id: Mapped[int | None] = mapped_column(ForeignKey("qualification.id"))
+    # Work with children: a criminal-record extract seen and still valid on the day.
+    requires_record_check: Mapped[bool] = mapped_column(default=False, server_default="0")
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Shifts created together as a weekly series share this id.
+    series_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     site: Mapped[Site] = relationship()
     task: Mapped[Task] = relationship()
     required_qualification: Mapped[Qualification | None] = relationship()
     languages: Mapped[list[ShiftLanguage]] = relationship(cascade="all, delete-orphan")
+
+    @property
+    def places_left(self) -> int:
+        return max(self.places - self.places_taken, 0)
+
+    @property
+    def language_codes(self) -> list[str]:
+        return sorted(language.code for language in self.languages)
+
+    @property
+    def hours(self) -> float:
+        return (self.ends_at - self.starts_at).total_seconds() / 3600
+
+
+class BookingStatus(str, enum.Enum):
+    BOOKED = "booked"
+    WAITLISTED = "waitlisted"
+    # A freed place held for the first person on the waitlist until offer_expires_at.
+    OFFERED = "offered"
+    ATTENDED = "attended"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+
+
+# The statuses that hold one of the shift's places (counted in places_taken).
+PLACE_HOLDING = (BookingStatus.BOOKED, BookingStatus.OFFERED, BookingStatus.ATTENDED, BookingStatus.NO_SHOW)
+
+
+class Booking(db.Model):
+    """A person on a shift; one row per person and shift, reused when they come back."""
+
+    __table_args__ = (UniqueConstraint("shift_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shift_id: Mapped[int] = mapped_column(ForeignKey("shift.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    status: Mapped[BookingStatus] = mapped_column(enum_column(BookingStatus), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the person joined the waitlist: the queue's order.
+    waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The reminder e-mail for this booking went out (set in the same UPDATE that claims it).
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A coordinator who added or removed the person by hand, or marked attendance.
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    shift: Mapped[Shift] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
