@@ -219,10 +219,13 @@ def make_user(app):
 @pytest.fixture
 def make_organisation(app):
     def factory(name="FRG Testby", kind="frg"):
+        """The organisation of that name, created if it is not there yet."""
         with app.app_context():
-            organisation = Organisation(name=name, kind=kind)
-            db.session.add(organisation)
-            db.session.commit()
+            organisation = db.session.scalar(select(Organisation).where(Organisation.name == name))
+            if organisation is None:
+                organisation = Organisation(name=name, kind=kind)
+                db.session.add(organisation)
+                db.session.commit()
             db.session.refresh(organisation)
             return detached(organisation)
 
@@ -267,6 +270,53 @@ def make_session(app):
             db.session.refresh(session)
             db.session.expunge(session)
             return session
+
+    return factory
+
+
+TASK_NAMES = {"support": {"sv": "Stödsamtal", "en": "Support conversations", "ar": "محادثات دعم",
+                          "fa": "گفتگوهای حمایتی"},
+              "children": {"sv": "Aktiviteter för barn", "en": "Activities for children", "ar": "أنشطة للأطفال",
+                           "fa": "فعالیت برای کودکان"}}
+
+
+@pytest.fixture
+def make_shift(app, make_organisation):
+    """Create a shift (and its site, organisation, task and qualification when missing); returns it detached.
+
+    qualification: a code; the qualification is created with INTRO_NAMES if it does not exist."""
+
+    def factory(site="Boende Testby", organisation="FRG Testby", task="support", starts_at=None, hours=3, places=2,
+                qualification=None, languages=(), **fields):
+        from volunteer.models import Qualification, Shift, ShiftLanguage, Site, Task
+
+        org = make_organisation(organisation)
+        with app.app_context():
+            place = db.session.scalar(select(Site).where(Site.name == site))
+            if place is None:
+                place = Site(name=site, organisation_id=org.id, kind="housing", address="Storgatan 1, Testby",
+                             access_notes="Ring på porten, personalen öppnar.", contact_on_duty="Boendets jour 010-123 45 67")
+                db.session.add(place)
+            kind = db.session.scalar(select(Task).where(Task.code == task))
+            if kind is None:
+                kind = Task(code=task, names=TASK_NAMES.get(task, {"sv": task, "en": task}))
+                db.session.add(kind)
+            qual = None
+            if qualification:
+                qual = db.session.scalar(select(Qualification).where(Qualification.code == qualification))
+                if qual is None:
+                    qual = Qualification(code=qualification, validity_months=24, names=INTRO_NAMES)
+                    db.session.add(qual)
+            starts_at = starts_at or (app.config.get("CLOCK") or utcnow)() + timedelta(days=3)
+            shift = Shift(site=place, task=kind, starts_at=starts_at, ends_at=starts_at + timedelta(hours=hours),
+                          places=places, required_qualification=qual,
+                          languages=[ShiftLanguage(code=code) for code in languages], **fields)
+            db.session.add(shift)
+            db.session.commit()
+            db.session.refresh(shift)
+            shift.languages
+            db.session.expunge(shift)
+            return shift
 
     return factory
 
