@@ -185,6 +185,7 @@ def export_data(user: User) -> dict:
              "valid_until": check.valid_until.isoformat()}
             for check in _rows(RecordCheck, user, RecordCheck.seen_on)],
         **_training_data(user, when),
+        **_shift_data(user, when),
     }
 
 
@@ -206,14 +207,28 @@ def _training_data(user: User, when) -> dict:
     }
 
 
+def _shift_data(user: User, when) -> dict:
+    from .models import Booking, Shift
+
+    bookings = db.session.scalars(
+        select(Booking).join(Shift).where(Booking.user_id == user.id).order_by(Shift.starts_at))
+    return {
+        "shifts": [{"site": b.shift.site.name, "task": b.shift.task.names.get("en", b.shift.task.code),
+                    "starts_at": when(b.shift.starts_at), "ends_at": when(b.shift.ends_at),
+                    "status": b.status.value} for b in bookings],
+        "calendar_feed": bool(user.calendar_token),
+    }
+
+
 def _rows(model, user: User, column) -> list:
     return list(db.session.scalars(select(model).where(model.user_id == user.id).order_by(column, model.id)))
 
 
 def delete_account(user: User) -> None:
     """Remove the person and everything tied to them; the audit trail keeps only their id."""
-    from . import clock, enrolments
+    from . import bookings, clock, enrolments
 
-    enrolments.release_all(user, clock.now())  # their seats go to the waitlist, not with them
+    enrolments.release_all(user, clock.now())  # their seats and places go to the waitlist, not with them
+    bookings.release_all(user, clock.now())
     audit("account_deleted", actor=user, subject=user)
     db.session.delete(user)

@@ -1,9 +1,9 @@
-"""Command-line tasks: seed-demo, create-coordinator and process-waitlists."""
+"""Command-line tasks: seed-demo, create-coordinator, process-waitlists and send-reminders."""
 import click
 from flask import Flask
 from sqlalchemy import select
 
-from . import accounts, clock, enrolments, seed
+from . import accounts, bookings, clock, enrolments, seed
 from .extensions import db
 from .forms import normalize_email
 from .models import Organisation
@@ -21,9 +21,21 @@ def register(app: Flask) -> None:
     def process_waitlists():
         """Pass lapsed waitlist offers on to the next person (idempotent; meant for cron)."""
         with app.test_request_context(base_url=app.config["BASE_URL"]):  # e-mails link back to the site
-            count = enrolments.process_expired_offers(clock.now())
+            count = enrolments.process_expired_offers(clock.now()) + bookings.process_expired_offers(clock.now())
             db.session.commit()
         click.echo(f"{count} lapsed waitlist offer(s) passed on.")
+
+    @app.cli.command("send-reminders")
+    def send_reminders():
+        """E-mail the day-before reminders that are due, and pass lapsed shift offers on (idempotent; for cron).
+
+        Each reminder is claimed in the database before it is sent, so running this often, or twice at once,
+        never sends one twice."""
+        with app.test_request_context(base_url=app.config["BASE_URL"]):
+            lapsed = bookings.process_expired_offers(clock.now())
+            db.session.commit()
+            sent = bookings.send_reminders(clock.now())
+        click.echo(f"{sent} reminder(s) sent, {lapsed} lapsed shift offer(s) passed on.")
 
     @app.cli.command("create-coordinator")
     @click.argument("email")

@@ -1,7 +1,7 @@
 """Flask extensions, created unbound and bound to an app in create_app."""
 import sqlite3
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -40,9 +40,23 @@ def config_limit(key: str):
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_foreign_keys(dbapi_connection, connection_record):
-    """SQLite enforces foreign keys (and ON DELETE CASCADE) only when asked, as PostgreSQL always does."""
+def _sqlite_connect(dbapi_connection, connection_record):
+    """SQLite enforces foreign keys (and ON DELETE CASCADE) only when asked, as PostgreSQL always does;
+    and the driver leaves transactions to us, so _sqlite_begin can choose how each one starts."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+        dbapi_connection.isolation_level = None
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection):
+    """A request that changes data takes SQLite's write lock when its transaction starts.
+
+    Otherwise two processes that both read a shift and then book its last place would each hold a read
+    lock that the other's write must wait for, and one would fail with "database is locked" at once;
+    taking the write lock first makes them wait their turn (up to the busy timeout) instead."""
+    if connection.dialect.name == "sqlite":
+        writing = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from babel import Locale
 from babel.dates import format_date, format_interval, format_skeleton, format_time, get_datetime_format
 from babel.lists import format_list
+from babel.numbers import format_decimal
 from flask import request, session
 from flask_babel import get_locale as babel_locale
 from flask_babel import to_user_timezone
@@ -143,3 +144,8 @@ def time_range(start: datetime, end: datetime) -> str:
 def span(start: datetime, end: datetime) -> str:
     """A shift's day and times: "tis 24 nov. 17:00–20:00"."""
     return f"{short_day(start)} {time_range(start, end)}"
+
+
+def number(value: float) -> str:
+    """A number with at most one decimal, as the locale writes it ("2,5")."""
+    return format_decimal(value, format="#,##0.#", locale=current_locale())

@@ -40,7 +40,10 @@ def send_email(to: str, locale: str, template: str, subject, attachments=(), **c
         message.add_alternative(render_template(f"email/{template}.html", **context), subtype="html")
     for filename, data, content_type in attachments:
         maintype, subtype = content_type.split("/")
-        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+        if maintype == "text":  # as text, so that it carries its charset (UTF-8)
+            message.add_attachment(data.decode("utf-8"), subtype=subtype, filename=filename, cte="base64")
+        else:
+            message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     if not current_app.config["MAIL_SERVER"]:
         return _save_to_outbox(message, template)
     try:

@@ -8,6 +8,7 @@ from .catalog import availability_labels, skill_label, status_label
 from .extensions import db
 from .forms import ConfirmForm
 from .i18n import spoken_language
+from .shifts import coming_shift_count, feed_url
 
 bp = Blueprint("me", __name__)
 
@@ -24,6 +25,8 @@ def page():
         languages=[spoken_language(code) for code in user.language_codes],
         skills=[skill_label(code) for code in user.skill_codes],
         availability=availability_labels(user),
+        upcoming_shifts=coming_shift_count(user),
+        feed_url=feed_url(user),
     )
 
 

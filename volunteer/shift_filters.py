@@ -1,0 +1,97 @@
+"""The open-shifts list's filters: a GET form whose values live in the URL, and the query they make."""
+from datetime import date, datetime, time, timedelta
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import Select, exists, false, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+from wtforms import BooleanField, DateField, SelectField
+from wtforms.fields.choices import SelectChoice
+
+from .extensions import db
+from .models import PersonQualification, RecordCheck, Shift, ShiftLanguage, Site, Status, Task, User, UserLanguage
+from .rules import booking_horizon
+
+from zoneinfo import ZoneInfo
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def _optional_int(value):
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class ShiftFilterForm(FlaskForm):
+    """Filters for open shifts (GET, no CSRF); an invalid value is ignored rather than failing the page."""
+
+    class Meta:
+        csrf = False
+
+    site = SelectField(_l("Site"), coerce=_optional_int, validate_choice=True)
+    task = SelectField(_l("Task"), coerce=_optional_int, validate_choice=True)
+    start = DateField(_l("From"))
+    end = DateField(_l("To"))
+    my_languages = BooleanField(_l("Needs a language I speak"))
+    bookable = BooleanField(_l("Only shifts I can book"))
+
+    def __init__(self, sites: list[Site], tasks: list[Task], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.site.choices = [SelectChoice(None, _l("All sites"))] + [
+            SelectChoice(site.id, site.name) for site in sites]
+        self.task.choices = [SelectChoice(None, _l("All tasks"))] + [
+            SelectChoice(task.id, task.name_in()) for task in tasks]
+
+    def filters(self) -> dict:
+        self.validate()
+        return {name: field.data for name, field in self._fields.items()
+                if field.data not in (None, "", False) and not field.errors}
+
+
+def stockholm_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=STOCKHOLM)
+
+
+def open_shifts(user: User, filters: dict, now: datetime) -> Select:
+    """Coming shifts within the booking window that match the filters, soonest first.
+
+    "Only shifts I can book" narrows in SQL to what can be decided there (free places, the qualification
+    and record extract the person holds); the rules then drop the rest (an overlap, say)."""
+    query = (select(Shift)
+             .options(joinedload(Shift.site), joinedload(Shift.task), joinedload(Shift.required_qualification),
+                      selectinload(Shift.languages))
+             .where(Shift.cancelled_at.is_(None), Shift.starts_at > now, Shift.starts_at <= now + booking_horizon())
+             .order_by(Shift.starts_at, Shift.id))
+    if site := filters.get("site"):
+        query = query.where(Shift.site_id == site)
+    if task := filters.get("task"):
+        query = query.where(Shift.task_id == task)
+    if start := filters.get("start"):
+        query = query.where(Shift.starts_at >= stockholm_midnight(start))
+    if end := filters.get("end"):
+        query = query.where(Shift.starts_at < stockholm_midnight(end + timedelta(days=1)))
+    if filters.get("my_languages"):
+        spoken = select(UserLanguage.code).where(UserLanguage.user_id == user.id)
+        query = query.where(exists().where(ShiftLanguage.shift_id == Shift.id, ShiftLanguage.code.in_(spoken)))
+    if filters.get("bookable"):
+        query = _bookable(query, user, now)
+    return query
+
+
+def _bookable(query: Select, user: User, now: datetime) -> Select:
+    if user.status is not Status.APPROVED:
+        return query.where(false())
+    held = select(PersonQualification.qualification_id).where(
+        PersonQualification.user_id == user.id,
+        or_(PersonQualification.expires_at.is_(None), PersonQualification.expires_at >= Shift.ends_at))
+    checked = exists().where(RecordCheck.user_id == user.id, RecordCheck.valid_until >= now.date())
+    return query.where(Shift.places_taken < Shift.places,
+                       or_(Shift.required_qualification_id.is_(None), Shift.required_qualification_id.in_(held)),
+                       or_(Shift.requires_record_check.is_(False), checked))
+
+
+def filter_choices() -> tuple[list[Site], list[Task]]:
+    sites = list(db.session.scalars(select(Site).order_by(Site.name)))
+    tasks = sorted(db.session.scalars(select(Task)), key=lambda task: task.name_in().casefold())
+    return sites, tasks
