@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from . import accounts
 from .extensions import db
-from .models import (Organisation, Qualification, Role, Shift, ShiftLanguage, Site, Status, Task, Training, TrainingSession,
-                     User, UserLanguage, UserSkill)
+from .models import (Booking, BookingStatus, Organisation, PersonQualification, Qualification, Role, Shift,
+                     ShiftLanguage, Site, Status, Task, Training, TrainingSession, User, UserLanguage, UserSkill)
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 DEMO_COORDINATOR = "coordinator@example.org"
@@ -55,11 +55,11 @@ TASKS = [
 
 SITES = [
     ("Evakueringsboendet Sjöudden", "evacuation_housing", "Sundby kommun", "Sjöuddsvägen 4, Sundby",
-     "Ring on the staff entrance; the duty officer lets you in."),
+     "Ring on the staff entrance; the duty officer lets you in.", "Duty officer, 010-123 40 00"),
     ("Evakueringsboendet Norrgården", "evacuation_housing", "Sundby kommun", "Norrgårdsgatan 12, Sundby",
-     "Report to reception on the ground floor."),
+     "Report to reception on the ground floor.", "Reception, 010-123 41 00"),
     ("Mötesplatsen Torget", "meeting_place", "Röda Korset Sundby", "Stortorget 1, Sundby",
-     "Open drop-in; the volunteer on duty has the keys."),
+     "Open drop-in; the volunteer on duty has the keys.", "Red Cross on call, 010-123 42 00"),
 ]
 
 # (title, organiser, qualification, language of instruction, seats, description)
@@ -102,6 +102,28 @@ PEOPLE = [
     ("Hodan Warsame", "hodan@example.org", Status.APPROVED, ["so", "ar", "sv"], ["child_care"], ["evenings"], "FRG Sundby", 75),
     ("Lars Nilsson", "lars@example.org", Status.INACTIVE, ["sv"], ["cooking"], ["weekends"], "Sundby kommun", 120),
 ]
+
+
+def _demo_bookings(intro: Qualification) -> int:
+    """The approved demo volunteers hold the introduction and have booked the first days' shifts,
+    so that the lists show places taken, a full shift and languages covered."""
+    approved = db.session.scalars(select(User).where(User.status == Status.APPROVED, User.role == Role.VOLUNTEER)
+                                  .order_by(User.id)).all()
+    now = datetime.now(STOCKHOLM)
+    for person in approved:
+        db.session.add(PersonQualification(user_id=person.id, qualification_id=intro.id, granted_at=now,
+                                           expires_at=now + timedelta(days=700), reason="Demo"))
+    shifts = db.session.scalars(select(Shift).where(
+        Shift.requires_record_check.is_(False),
+        (Shift.required_qualification_id.is_(None)) | (Shift.required_qualification_id == intro.id))
+        .order_by(Shift.starts_at).limit(4)).all()
+    count = 0
+    for shift in shifts:
+        for person in approved[:shift.places]:
+            db.session.add(Booking(shift_id=shift.id, user_id=person.id, status=BookingStatus.BOOKED))
+            shift.places_taken += 1
+            count += 1
+    return count
 
 
 def _demo_people(orgs: dict, now: datetime) -> int:
@@ -162,8 +184,8 @@ def run(today: date | None = None, weeks: int = 3) -> str:
              for code, months, names in QUALIFICATIONS}
     tasks = {code: _get_or_create(Task, {"code": code}, names={**names, **MORE_NAMES[code]}) for code, names in TASKS}
     sites = {name: _get_or_create(Site, {"name": name}, kind=kind, organisation_id=orgs[org].id,
-                                  address=address, access_notes=notes)
-             for name, kind, org, address, notes in SITES}
+                                  address=address, access_notes=notes, contact_on_duty=contact)
+             for name, kind, org, address, notes, contact in SITES}
     added = []
     if not db.session.scalar(select(func.count(TrainingSession.id))):
         for index, (title, org, qual, language, seats, description) in enumerate(TRAININGS):
@@ -184,11 +206,14 @@ def run(today: date | None = None, weeks: int = 3) -> str:
                     site=sites[site], task=tasks[task], starts_at=_local(day, hour),
                     ends_at=_local(day, hour + hours), places=places,
                     required_qualification=quals[qual] if qual else None,
+                    requires_record_check=task == "children_activities",
                     languages=[ShiftLanguage(code=code) for code in languages]))
                 count += 1
         added.append(f"{count} shifts")
     if people := _demo_people(orgs, datetime.now(STOCKHOLM)):
         added.append(f"{people} volunteers and applicants")
+        db.session.flush()
+        added.append(f"{_demo_bookings(quals['intro_housing'])} bookings")
     # The study association too, so the demo coordinator can show the trainings pages.
     accounts.make_coordinator(DEMO_COORDINATOR, "Demo Coordinator",
                               [orgs["FRG Sundby"], orgs["Sundby kommun"], orgs["Studieförbundet Sundby"]],
