@@ -34,11 +34,12 @@ def server(database_url, tmp_path):
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET, "BASE_URL": f"http://127.0.0.1:{port}",
            "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"), "FLASK_DEBUG": "0"}
+    log = tmp_path / "gunicorn.log"
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "app:app"], cwd=ROOT, env=env)
+         "--log-level", "warning", "app:app"], cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a busy two-core machine can be slow to start four workers
         while True:
             try:
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
@@ -47,7 +48,7 @@ def server(database_url, tmp_path):
                     break
             except OSError:
                 pass
-            assert time.monotonic() < deadline, "gunicorn did not start"
+            assert process.poll() is None and time.monotonic() < deadline, f"gunicorn did not start:\n{log.read_text()}"
             time.sleep(0.2)
         yield port
     finally:

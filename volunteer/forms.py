@@ -197,7 +197,7 @@ class ReasonForm(Form):
         DataRequired(_l("Write a reason.")), Length(max=1000, message=_l("Write at most %(max)d characters."))])
 
 
-def _optional_int(value):
+def optional_int(value):
     """A select's value as an int; empty means no choice."""
     if value in (None, "", "None"):
         return None
@@ -218,8 +218,8 @@ class DirectoryFilterForm(FlaskForm):
         SelectChoice(k, v) for k, v in SKILLS.items()], validate_choice=True)
     availability = SelectField(_l("Available"), choices=[SelectChoice("", _l("Any time"))] + [
         SelectChoice(k, v) for k, v in AVAILABILITY.items()], validate_choice=True)
-    organisation = SelectField(_l("Preferred organisation"), coerce=_optional_int, validate_choice=True)
-    qualification = SelectField(_l("Qualification"), coerce=_optional_int, validate_choice=True)
+    organisation = SelectField(_l("Preferred organisation"), coerce=optional_int, validate_choice=True)
+    qualification = SelectField(_l("Qualification"), coerce=optional_int, validate_choice=True)
 
     def __init__(self, organisations, qualifications=(), *args, **kwargs):
         super().__init__(*args, **kwargs)

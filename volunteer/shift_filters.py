@@ -1,5 +1,6 @@
 """The open-shifts list's filters: a GET form whose values live in the URL, and the query they make."""
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -9,18 +10,11 @@ from wtforms import BooleanField, DateField, SelectField
 from wtforms.fields.choices import SelectChoice
 
 from .extensions import db
+from .forms import optional_int
 from .models import PersonQualification, RecordCheck, Shift, ShiftLanguage, Site, Status, Task, User, UserLanguage
 from .rules import booking_horizon
 
-from zoneinfo import ZoneInfo
-
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-
-
-def _optional_int(value):
-    if value in (None, "", "None"):
-        return None
-    return int(value)
 
 
 class ShiftFilterForm(FlaskForm):
@@ -29,8 +23,8 @@ class ShiftFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    site = SelectField(_l("Site"), coerce=_optional_int, validate_choice=True)
-    task = SelectField(_l("Task"), coerce=_optional_int, validate_choice=True)
+    site = SelectField(_l("Site"), coerce=optional_int, validate_choice=True)
+    task = SelectField(_l("Task"), coerce=optional_int, validate_choice=True)
     start = DateField(_l("From"))
     end = DateField(_l("To"))
     my_languages = BooleanField(_l("Needs a language I speak"))
