@@ -5,6 +5,7 @@ from datetime import date, datetime
 from babel import Locale
 from babel.dates import format_date, format_interval, format_skeleton, format_time, get_datetime_format
 from babel.lists import format_list
+from babel.numbers import format_decimal
 from flask import request, session
 from flask_babel import get_locale as babel_locale
 from flask_babel import to_user_timezone
@@ -104,6 +105,18 @@ def when(value: datetime) -> str:
 def day(value: date) -> str:
     """A calendar date in the current locale, e.g. "24 nov. 2026"."""
     return format_date(value, "medium", locale=current_locale())
+
+
+def weekday(value: date, full: bool = False) -> str:
+    """A calendar day with its weekday: "tis 6 okt." or, full, "tisdag 6 oktober 2026"."""
+    if full:
+        return format_date(value, "full", locale=current_locale())
+    return format_skeleton("MMMEd", value, locale=current_locale())
+
+
+def number(value: float) -> str:
+    """A number as the locale writes it, with at most two decimals ("2,5" in Swedish)."""
+    return format_decimal(value, "#,##0.##", locale=current_locale())
 
 
 # A name kept in several languages falls back to Swedish, then English.
