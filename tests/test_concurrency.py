@@ -35,19 +35,22 @@ def server(database_url, tmp_path):
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET, "BASE_URL": f"http://127.0.0.1:{port}",
            "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"), "FLASK_DEBUG": "0"}
     log = tmp_path / "gunicorn.log"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "app:app"], cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
+             "--log-level", "warning", "app:app"], cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 90  # a busy two-core machine can be slow to start four workers
         while True:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             try:
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
                 connection.request("GET", "/")
                 if connection.getresponse().status == 200:
                     break
             except OSError:
                 pass
+            finally:
+                connection.close()
             assert process.poll() is None and time.monotonic() < deadline, f"gunicorn did not start:\n{log.read_text()}"
             time.sleep(0.2)
         yield port
@@ -67,9 +70,12 @@ def request(port, method, path, cookie, body=None):
     headers = {"Cookie": f"session={cookie}"}
     if body is not None:
         headers["Content-Type"] = "application/x-www-form-urlencoded"
-    connection.request(method, path, body=body, headers=headers)
-    response = connection.getresponse()
-    text = response.read().decode()
+    try:
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        text = response.read().decode()
+    finally:
+        connection.close()
     new_cookie = re.search(r"session=([^;]+)", response.getheader("Set-Cookie") or "")
     return response.status, text, new_cookie.group(1) if new_cookie else cookie
 

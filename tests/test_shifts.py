@@ -364,7 +364,7 @@ def test_cancelling_late_tells_the_coordinators(app, clock, make_user, make_shif
     message = outbox.last()
     assert message["To"] == "coord@example.org" and "Late cancellation" in message["Subject"]
     text = outbox.text(message)
-    assert "Vera Volontär" in text and "070-111 22 33" in text and "1 place is now free" in text
+    assert "Vera Volontär" in text and "070-111 22 33" in text and "2 places are now free" in text
     with app.app_context():
         audit = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "shift_cancelled_by_person")).all()
         assert [event_.details["late"] for event_ in audit] == [False, True]

@@ -7,8 +7,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import INSECURE_DEFAULT_KEY, Config
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
-from .i18n import (clock_time, current_locale, day, join_list, language_name, localized, long_date, select_locale,
-                   number, short_day, site_locale_options, span, text_direction, time_range, when)
+from .i18n import (clock_time, current_locale, day, join_list, language_name, localized, long_date, number,
+                   select_locale, short_day, site_locale_options, span, text_direction, time_range, weekday, when)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,9 +38,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     limiter.init_app(app)
     _configure_login()
 
-    from . import (admin, auth, cli, coordinator, directory, errors, main, me, shifts, signup, training_admin,
-                   trainings)
-    for module in (main, signup, auth, me, trainings, shifts, training_admin, coordinator, directory, admin):
+    from . import (admin, auth, cli, coordinator, directory, errors, main, me, rosters, shifts, signup,
+                   training_admin, trainings)
+    for module in (main, signup, auth, me, trainings, shifts, training_admin, coordinator, rosters, directory,
+                   admin):
         app.register_blueprint(module.bp)
     errors.register(app)
     cli.register(app)
@@ -58,7 +59,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .forms import display_phone
     app.jinja_env.filters.update(
         phone=display_phone, join_list=join_list, when=when, day=day, long_date=long_date, clock_time=clock_time,
-        language_name=language_name, localized=localized, span=span, short_day=short_day, time_range=time_range, number=number,
+        language_name=language_name, localized=localized, span=span, short_day=short_day, time_range=time_range,
+        weekday=weekday, number=number,
         skill_label=skill_label, availability_labels=availability_labels, status_label=status_label,
         record_kind=record_kind_label)
     app.after_request(_security_headers)

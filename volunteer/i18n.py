@@ -107,6 +107,18 @@ def day(value: date) -> str:
     return format_date(value, "medium", locale=current_locale())
 
 
+def weekday(value: date, full: bool = False) -> str:
+    """A calendar day with its weekday: "tis 6 okt." or, full, "tisdag 6 oktober 2026"."""
+    if full:
+        return format_date(value, "full", locale=current_locale())
+    return format_skeleton("MMMEd", value, locale=current_locale())
+
+
+def number(value: float) -> str:
+    """A number as the locale writes it, with at most two decimals ("2,5" in Swedish)."""
+    return format_decimal(value, "#,##0.##", locale=current_locale())
+
+
 # A name kept in several languages falls back to Swedish, then English.
 NAME_FALLBACKS = ("sv", "en")
 
@@ -144,8 +156,3 @@ def time_range(start: datetime, end: datetime) -> str:
 def span(start: datetime, end: datetime) -> str:
     """A shift's day and times: "tis 24 nov. 17:00–20:00"."""
     return f"{short_day(start)} {time_range(start, end)}"
-
-
-def number(value: float) -> str:
-    """A number with at most one decimal, as the locale writes it ("2,5")."""
-    return format_decimal(value, format="#,##0.#", locale=current_locale())

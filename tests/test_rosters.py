@@ -1,0 +1,363 @@
+"""Coordinators' rosters: scope, who is coming with phones and languages, adding and removing by hand, attendance,
+the print view, a site's day and the needs overview."""
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import event, select
+
+from volunteer.extensions import db
+from volunteer.models import PLACE_HOLDING, Booking, BookingStatus, Role, Shift, Site, Status, User, utcnow
+
+from .conftest import Client, MovableClock
+from .helpers import page_text
+
+# Monday 5 October 2026, 10:00 in Stockholm.
+NOW = datetime(2026, 10, 5, 8, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def clock():
+    return MovableClock(NOW)
+
+
+@pytest.fixture
+def app(make_app, clock):
+    return make_app(CLOCK=clock)
+
+
+def signed_in(app, user) -> Client:
+    client = Client(app.test_client())
+    client.sign_in_as(user)
+    return client
+
+
+@pytest.fixture
+def coordinator(app, make_user, frg):
+    """A coordinator of FRG Testby (the organisation of make_shift's sites), reading in English."""
+    user = make_user("coord@example.org", full_name="Cora Koordinator", status=Status.APPROVED,
+                     role=Role.COORDINATOR, coordinates=[frg], locale="en")
+    return signed_in(app, user), user
+
+
+def volunteer(make_user, email, name, languages=("sv",)):
+    """An approved volunteer reading in English; make_user gives everyone the phone number +46701234567."""
+    return make_user(email, full_name=name, status=Status.APPROVED, languages=languages, locale="en")
+
+
+def put_on(app, shift, person, status=BookingStatus.BOOKED, **fields) -> int:
+    """Put a person on a shift directly, as a booking would; the booking's id."""
+    with app.app_context():
+        booking = Booking(shift_id=shift.id, user_id=person.id, status=status, created_at=utcnow(),
+                          updated_at=utcnow(), **fields)
+        db.session.add(booking)
+        if status in PLACE_HOLDING:
+            db.session.get(Shift, shift.id).places_taken += 1
+        db.session.commit()
+        return booking.id
+
+
+def roster_url(shift) -> str:
+    return f"/coordinator/shifts/{shift.id}/roster"
+
+
+def status_of(app, booking_id) -> BookingStatus:
+    with app.app_context():
+        return db.session.get(Booking, booking_id).status
+
+
+def test_volunteers_are_refused_every_roster_page(app, make_user, make_shift):
+    shift = make_shift()
+    client = signed_in(app, volunteer(make_user, "v@example.org", "Vera"))
+    rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("rosters.")]
+    assert len(rules) >= 7
+    for rule in rules:
+        url = rule.build({name: shift.id if name != "day" else "2026-10-08" for name in rule.arguments},
+                         append_unknown=False)[1]
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert client.open(url, method=method).status_code in (400, 403), (url, method)
+            if method == "GET":
+                assert client.get(url).status_code == 403, url
+
+
+def test_coordinators_of_another_organisation_get_not_found(app, coordinator, make_user, make_shift):
+    shift = make_shift(site="Boende Annanstad", organisation="Röda Korset Annanstad")
+    booking_id = put_on(app, shift, volunteer(make_user, "amal@example.org", "Amal Hassan"))
+    client, _ = coordinator
+    with app.app_context():
+        site_id = shift.site_id
+    for url in (roster_url(shift), f"{roster_url(shift)}/print", f"/coordinator/sites/{site_id}/day/2026-10-08",
+                f"{roster_url(shift)}/{booking_id}/remove"):
+        assert client.get(url).status_code == 404, url
+    page = "/coordinator/needs"
+    assert client.submit(f"{roster_url(shift)}/add", {"person_id": "1"}, page=page).status_code == 404
+    assert client.submit(f"{roster_url(shift)}/{booking_id}/attendance", {"status": "attended"},
+                         page=page).status_code == 404
+    assert "Boende Annanstad" not in page_text(client.get(page))
+
+
+def test_the_roster_shows_the_shift_and_who_is_coming_with_phones_and_languages(app, coordinator, make_user,
+                                                                                make_shift):
+    shift = make_shift(places=3, languages=("ar", "ti"), qualification="intro_housing")
+    put_on(app, shift, volunteer(make_user, "amal@example.org", "Amal Hassan", languages=("sv", "ar")))
+    put_on(app, shift, volunteer(make_user, "omid@example.org", "Omid Karimi", languages=("fa",)),
+           BookingStatus.OFFERED, offer_expires_at=NOW + timedelta(hours=24))
+    put_on(app, shift, volunteer(make_user, "bo@example.org", "Bo Berg"),
+           BookingStatus.WAITLISTED, waitlisted_at=NOW - timedelta(hours=1))
+    put_on(app, shift, volunteer(make_user, "ada@example.org", "Ada Al-Amin"),
+           BookingStatus.WAITLISTED, waitlisted_at=NOW - timedelta(hours=2))
+    client, _ = coordinator
+
+    response = client.get(roster_url(shift))
+    assert response.status_code == 200
+    html = page_text(response)
+    assert "Boende Testby" in html and "Support conversations" in html and "Storgatan 1, Testby" in html
+    assert "Thu, Oct 8" in html and "10:00" in html, "the time in Stockholm"
+    assert "2 of 3 taken" in html
+    assert "Introduction to evacuation housing" in html
+    assert re.search(r'language-cover__item"\s+data-language="ar"', html), "Amal speaks Arabic"
+    assert re.search(r'language-cover__item--missing"\s+data-language="ti"', html), "nobody speaks Tigrinya"
+    assert 'href="tel:+46701234567"' in html and "070-123 45 67" in html
+    assert "Speaks: Arabic and Swedish" in html
+    assert "Offered, not confirmed yet" in html and "Omid Karimi" in html
+    with app.app_context():
+        amal_id = db.session.scalar(select(User.id).where(User.email == "amal@example.org"))
+    assert f'href="/coordinator/people/{amal_id}"' in html
+    waitlist = html[html.index('id="waitlist"'):]
+    assert waitlist.index("Ada Al-Amin") < waitlist.index("Bo Berg"), "the queue in the order people joined"
+    assert "data-mark" not in html, "attendance waits until the shift starts"
+    assert "data-remove" in html
+
+
+def test_a_coordinator_finds_and_adds_a_volunteer_who_is_emailed(app, coordinator, make_user, make_shift, outbox):
+    shift = make_shift(places=2)
+    amal = volunteer(make_user, "amal@example.org", "Amal Hassan")
+    make_user("applicant@example.org", full_name="Amal Sökande", status=Status.CONFIRMED)
+    client, user = coordinator
+
+    html = page_text(client.get(roster_url(shift), query_string={"q": "amal"}))
+    assert f'data-add="{amal.id}"' in html and "Amal Sökande" not in html, "only approved volunteers"
+    partial = client.get(roster_url(shift), query_string={"q": "amal"}, headers={"HX-Request": "true"})
+    assert page_text(partial).lstrip().startswith('<div id="candidates"') and "Amal Hassan" in page_text(partial)
+
+    response = client.submit(f"{roster_url(shift)}/add", {"person_id": amal.id, "q": "amal"}, page=roster_url(shift))
+    assert response.status_code == 303
+    assert "Amal Hassan is booked on the shift and has been told by e-mail." in page_text(client.get(roster_url(shift)))
+    with app.app_context():
+        booking = db.session.scalar(select(Booking))
+        assert (booking.user_id, booking.status, booking.decided_by_id) == (amal.id, BookingStatus.BOOKED, user.id)
+        assert db.session.get(Shift, shift.id).places_taken == 1
+    message = outbox.last()
+    assert message["To"] == "amal@example.org"
+    assert message["Subject"] == "A coordinator has booked you on a shift"
+
+    again = client.submit(f"{roster_url(shift)}/add", {"person_id": amal.id, "q": "amal"}, page=roster_url(shift))
+    assert again.status_code == 409
+    assert "Amal Hassan is already on this shift." in page_text(again)
+    assert len(outbox.messages()) == 1
+
+
+def test_a_full_shift_refuses_a_booking_by_hand_with_a_message(app, coordinator, make_user, make_shift, outbox):
+    shift = make_shift(places=1)
+    put_on(app, shift, volunteer(make_user, "amal@example.org", "Amal Hassan"))
+    omid = volunteer(make_user, "omid@example.org", "Omid Karimi")
+    client, _ = coordinator
+
+    response = client.submit(f"{roster_url(shift)}/add", {"person_id": omid.id, "q": "omid"}, page=roster_url(shift))
+    assert response.status_code == 409
+    html = page_text(response)
+    assert "The shift is full, so Omid Karimi was not added." in html
+    assert 'value="omid"' in html and f'data-add="{omid.id}"' in html, "the search is kept"
+    with app.app_context():
+        assert db.session.scalar(select(Booking).where(Booking.user_id == omid.id)) is None
+        assert db.session.get(Shift, shift.id).places_taken == 1
+    assert outbox.messages() == []
+
+
+@pytest.mark.parametrize("person_id", ["", "abc", "999999", "applicant"])
+def test_adding_someone_who_cannot_be_booked_by_hand_is_refused(app, coordinator, make_user, make_shift, person_id):
+    shift = make_shift()
+    if person_id == "applicant":
+        person_id = make_user("applicant@example.org", status=Status.CONFIRMED).id
+    client, _ = coordinator
+    response = client.submit(f"{roster_url(shift)}/add", {"person_id": person_id}, page=roster_url(shift))
+    assert response.status_code == 422
+    assert "Choose a volunteer from the search results." in page_text(response)
+
+
+def test_removing_someone_emails_them_and_offers_the_place_to_the_waitlist(app, coordinator, make_user, make_shift,
+                                                                          outbox):
+    shift = make_shift(places=1)
+    booked = put_on(app, shift, volunteer(make_user, "amal@example.org", "Amal Hassan"))
+    waiting = put_on(app, shift, volunteer(make_user, "omid@example.org", "Omid Karimi"), BookingStatus.WAITLISTED,
+                     waitlisted_at=NOW - timedelta(hours=1))
+    client, _ = coordinator
+    url = f"{roster_url(shift)}/{booked}/remove"
+
+    confirm = client.get(url)
+    assert confirm.status_code == 200 and "Remove Amal Hassan from the shift?" in page_text(confirm)
+    assert status_of(app, booked) is BookingStatus.BOOKED, "showing the question changes nothing"
+    response = client.submit(url)
+    assert response.status_code == 303
+    assert status_of(app, booked) is BookingStatus.CANCELLED
+    assert status_of(app, waiting) is BookingStatus.OFFERED
+    messages = {message["To"]: message for message in outbox.messages()}
+    assert messages["amal@example.org"]["Subject"] == "You are no longer booked on a shift"
+    assert messages["omid@example.org"]["Subject"] == "A place on a shift is held for you"
+    html = page_text(client.get(roster_url(shift)))
+    assert "Amal Hassan is removed from the shift and has been told by e-mail." in html
+    assert "Offered, not confirmed yet" in html
+
+    again = client.submit(url)
+    assert again.status_code == 409 and "Amal Hassan could not be removed" in page_text(again)
+
+
+def test_attendance_is_refused_before_the_start_and_recorded_in_place_after(app, clock, coordinator, make_user,
+                                                                          make_shift):
+    shift = make_shift(hours=2.5)
+    amal = put_on(app, shift, volunteer(make_user, "amal@example.org", "Amal Hassan"))
+    omid = put_on(app, shift, volunteer(make_user, "omid@example.org", "Omid Karimi"))
+    client, user = coordinator
+    url = f"{roster_url(shift)}/{amal}/attendance"
+
+    assert client.submit(url, {"status": "attended"}, page=roster_url(shift)).status_code == 409
+    assert status_of(app, amal) is BookingStatus.BOOKED
+
+    clock.advance(days=3, hours=1)
+    html = page_text(client.get(roster_url(shift)))
+    assert "data-mark" in html and "data-remove" not in html
+    response = client.submit(url, {"status": "attended"}, page=roster_url(shift), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "HX-Request" in response.headers["Vary"]
+    partial = page_text(response)
+    assert partial.lstrip().startswith(f'<li class="roster__person" id="booking-{amal}"')
+    assert re.search(r'data-mark="attended"\s+aria-pressed="true"', partial)
+    assert "2.5 hours counted" in partial
+    with app.app_context():
+        booking = db.session.get(Booking, amal)
+        assert (booking.status, booking.decided_by_id) == (BookingStatus.ATTENDED, user.id)
+
+    plain = client.submit(f"{roster_url(shift)}/{omid}/attendance", {"status": "no_show"}, page=roster_url(shift))
+    assert plain.status_code == 303 and plain.location.endswith(f"{roster_url(shift)}#booking-{omid}")
+    assert status_of(app, omid) is BookingStatus.NO_SHOW
+    assert client.submit(url, {"status": "maybe"}, page=roster_url(shift)).status_code == 404
+
+
+def test_the_print_view_is_a_plain_table_to_tick(app, coordinator, make_user, make_shift):
+    shift = make_shift(places=4)
+    put_on(app, shift, volunteer(make_user, "amal@example.org", "Amal Hassan", languages=("ar", "sv")))
+    client, _ = coordinator
+
+    response = client.get(f"{roster_url(shift)}/print")
+    assert response.status_code == 200
+    html = page_text(response)
+    assert "site-header" not in html and "subnav" not in html, "no navigation"
+    assert '<table class="table print-table">' in html
+    assert "Amal Hassan" in html and "070-123 45 67" in html and "Arabic and Swedish" in html
+    assert html.count('<td class="print-table__tick"></td>') == 4, "Amal and three blank rows for free places"
+    assert html.count('class="print-table__blank"') == 3
+
+
+def test_the_day_view_lists_every_shift_of_the_site_that_day(app, coordinator, make_user, make_shift):
+    day = datetime(2026, 10, 8, 6, 0, tzinfo=timezone.utc)  # 08:00 in Stockholm
+    morning = make_shift(starts_at=day, task="children")
+    evening = make_shift(starts_at=day + timedelta(hours=9))
+    tomorrow = make_shift(starts_at=day + timedelta(days=1))
+    elsewhere = make_shift(site="Mötesplats Centrum", starts_at=day)
+    put_on(app, evening, volunteer(make_user, "amal@example.org", "Amal Hassan", languages=("ti",)))
+    put_on(app, tomorrow, volunteer(make_user, "omid@example.org", "Omid Karimi"))
+    client, _ = coordinator
+    with app.app_context():
+        site_id = db.session.get(Shift, morning.id).site_id
+
+    response = client.get(f"/coordinator/sites/{site_id}/day/2026-10-08")
+    assert response.status_code == 200
+    html = page_text(response)
+    assert f'id="shift-{morning.id}"' in html and f'id="shift-{evening.id}"' in html
+    assert f'id="shift-{tomorrow.id}"' not in html and f'id="shift-{elsewhere.id}"' not in html
+    assert html.index(f'id="shift-{morning.id}"') < html.index(f'id="shift-{evening.id}"')
+    assert "Amal Hassan" in html and 'href="tel:+46701234567"' in html and "Tigrinya" in html
+    assert "Omid Karimi" not in html
+    assert f'href="/coordinator/sites/{site_id}/day/2026-10-07"' in html
+    assert f'href="/coordinator/sites/{site_id}/day/2026-10-09"' in html
+    assert "data-print" in html and "js/print.js" in html
+    assert client.get(f"/coordinator/sites/{site_id}/day/2026-13-01").status_code == 404
+    assert client.get(f"/coordinator/sites/{site_id}/day/tomorrow").status_code == 404
+
+
+def test_a_late_evening_shift_belongs_to_its_stockholm_day(app, coordinator, make_shift):
+    late = make_shift(starts_at=datetime(2026, 10, 8, 22, 30, tzinfo=timezone.utc))  # 00:30 on the 9th
+    client, _ = coordinator
+    with app.app_context():
+        site_id = db.session.get(Shift, late.id).site_id
+    assert f'id="shift-{late.id}"' not in page_text(client.get(f"/coordinator/sites/{site_id}/day/2026-10-08"))
+    assert f'id="shift-{late.id}"' in page_text(client.get(f"/coordinator/sites/{site_id}/day/2026-10-09"))
+
+
+def needs_row(html: str, site_id: int, day: str) -> str:
+    section = html[html.index(f'id="site-{site_id}"'):]
+    return section[section.index(f'data-day="{day}"'):].split("</tr>")[0]
+
+
+def test_the_needs_overview_counts_unfilled_places_and_uncovered_languages(app, coordinator, make_user, make_shift):
+    thursday = datetime(2026, 10, 8, 15, 0, tzinfo=timezone.utc)
+    first = make_shift(starts_at=thursday, places=3, languages=("ar", "ti"))
+    second = make_shift(starts_at=thursday + timedelta(hours=3), places=2, languages=("so",))
+    make_shift(starts_at=thursday + timedelta(days=1), places=5, cancelled_at=NOW)
+    make_shift(starts_at=NOW + timedelta(days=20), places=5)
+    make_shift(site="Boende Annanstad", organisation="Röda Korset Annanstad", starts_at=thursday, places=9)
+    put_on(app, first, volunteer(make_user, "amal@example.org", "Amal Hassan", languages=("sv", "ar")))
+    put_on(app, second, volunteer(make_user, "sahra@example.org", "Sahra Ali", languages=("so",)),
+           BookingStatus.OFFERED, offer_expires_at=NOW + timedelta(hours=24))
+    put_on(app, second, volunteer(make_user, "ti@example.org", "Tesfay", languages=("ti",)),
+           BookingStatus.WAITLISTED, waitlisted_at=NOW)
+    client, _ = coordinator
+    with app.app_context():
+        site_id = db.session.get(Shift, first.id).site_id
+
+    html = page_text(client.get("/coordinator/needs"))
+    row = needs_row(html, site_id, "2026-10-08")
+    assert 'data-unfilled="3"' in row, "(3 - 1) + (2 - 1)"
+    assert 'data-uncovered="ti"' in row, "Arabic is spoken by Amal, Somali by Sahra; the waitlist does not count"
+    assert "Tigrinya" in row and "2 shifts" in row
+    assert f'href="/coordinator/sites/{site_id}/day/2026-10-08"' in row
+    assert 'data-day="2026-10-09"' not in html, "a cancelled shift needs nobody"
+    assert 'data-day="2026-10-25"' not in html, "beyond two weeks"
+    assert "Boende Annanstad" not in html
+    assert 'href="/coordinator/needs" aria-current="page"' in html
+
+
+def count_statements(app, client, url) -> int:
+    with app.app_context():
+        engine = db.engine
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_the_needs_overview_takes_as_many_queries_for_30_shifts_as_for_3(app, coordinator, make_user, make_shift):
+    client, _ = coordinator
+    people = [volunteer(make_user, f"p{n}@example.org", f"Person {n}", languages=("sv", "ar")) for n in range(3)]
+
+    def add_shifts(count, site):
+        for n in range(count):
+            shift = make_shift(site=site, starts_at=NOW + timedelta(days=1 + n % 12, hours=n % 5), places=3,
+                               languages=("ar", "ti"))
+            put_on(app, shift, people[n % 3])
+
+    add_shifts(3, "Boende Testby")
+    few = count_statements(app, client, "/coordinator/needs")
+    add_shifts(27, "Mötesplats Centrum")
+    with app.app_context():
+        assert len(db.session.scalars(select(Shift)).all()) == 30
+        assert len(db.session.scalars(select(Site)).all()) == 2
+    many = count_statements(app, client, "/coordinator/needs")
+    assert many == few

@@ -1,0 +1,189 @@
+"""Coordinators' rosters: who is coming to a shift, adding and removing people by hand, attendance, a printable
+roster, a site's day and the needs of the coming two weeks."""
+from datetime import datetime, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from . import bookings, clock, staffing
+from .access import acts_for, require_coordinator
+from .extensions import db
+from .forms import ConfirmForm
+from .htmx import is_htmx, render
+from .models import Booking, BookingStatus, Shift, Site, User
+from .roster_forms import AddPersonForm, PersonSearchForm
+
+bp = Blueprint("rosters", __name__, url_prefix="/coordinator")
+bp.before_request(require_coordinator)
+
+STATUS_LABELS = {
+    BookingStatus.BOOKED: _l("Booked"),
+    BookingStatus.OFFERED: _l("Offered, not confirmed yet"),
+    BookingStatus.WAITLISTED: _l("On the waitlist"),
+    BookingStatus.ATTENDED: _l("Attended"),
+    BookingStatus.NO_SHOW: _l("Did not come"),
+}
+
+
+@bp.app_context_processor
+def _labels():
+    return {"booking_status_labels": STATUS_LABELS}
+
+
+def _shift(shift_id: int) -> Shift:
+    """A shift at a site of one of the coordinator's organisations; others' are not found."""
+    shift = db.session.get(Shift, shift_id, options=[joinedload(Shift.site), joinedload(Shift.task),
+                                                     selectinload(Shift.languages)])
+    if shift is None or not acts_for(current_user, shift.site.organisation_id):
+        abort(404)
+    return shift
+
+
+def _site(site_id: int) -> Site:
+    site = db.session.get(Site, site_id)
+    if site is None or not acts_for(current_user, site.organisation_id):
+        abort(404)
+    return site
+
+
+def _booking(shift: Shift, booking_id: int) -> Booking:
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or booking.shift_id != shift.id:
+        abort(404)
+    return booking
+
+
+def _roster_context(shift: Shift, q: str = "") -> dict:
+    """What the roster page and its parts show: the people, whom the coordinator may open, the search."""
+    roster, = staffing.rosters([shift])
+    people = roster.coming + roster.waitlist
+    found = staffing.candidates(current_user, q) if q else []
+    now = clock.now()
+    return {"roster": roster, "shift": shift, "day": staffing.local_day(shift.starts_at), "found": found, "q": q,
+            "max_candidates": staffing.MAX_CANDIDATES, "started": shift.starts_at <= now,
+            "open_for_adding": shift.cancelled_at is None and shift.ends_at > now,
+            "visible": staffing.visible_people(current_user, [b.user_id for b in people])}
+
+
+@bp.get("/shifts/<int:shift_id>/roster")
+def shift(shift_id: int):
+    """The shift's facts and who is coming, with phones and languages; a search to add someone."""
+    shift = _shift(shift_id)
+    search = PersonSearchForm(request.args)
+    q = search.q.data if search.validate() else ""
+    return render("rosters/shift.html", "rosters/_candidates.html", search=search, **_roster_context(shift, q))
+
+
+def _roster_page(shift: Shift, status: int, message: str, q: str = ""):
+    """The roster again after a refused change, with where things now stand and why."""
+    search = PersonSearchForm(formdata=None, q=q)
+    return render_template("rosters/shift.html", search=search, message=message,
+                           **_roster_context(shift, q)), status
+
+
+@bp.post("/shifts/<int:shift_id>/roster/add")
+def add(shift_id: int):
+    """Book an approved volunteer by hand; they are e-mailed. Places are never exceeded."""
+    shift = _shift(shift_id)
+    form = AddPersonForm()
+    q = (form.q.data or "")[:120]
+    person = staffing.candidate(current_user, form.person_id.data) if form.validate() else None
+    if person is None:
+        return _roster_page(shift, 422, _("Choose a volunteer from the search results."), q)
+    try:
+        bookings.add_by_hand(person, shift, current_user, clock.now())
+        db.session.commit()
+    except (bookings.Conflict, IntegrityError):
+        db.session.rollback()
+        return _roster_page(shift, 409, _not_added(person, shift), q)
+    flash(_("%(name)s is booked on the shift and has been told by e-mail.", name=person.full_name), "success")
+    return redirect(url_for(".shift", shift_id=shift.id), code=303)
+
+
+def _not_added(person: User, shift: Shift) -> str:
+    """Why a booking by hand was refused, read from the state after the rollback."""
+    name = person.full_name
+    if shift.cancelled_at is not None:
+        return _("The shift is cancelled, so nobody can be added.")
+    if shift.ends_at <= clock.now():
+        return _("The shift is over, so nobody can be added.")
+    booking = bookings.find(person, shift)
+    if booking is not None and booking.status in staffing.COMING:
+        return _("%(name)s is already on this shift.", name=name)
+    return _("The shift is full, so %(name)s was not added. Remove someone or give the shift more places first.",
+             name=name)
+
+
+@bp.route("/shifts/<int:shift_id>/roster/<int:booking_id>/remove", methods=["GET", "POST"])
+def remove(shift_id: int, booking_id: int):
+    """Take someone off a shift that has not started, after a confirmation; the waitlist moves up."""
+    shift = _shift(shift_id)
+    booking = _booking(shift, booking_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_template("rosters/remove.html", form=form, shift=shift, booking=booking)
+    name = booking.user.full_name
+    try:
+        bookings.remove_by_hand(booking, current_user, clock.now())
+        db.session.commit()
+    except bookings.Conflict:
+        db.session.rollback()
+        return _roster_page(shift, 409, _("%(name)s could not be removed: the shift has started, or they are no "
+                                          "longer on it.", name=name))
+    flash(_("%(name)s is removed from the shift and has been told by e-mail.", name=name), "success")
+    return redirect(url_for(".shift", shift_id=shift.id), code=303)
+
+
+@bp.post("/shifts/<int:shift_id>/roster/<int:booking_id>/attendance")
+def attendance(shift_id: int, booking_id: int):
+    """Mark one person attended (the shift's hours count) or no-show, once the shift has started."""
+    shift = _shift(shift_id)
+    booking = _booking(shift, booking_id)
+    to = bookings.ATTENDANCE.get(request.form.get("status", ""))
+    if to is None:
+        abort(404)
+    status = 200
+    try:
+        bookings.mark_attendance(booking, to, current_user, clock.now())
+        db.session.commit()
+    except bookings.Conflict:
+        db.session.rollback()
+        status = 409
+    if not is_htmx() and status == 200:
+        return redirect(url_for(".shift", shift_id=shift.id, _anchor=f"booking-{booking.id}"), code=303)
+    context = _roster_context(shift)
+    booking = context["roster"].booking_of(booking.user_id) or booking
+    return render("rosters/shift.html", "rosters/_person.html", status=status, booking=booking,
+                  search=PersonSearchForm(formdata=None), **context)
+
+
+@bp.get("/shifts/<int:shift_id>/roster/print")
+def print_shift(shift_id: int):
+    """A plain table to print and tick on paper."""
+    shift = _shift(shift_id)
+    roster, = staffing.rosters([shift])
+    return render_template("rosters/print.html", roster=roster, shift=shift, printed_at=clock.now())
+
+
+@bp.get("/sites/<int:site_id>/day/<day>")
+def day(site_id: int, day: str):
+    """Every shift of a site on one Stockholm day, with its people."""
+    site = _site(site_id)
+    try:
+        on = datetime.strptime(day, "%Y-%m-%d").date()
+    except ValueError:
+        abort(404)
+    return render_template("rosters/day.html", site=site, day=on, previous=on - timedelta(days=1),
+                           next=on + timedelta(days=1), rosters=staffing.rosters(staffing.shifts_on(site, on)))
+
+
+@bp.get("/needs")
+def needs():
+    """Unfilled places and uncovered languages per site and day for the coming two weeks."""
+    now = clock.now()
+    return render_template("rosters/needs.html", sites=staffing.needs(current_user, now),
+                           today=staffing.local_day(now), days=staffing.NEEDS_DAYS)

@@ -1,0 +1,158 @@
+"""Who is on which shift and what is still missing: rosters, a site's day and the needs overview.
+
+Everything here reads; changes go through volunteer.bookings. Each function loads what a page shows in a
+fixed number of queries, however many shifts or people there are."""
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from .access import organisation_scope
+from .extensions import db
+from .models import Booking, BookingStatus, Shift, ShiftLanguage, Site, Status, User, UserLanguage
+from .vetting import filtered, people_in_scope, with_profile
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+# The roster's order: people who came or hold a place first, then offers; the waitlist is listed apart.
+COMING = (BookingStatus.ATTENDED, BookingStatus.NO_SHOW, BookingStatus.BOOKED, BookingStatus.OFFERED)
+# A wanted language is covered when someone who holds (or held) a place on the shift speaks it.
+COVERING = (BookingStatus.BOOKED, BookingStatus.OFFERED, BookingStatus.ATTENDED)
+NEEDS_DAYS = 14
+MAX_CANDIDATES = 10
+
+
+@dataclass
+class Roster:
+    """A shift with the people coming and the waitlist in its order."""
+
+    shift: Shift
+    coming: list[Booking] = field(default_factory=list)
+    waitlist: list[Booking] = field(default_factory=list)
+
+    def language_cover(self) -> list[tuple[str, bool]]:
+        """Each wanted language and whether someone coming speaks it."""
+        spoken = {code for booking in self.coming if booking.status in COVERING
+                  for code in booking.user.language_codes}
+        return [(code, code in spoken) for code in self.shift.language_codes]
+
+    def uncovered(self) -> list[str]:
+        return [code for code, covered in self.language_cover() if not covered]
+
+    def booking_of(self, user_id: int) -> Booking | None:
+        return next((b for b in self.coming + self.waitlist if b.user_id == user_id), None)
+
+
+def rosters(shifts: list[Shift]) -> list[Roster]:
+    """The rosters of several shifts: one query for everyone on them, with their languages."""
+    found = {shift.id: Roster(shift) for shift in shifts}
+    people = db.session.scalars(
+        select(Booking).options(joinedload(Booking.user).selectinload(User.languages))
+        .where(Booking.shift_id.in_(list(found)), Booking.status.in_((*COMING, BookingStatus.WAITLISTED))))
+    for booking in people:
+        roster = found[booking.shift_id]
+        (roster.waitlist if booking.status is BookingStatus.WAITLISTED else roster.coming).append(booking)
+    for roster in found.values():
+        roster.coming.sort(key=lambda b: (COMING.index(b.status), b.user.full_name.casefold(), b.id))
+        roster.waitlist.sort(key=lambda b: (b.waitlisted_at or b.created_at, b.id))
+    return list(found.values())
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """A Stockholm calendar day as a UTC-comparable start and end (23 or 25 hours at a clock change)."""
+    return (datetime.combine(day, time(0), tzinfo=STOCKHOLM),
+            datetime.combine(day + timedelta(days=1), time(0), tzinfo=STOCKHOLM))
+
+
+def local_day(moment: datetime) -> date:
+    return moment.astimezone(STOCKHOLM).date()
+
+
+def shifts_on(site: Site, day: date) -> list[Shift]:
+    """Every shift of a site starting on a Stockholm day, cancelled ones too, by start."""
+    start, end = day_bounds(day)
+    return list(db.session.scalars(
+        select(Shift).options(joinedload(Shift.task), selectinload(Shift.languages))
+        .where(Shift.site_id == site.id, Shift.starts_at >= start, Shift.starts_at < end)
+        .order_by(Shift.starts_at, Shift.id)))
+
+
+def candidates(coordinator: User, text: str) -> list[User]:
+    """Approved volunteers the coordinator may book by hand, found by name or e-mail."""
+    query = filtered(_bookable(coordinator), {"q": text})
+    return list(db.session.scalars(
+        with_profile(query).order_by(User.full_name, User.id).limit(MAX_CANDIDATES)))
+
+
+def candidate(coordinator: User, person_id: int) -> User | None:
+    return db.session.scalar(_bookable(coordinator).where(User.id == person_id))
+
+
+def _bookable(coordinator: User) -> Select:
+    return people_in_scope(coordinator).where(User.status == Status.APPROVED)
+
+
+def visible_people(coordinator: User, user_ids: list[int]) -> set[int]:
+    """Which of these people the coordinator may open on the person page."""
+    if not user_ids:
+        return set()
+    visible = people_in_scope(coordinator).where(User.id.in_(user_ids)).with_only_columns(User.id)
+    return set(db.session.scalars(visible))
+
+
+# The needs overview ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class DayNeeds:
+    """One site's day: how many shifts, places nobody has taken and wanted languages nobody speaks."""
+
+    day: date
+    shifts: int = 0
+    unfilled: int = 0
+    uncovered: set[str] = field(default_factory=set)
+
+
+@dataclass
+class SiteNeeds:
+    site: Site
+    days: list[DayNeeds] = field(default_factory=list)
+
+
+def sites_in_scope(coordinator: User) -> list[Site]:
+    query = select(Site).order_by(Site.name)
+    scope = organisation_scope(coordinator)
+    if scope is not None:
+        query = query.where(Site.organisation_id.in_(scope))
+    return list(db.session.scalars(query))
+
+
+def needs(coordinator: User, now: datetime, days: int = NEEDS_DAYS) -> list[SiteNeeds]:
+    """Per site and Stockholm day over the coming days: unfilled places and uncovered languages.
+
+    Four queries for any number of shifts: sites, shifts, wanted languages, languages of people coming."""
+    sites = sites_in_scope(coordinator)
+    _, end = day_bounds(local_day(now) + timedelta(days=days - 1))
+    window = (Shift.site_id.in_([site.id for site in sites]), Shift.cancelled_at.is_(None), Shift.ends_at > now,
+              Shift.starts_at < end)
+    shifts = db.session.execute(
+        select(Shift.id, Shift.site_id, Shift.starts_at, Shift.places, Shift.places_taken).where(*window)).all()
+    wanted = db.session.execute(
+        select(ShiftLanguage.shift_id, ShiftLanguage.code).join(Shift).where(*window)).all()
+    spoken = set(db.session.execute(
+        select(Booking.shift_id, UserLanguage.code).join(Shift)
+        .join(UserLanguage, UserLanguage.user_id == Booking.user_id)
+        .where(*window, Booking.status.in_(COVERING))).all())
+    by_site = {site.id: {} for site in sites}
+    day_of = {}
+    for shift_id, site_id, starts_at, places, taken in shifts:
+        day = local_day(starts_at)
+        entry = by_site[site_id].setdefault(day, DayNeeds(day))
+        entry.shifts += 1
+        entry.unfilled += max(places - taken, 0)
+        day_of[shift_id] = entry
+    for shift_id, code in wanted:
+        if (shift_id, code) not in spoken:
+            day_of[shift_id].uncovered.add(code)
+    return [SiteNeeds(site, sorted(by_site[site.id].values(), key=lambda d: d.day)) for site in sites]
