@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from volunteer.models import Role, Status, utcnow
+from volunteer.extensions import db
+from volunteer.models import Role, Shift, Status, utcnow
 
 from ..conftest import MovableClock
 from ..helpers import translated
@@ -35,6 +36,11 @@ def test_filter_book_see_and_cancel_a_shift(served, browser, outbox, screenshot,
     other = make_shift(starts_at=evening + timedelta(days=1), places=3, languages=("so",))
     make_user("samira@example.org", full_name="Samira Haddad", status=Status.APPROVED, languages=("ar", "sv"),
               locale=locale)
+    make_user("cora@example.org", full_name="Cora Koordinator", status=Status.APPROVED, role=Role.COORDINATOR,
+              coordinates=[arabic_site_organisation(app, arabic)], locale=locale)
+    coordinator, roster = sign_in(browser, app, outbox, "cora@example.org")
+    roster.goto(app.base_url + f"/coordinator/shifts/{arabic.id}/roster")
+    expect(roster.locator(".roster__person", has_text="Samira Haddad")).to_have_count(0)
 
     volunteer, page = sign_in(browser, app, outbox, "samira@example.org")
     page.locator(".site-nav a", has_text=t("Shifts")).click()
@@ -58,6 +64,10 @@ def test_filter_book_see_and_cancel_a_shift(served, browser, outbox, screenshot,
     assert page.evaluate("window.__sameDocument") is True, "booked in place, no reload"
     assert "text/calendar" in [part.get_content_type() for part in outbox.last().iter_attachments()]
     screenshot(page, f"{locale}-shifts-2-booked")
+    roster.reload()  # the coordinator's roster shows her, with a phone number to tap
+    person = roster.locator(".roster__person", has_text="Samira Haddad")
+    expect(person).to_have_count(1)
+    expect(person.locator('a[href^="tel:"]')).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "no sideways scrolling"
 
     page.goto(app.base_url + "/shifts/mine")
@@ -67,7 +77,15 @@ def test_filter_book_see_and_cancel_a_shift(served, browser, outbox, screenshot,
     screenshot(page, f"{locale}-shifts-3-mine")
     card.locator('button[data-action="cancel"]').click()
     expect(page.locator(f"#shift-{arabic.id}")).to_contain_text(t("Free places. Book to take one."))
+    roster.reload()
+    expect(roster.locator(".roster__person", has_text="Samira Haddad")).to_have_count(0)
     volunteer.close()
+    coordinator.close()
+
+
+def arabic_site_organisation(app, shift) -> int:
+    with app.app_context():
+        return db.session.get(Shift, shift.id).site.organisation_id
 
 
 def test_booking_works_with_javascript_off(served, browser, outbox, make_user, make_shift):
