@@ -38,10 +38,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     limiter.init_app(app)
     _configure_login()
 
-    from . import (admin, auth, cli, coordinator, directory, errors, main, me, rosters, shifts, signup,
+    from . import (admin, auth, cli, coordinator, directory, errors, main, me, rosters, shift_admin, shifts, signup,
                    training_admin, trainings)
-    for module in (main, signup, auth, me, trainings, shifts, training_admin, coordinator, rosters, directory,
-                   admin):
+    for module in (main, signup, auth, me, trainings, shifts, training_admin, coordinator, shift_admin, rosters,
+                   directory, admin):
         app.register_blueprint(module.bp)
     errors.register(app)
     cli.register(app)

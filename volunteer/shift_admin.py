@@ -1,0 +1,247 @@
+"""Coordinators keep sites, tasks and shifts: one shift or a weekly series, edits and cancellations that the
+booked volunteers hear about in their own language."""
+import uuid
+from datetime import timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+from wtforms.fields.choices import SelectChoice
+
+from . import accounts, bookings, clock
+from .access import acts_for, organisation_scope, organisations_in_scope, qualification_choices, require_coordinator
+from .extensions import db
+from .i18n import SITE_LOCALES, spoken_languages
+from .models import Shift, Site, Task
+from .shift_forms import (SITE_KINDS, CancelShiftForm, EditShiftForm, NewShiftForm, ShiftForm, SiteForm, TaskForm,
+                          local_parts)
+
+bp = Blueprint("shift_admin", __name__, url_prefix="/coordinator")
+bp.before_request(require_coordinator)
+
+PER_PAGE = 50
+
+
+def _site(site_id: int) -> Site:
+    """A site of one of the coordinator's organisations; others' are not found."""
+    site = db.session.get(Site, site_id)
+    if site is None or not acts_for(current_user, site.organisation_id):
+        abort(404)
+    return site
+
+
+def _shift(shift_id: int) -> Shift:
+    shift = db.session.get(Shift, shift_id)
+    if shift is None or not acts_for(current_user, shift.site.organisation_id):
+        abort(404)
+    return shift
+
+
+def sites_in_scope() -> list[Site]:
+    query = select(Site).options(joinedload(Site.organisation)).order_by(Site.name)
+    scope = organisation_scope(current_user)
+    if scope is not None:
+        query = query.where(Site.organisation_id.in_(scope))
+    return list(db.session.scalars(query))
+
+
+# Sites ---------------------------------------------------------------------------------------------------------
+
+
+@bp.get("/sites")
+def sites():
+    return render_template("shift_admin/sites.html", sites=sites_in_scope(), kinds=SITE_KINDS)
+
+
+@bp.route("/sites/new", methods=["GET", "POST"])
+@bp.route("/sites/<int:site_id>/edit", methods=["GET", "POST"])
+def edit_site(site_id: int | None = None):
+    site = _site(site_id) if site_id else None
+    form = SiteForm(obj=site)
+    form.organisation_id.choices = [SelectChoice(org.id, org.name) for org in organisations_in_scope(current_user)]
+    if form.is_submitted() and form.validate() & _name_is_free(form, site):
+        site = site or Site()
+        form.populate_obj(site)
+        db.session.add(site)
+        db.session.flush()
+        accounts.audit("site_saved", actor=current_user, site_id=site.id)
+        db.session.commit()
+        flash(_("The site is saved."), "success")
+        return redirect(url_for("shift_admin.sites"), code=303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("shift_admin/site_form.html", form=form, site=site), status
+
+
+def _name_is_free(form: SiteForm, site: Site | None) -> bool:
+    taken = db.session.scalar(select(Site.id).where(Site.name == form.name.data))
+    if taken is not None and (site is None or taken != site.id):
+        form.name.errors.append(_("There is already a site with that name."))
+        return False
+    return True
+
+
+# Tasks ---------------------------------------------------------------------------------------------------------
+
+
+@bp.get("/tasks")
+def tasks():
+    all_tasks = sorted(db.session.scalars(select(Task)), key=lambda task: task.name_in().casefold())
+    return render_template("shift_admin/tasks.html", tasks=all_tasks)
+
+
+@bp.route("/tasks/new", methods=["GET", "POST"])
+@bp.route("/tasks/<int:task_id>/edit", methods=["GET", "POST"])
+def edit_task(task_id: int | None = None):
+    """Tasks are shared by every partner; their names are kept in every site language."""
+    task = db.session.get(Task, task_id) or abort(404) if task_id else None
+    form = TaskForm.with_names()(obj=task)
+    if task and not form.is_submitted():
+        for code in SITE_LOCALES:
+            form[f"name_{code}"].data = task.names.get(code, "")
+    if form.is_submitted() and form.validate() & _code_is_free(form, task):
+        task = task or Task()
+        task.code, task.names = form.code.data, form.names()
+        db.session.add(task)
+        db.session.flush()
+        accounts.audit("task_saved", actor=current_user, task_id=task.id)
+        db.session.commit()
+        flash(_("The task is saved."), "success")
+        return redirect(url_for("shift_admin.tasks"), code=303)
+    status = 422 if form.is_submitted() else 200
+    languages = {language.code: language for language in spoken_languages()}
+    return render_template("shift_admin/task_form.html", form=form, task=task, locales=SITE_LOCALES,
+                           languages=languages), status
+
+
+def _code_is_free(form, task: Task | None) -> bool:
+    taken = db.session.scalar(select(Task.id).where(Task.code == form.code.data))
+    if taken is not None and (task is None or taken != task.id):
+        form.code.errors.append(_("There is already a task with that code."))
+        return False
+    return True
+
+
+# Shifts --------------------------------------------------------------------------------------------------------
+
+
+@bp.get("/shifts")
+def shifts():
+    """Coming shifts at the coordinator's sites, by day; the site filter is in the URL."""
+    sites = sites_in_scope()
+    site_id = request.args.get("site", type=int)
+    chosen = [site.id for site in sites if site.id == site_id] or [site.id for site in sites]
+    query = (select(Shift).options(joinedload(Shift.site), joinedload(Shift.task),
+                                   joinedload(Shift.required_qualification), selectinload(Shift.languages))
+             .where(Shift.site_id.in_(chosen), Shift.ends_at > clock.now())
+             .order_by(Shift.starts_at, Shift.id))
+    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    return render_template("shift_admin/shifts.html", page=page, sites=sites, site_id=site_id,
+                           query_args={"site": site_id} if site_id else {})
+
+
+def _shift_form(form_class, **kwargs) -> ShiftForm:
+    form = form_class(**kwargs)
+    form.site_id.choices = [SelectChoice(site.id, site.name) for site in sites_in_scope()]
+    form.task_id.choices = [SelectChoice(task.id, task.name_in()) for task in
+                            sorted(db.session.scalars(select(Task)), key=lambda task: task.name_in().casefold())]
+    form.qualification_id.choices = [SelectChoice(None, _("No qualification needed"))] + [
+        SelectChoice(value, label) for value, label in qualification_choices()]
+    form.languages.choices = [SelectChoice(language.code, language.local_name) for language in spoken_languages()]
+    return form
+
+
+def _render_form(form: ShiftForm, shift: Shift | None, status: int):
+    return render_template("shift_admin/shift_form.html", form=form, shift=shift), status
+
+
+@bp.route("/shifts/new", methods=["GET", "POST"])
+def new_shift():
+    """One shift, or the same weekday and times for several weeks (a series)."""
+    form = _shift_form(NewShiftForm, data={"site_id": request.args.get("site", type=int)}
+                       if request.method == "GET" else None)
+    if not form.validate_on_submit():
+        return _render_form(form, None, 422 if form.is_submitted() else 200)
+    days = [form.day.data + timedelta(weeks=week) for week in range(form.weeks.data)]
+    if form.times_on(days[0])[0] <= clock.now():
+        form.day.errors.append(_("Choose a time in the future."))
+        return _render_form(form, None, 422)
+    series = uuid.uuid4().hex if len(days) > 1 else None
+    for day in days:
+        shift = Shift(series_id=series, created_by_id=current_user.id, created_at=clock.now(), languages=[])
+        form.apply_to(shift, day)
+        db.session.add(shift)
+    accounts.audit("shifts_created", actor=current_user, site_id=form.site_id.data, count=len(days),
+                   series_id=series)
+    db.session.commit()
+    flash(ngettext("%(num)d shift created.", "%(num)d shifts created.", len(days)), "success")
+    return redirect(url_for("shift_admin.shifts", site=form.site_id.data), code=303)
+
+
+def _following(shift: Shift, scope: str | None) -> list[Shift]:
+    """The shift alone, or it and the later shifts of its series that have not started or been cancelled."""
+    if scope != "following" or shift.series_id is None:
+        return [shift]
+    return list(db.session.scalars(
+        select(Shift).where(Shift.series_id == shift.series_id, Shift.starts_at >= shift.starts_at,
+                            Shift.starts_at > clock.now(), Shift.cancelled_at.is_(None))
+        .order_by(Shift.starts_at)))
+
+
+@bp.route("/shifts/<int:shift_id>/edit", methods=["GET", "POST"])
+def edit_shift(shift_id: int):
+    """Edit one shift or the rest of its series; everyone booked or waiting hears about a change of time,
+    site or task in their own language. The date applies to this shift; the rest keep their own days."""
+    shift = _shift(shift_id)
+    if shift.cancelled_at is not None or shift.starts_at <= clock.now():
+        abort(409)
+    form = _shift_form(EditShiftForm, obj=shift)
+    if not form.is_submitted():
+        form.day.data, form.start.data = local_parts(shift.starts_at)
+        form.end.data = local_parts(shift.ends_at)[1]
+        form.qualification_id.data = shift.required_qualification_id
+        form.languages.data = shift.language_codes
+    if not form.validate_on_submit():
+        return _render_form(form, shift, 422 if form.is_submitted() else 200)
+    affected = _following(shift, form.scope.data)
+    fullest = max(affected, key=lambda each: each.places_taken)
+    if form.places.data < fullest.places_taken:
+        form.places.errors.append(_("%(num)d places are taken; the shift needs at least that many.",
+                                    num=fullest.places_taken))
+        return _render_form(form, shift, 422)
+    told = 0
+    for each in affected:
+        before = (each.starts_at, each.ends_at, each.site_id, each.task_id)
+        form.apply_to(each, form.day.data if each is shift else local_parts(each.starts_at)[0])
+        db.session.flush()
+        bookings.fill_from_waitlist(each, clock.now())  # more places go to the queue first
+        if before != (each.starts_at, each.ends_at, each.site_id, each.task_id):
+            told += bookings.tell_about_change(each)
+    accounts.audit("shifts_edited", actor=current_user, shift_id=shift.id, count=len(affected), told=told)
+    db.session.commit()
+    flash(ngettext("Saved; %(num)d person was told about the change by e-mail.",
+                   "Saved; %(num)d people were told about the change by e-mail.", told)
+          if told else _("Saved."), "success")
+    return redirect(url_for("rosters.shift", shift_id=shift.id), code=303)
+
+
+@bp.route("/shifts/<int:shift_id>/cancel", methods=["GET", "POST"])
+def cancel_shift(shift_id: int):
+    shift = _shift(shift_id)
+    form = CancelShiftForm()
+    if shift.cancelled_at is not None or shift.starts_at <= clock.now():
+        flash(_("The shift has already started or been cancelled."), "error")
+        return redirect(url_for("rosters.shift", shift_id=shift.id), code=303)
+    if not form.validate_on_submit():
+        return render_template("shift_admin/cancel.html", form=form, shift=shift,
+                               people=len(bookings.holders(shift)))
+    told = 0
+    affected = _following(shift, form.scope.data)
+    for each in affected:
+        told += bookings.cancel_shift(each, current_user, clock.now())
+    db.session.commit()
+    flash(ngettext("Cancelled; %(num)d person was told by e-mail.",
+                   "Cancelled; %(num)d people were told by e-mail.", told), "success")
+    return redirect(url_for("rosters.shift", shift_id=shift.id), code=303)

@@ -1,0 +1,113 @@
+"""Coordinators' forms for sites, tasks and shifts."""
+from datetime import date, datetime, time
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField,
+                     TimeField)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+
+from .forms import Form, MultiCheckboxField, optional_int
+from .i18n import SITE_LOCALES, SPOKEN_LANGUAGES
+from .training_forms import MAX_WEEKS, STOCKHOLM
+
+SITE_KINDS = {"evacuation_housing": _l("Evacuation housing"), "meeting_place": _l("Meeting place")}
+TEXT_LIMIT = _l("Write at most %(max)d characters.")
+
+
+class SiteForm(Form):
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Write the site's name.")),
+                                               Length(max=160, message=TEXT_LIMIT)])
+    organisation_id = SelectField(_l("Run by"), coerce=int, validate_choice=True)
+    kind = SelectField(_l("Kind of site"), choices=[SelectChoice(key, label) for key, label in SITE_KINDS.items()],
+                       validate_choice=True)
+    address = StringField(_l("Address"), validators=[DataRequired(_l("Write the address.")),
+                                                     Length(max=200, message=TEXT_LIMIT)])
+    access_notes = TextAreaField(_l("How to get in"), validators=[Length(max=1000, message=TEXT_LIMIT)])
+    contact_on_duty = StringField(_l("Contact on duty"), validators=[Length(max=200, message=TEXT_LIMIT)])
+
+
+class TaskForm(Form):
+    """A kind of work, named in every site language; Swedish is required, the others fall back to it."""
+
+    code = StringField(_l("Short code"), validators=[
+        DataRequired(_l("Write a short code.")), Length(max=40, message=TEXT_LIMIT),
+        Regexp(r"^[a-z0-9_]+$", message=_l("Use small letters a–z, digits and _ only."))])
+
+    @classmethod
+    def with_names(cls):
+        """The form class with one name field per site language."""
+        fields = {}
+        for code in SITE_LOCALES:
+            validators = [Length(max=120, message=TEXT_LIMIT)]
+            if code == "sv":
+                validators.insert(0, DataRequired(_l("Write the name in Swedish.")))
+            fields[f"name_{code}"] = StringField(code, validators=validators)
+        return type("TaskNamesForm", (cls,), fields)
+
+    def names(self) -> dict:
+        return {code: self[f"name_{code}"].data for code in SITE_LOCALES if self[f"name_{code}"].data}
+
+
+class ShiftForm(Form):
+    """A shift at a site: Stockholm wall-clock times on one day (a shift does not run past midnight)."""
+
+    site_id = SelectField(_l("Site"), coerce=int, validate_choice=True)
+    task_id = SelectField(_l("Task"), coerce=int, validate_choice=True)
+    day = DateField(_l("Date"), validators=[InputRequired(_l("Choose a date."))])
+    start = TimeField(_l("Starts"), validators=[InputRequired(_l("Choose a time."))])
+    end = TimeField(_l("Ends"), validators=[InputRequired(_l("Choose a time."))])
+    places = IntegerField(_l("Places"), validators=[
+        InputRequired(_l("Write a number.")),
+        NumberRange(min=1, max=50, message=_l("Write a number from %(min)s to %(max)s."))])
+    qualification_id = SelectField(_l("Requires the qualification"), coerce=optional_int, validate_choice=True)
+    requires_record_check = BooleanField(_l("Requires a valid criminal-record extract (work with children)"))
+    languages = MultiCheckboxField(_l("Languages wanted"), choices=[SelectChoice(code) for code, _ in SPOKEN_LANGUAGES],
+                                   validate_choice=True)
+    notes = TextAreaField(_l("Note for volunteers"), validators=[Length(max=500, message=TEXT_LIMIT)])
+
+    def validate_end(self, field):
+        if self.start.data and field.data and field.data <= self.start.data:
+            raise ValidationError(_l("The end must come after the start."))
+
+    def times_on(self, day: date) -> tuple[datetime, datetime]:
+        """Start and end on a day at the form's Stockholm wall-clock times (the same across DST)."""
+        return (datetime.combine(day, self.start.data, tzinfo=STOCKHOLM),
+                datetime.combine(day, self.end.data, tzinfo=STOCKHOLM))
+
+    def apply_to(self, shift, day: date) -> None:
+        """Everything but the places taken; the caller checks the places first."""
+        from .models import ShiftLanguage
+
+        shift.site_id, shift.task_id = self.site_id.data, self.task_id.data
+        shift.starts_at, shift.ends_at = self.times_on(day)
+        shift.places = self.places.data
+        shift.required_qualification_id = self.qualification_id.data
+        shift.requires_record_check = self.requires_record_check.data
+        shift.notes = self.notes.data or ""
+        wanted = set(self.languages.data or [])
+        shift.languages = [language for language in shift.languages if language.code in wanted] + [
+            ShiftLanguage(code=code) for code in sorted(wanted - {language.code for language in shift.languages})]
+
+
+class NewShiftForm(ShiftForm):
+    weeks = IntegerField(_l("Number of weekly shifts"), default=1, validators=[
+        InputRequired(_l("Write a number.")),
+        NumberRange(min=1, max=MAX_WEEKS, message=_l("Write a number from %(min)s to %(max)s."))])
+
+
+SERIES_SCOPES = [SelectChoice("one", _l("Only this shift")),
+                 SelectChoice("following", _l("This and the following shifts of the series"))]
+
+
+class EditShiftForm(ShiftForm):
+    scope = RadioField(_l("Change"), choices=SERIES_SCOPES, default="one", validators=[Optional()])
+
+
+class CancelShiftForm(Form):
+    scope = RadioField(_l("Cancel"), choices=SERIES_SCOPES, default="one", validators=[Optional()])
+
+
+def local_parts(moment: datetime) -> tuple[date, time]:
+    local = moment.astimezone(STOCKHOLM)
+    return local.date(), local.time()
