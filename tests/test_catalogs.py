@@ -77,3 +77,13 @@ def test_compiled_catalogs_are_not_older_than_their_sources(locale):
     compiled = source.with_suffix(".mo")
     assert compiled.exists(), f"{compiled} is missing: run `make translations`"
     assert compiled.stat().st_mtime >= source.stat().st_mtime, f"{compiled} is stale: run `make translations`"
+
+
+def test_arabic_plurals_follow_the_catalogs_plural_rule(app):
+    """Babel's rule for Arabic picks form 4 for 100–102 (…) and form 5 for 11–99: the forms must be in that order."""
+    from flask_babel import force_locale, ngettext
+
+    with app.test_request_context(), force_locale("ar"):
+        assert ngettext("%(num)d person", "%(num)d people", 5) == "5 أشخاص"
+        assert ngettext("%(num)d person", "%(num)d people", 11) == "11 شخصًا"
+        assert ngettext("%(num)d person", "%(num)d people", 100) == "100 شخص"

@@ -1,17 +1,16 @@
 """Taking and giving back places on shifts: booking, the waitlist and its offers, changes made by
 coordinators, attendance and reminders.
 
-Every change runs in the caller's transaction; the caller commits, or rolls back on Conflict or
-IntegrityError (a double tap meets the unique constraint on person and shift). Places are taken with one
-conditional UPDATE of the shift's counter, so concurrent bookings never exceed the places on SQLite or
-PostgreSQL, however many server processes there are."""
+The place counter, the rows' status moves and the waitlist's offers are shared with trainings (places.py):
+places are taken with one conditional UPDATE of the shift's counter, so concurrent bookings never exceed the
+places on SQLite or PostgreSQL, however many server processes there are. Every change runs in the caller's
+transaction; the caller commits, or rolls back on Conflict or IntegrityError (a double tap meets the unique
+constraint on person and shift)."""
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
@@ -20,74 +19,30 @@ from .accounts import audit
 from .extensions import db
 from .mail import absolute_url, send_after_commit
 from .models import Booking, BookingStatus, Shift, User, coordinator_organisations
+from .places import Conflict, Places  # noqa: F401 (Conflict: part of this API)
 from .rules import late_cancellation
 
-# How long a freed place is held for the first person on the waitlist.
-OFFER_WINDOW = timedelta(hours=24)
-HOLDING = (BookingStatus.BOOKED, BookingStatus.OFFERED, BookingStatus.WAITLISTED)
+PLACES = Places(parent=Shift, row=Booking, parent_key="shift_id", taken="places_taken", capacity="places",
+                held=BookingStatus.BOOKED, waitlisted=BookingStatus.WAITLISTED, offered=BookingStatus.OFFERED,
+                cancelled=BookingStatus.CANCELLED, salt="shift-offer")
+HOLDING = PLACES.holding
 HOLDS_PLACE = (BookingStatus.BOOKED, BookingStatus.OFFERED)
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
-class Conflict(Exception):
-    """The change lost a race or no longer fits the state: roll back and show where things stand."""
-
-
 def take_place(shift_id: int) -> bool:
     """Take one place if one is free, in this transaction."""
-    taken = db.session.execute(
-        update(Shift)
-        .where(Shift.id == shift_id, Shift.places_taken < Shift.places, Shift.cancelled_at.is_(None))
-        .values(places_taken=Shift.places_taken + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    return taken == 1
-
-
-def _release_place(shift_id: int) -> None:
-    db.session.execute(
-        update(Shift).where(Shift.id == shift_id, Shift.places_taken > 0)
-        .values(places_taken=Shift.places_taken - 1).execution_options(synchronize_session=False))
-
-
-def _move(booking: Booking, to: BookingStatus, now: datetime, *, allowed: tuple[BookingStatus, ...],
-          **values) -> None:
-    """Change a booking's status only if it still has one of the allowed statuses."""
-    moved = db.session.execute(
-        update(Booking).where(Booking.id == booking.id, Booking.status.in_(allowed))
-        .values(status=to, updated_at=now, **values).execution_options(synchronize_session=False)
-    ).rowcount
-    if moved != 1:
-        raise Conflict()
-    db.session.expire(booking)
+    return PLACES.take(shift_id)
 
 
 def find(user: User, shift: Shift) -> Booking | None:
-    return db.session.scalar(select(Booking).where(Booking.shift_id == shift.id, Booking.user_id == user.id))
-
-
-def _claim(user: User, shift: Shift, to: BookingStatus, now: datetime, **values) -> Booking:
-    """The person's row for this shift in a new status: inserted, or reused if they had cancelled."""
-    booking = find(user, shift)
-    if booking is None:
-        booking = Booking(shift_id=shift.id, user_id=user.id, status=to, created_at=now, updated_at=now, **values)
-        db.session.add(booking)
-        db.session.flush()  # a double tap fails here on the unique constraint
-    else:
-        _move(booking, to, now, allowed=(BookingStatus.CANCELLED,), reminded_at=None, **values)
-    return booking
-
-
-def _booking_of(user: User, shift: Shift) -> Booking:
-    booking = find(user, shift)
-    if booking is None:
-        raise Conflict()
-    return booking
+    return PLACES.find(user.id, shift.id)
 
 
 def book(user: User, shift: Shift, now: datetime) -> None:
     """Take a free place; Conflict when the last one has just gone."""
-    _claim(user, shift, BookingStatus.BOOKED, now, waitlisted_at=None, offer_expires_at=None, decided_by_id=None)
+    PLACES.claim(user.id, shift.id, BookingStatus.BOOKED, now, waitlisted_at=None, offer_expires_at=None,
+                 decided_by_id=None, reminded_at=None)
     if not take_place(shift.id):
         raise Conflict()
     audit("shift_booked", actor=user, subject=user, shift_id=shift.id)
@@ -96,31 +51,33 @@ def book(user: User, shift: Shift, now: datetime) -> None:
 
 def join_waitlist(user: User, shift: Shift, now: datetime) -> None:
     """Queue for a full shift; the queue's order is the time of joining."""
-    _claim(user, shift, BookingStatus.WAITLISTED, now, waitlisted_at=now, offer_expires_at=None)
+    PLACES.claim(user.id, shift.id, BookingStatus.WAITLISTED, now, waitlisted_at=now, offer_expires_at=None,
+                 reminded_at=None)
     audit("shift_waitlisted", actor=user, subject=user, shift_id=shift.id)
 
 
 def confirm_offer(user: User, shift: Shift, now: datetime) -> None:
     """Take the place held for the person (the place is already theirs) while the offer lasts."""
-    booking = _booking_of(user, shift)
-    if booking.offer_expires_at is None or booking.offer_expires_at <= now:
-        raise Conflict()
-    _move(booking, BookingStatus.BOOKED, now, allowed=(BookingStatus.OFFERED,), offer_expires_at=None)
+    PLACES.confirm_offer(PLACES.row_of(user.id, shift.id), now)
     audit("shift_offer_confirmed", actor=user, subject=user, shift_id=shift.id)
     _mail(user, shift, "shift_booked", _l("You are booked on a shift"), attach=True)
+
+
+def _give_back(booking: Booking, shift: Shift, now: datetime, **values) -> BookingStatus:
+    """Cancel the booking; a place it held goes to the waitlist. Returns the status it had."""
+    before = PLACES.give_up(booking, now, **values)
+    if before in HOLDS_PLACE:
+        PLACES.release(shift.id)
+        fill_from_waitlist(shift, now)
+    return before
 
 
 def cancel(user: User, shift: Shift, now: datetime) -> None:
     """Give up a place, an offer or a spot on the waitlist; a freed place goes to the waitlist.
 
     After the cut-off the coordinators of the site's organisation are e-mailed at once."""
-    booking = _booking_of(user, shift)
-    before = booking.status
-    _move(booking, BookingStatus.CANCELLED, now, allowed=HOLDING, offer_expires_at=None)
+    before = _give_back(PLACES.row_of(user.id, shift.id), shift, now)
     late = before is BookingStatus.BOOKED and late_cancellation(shift, now)
-    if before in HOLDS_PLACE:
-        _release_place(shift.id)
-        fill_from_waitlist(shift, now)
     if late:
         _mail_coordinators(shift, user)
     audit("shift_cancelled_by_person", actor=user, subject=user, shift_id=shift.id, was=before.value, late=late)
@@ -131,62 +88,31 @@ ACTIONS = {"book": book, "waitlist": join_waitlist, "confirm": confirm_offer, "c
 
 def fill_from_waitlist(shift: Shift, now: datetime) -> int:
     """Hold free places for the people first in the queue and e-mail them; how many were offered."""
-    db.session.refresh(shift)
-    if shift.cancelled_at is not None or shift.starts_at <= now:
-        return 0
-    offered = 0
-    while True:
-        first = db.session.scalar(
-            select(Booking).options(joinedload(Booking.user))
-            .where(Booking.shift_id == shift.id, Booking.status == BookingStatus.WAITLISTED)
-            .order_by(Booking.waitlisted_at, Booking.id).limit(1))
-        if first is None or not take_place(shift.id):
-            return offered
-        deadline = min(now + OFFER_WINDOW, shift.starts_at)
-        try:
-            _move(first, BookingStatus.OFFERED, now, allowed=(BookingStatus.WAITLISTED,), offer_expires_at=deadline)
-        except Conflict:  # they left the queue just now: give the place back and try the next
-            _release_place(shift.id)
-            continue
+    def offer_made(first: Booking, deadline: datetime) -> None:
         audit("shift_offered", subject=first.user, shift_id=shift.id)
         _mail(first.user, shift, "shift_offer", _l("A place on a shift is held for you"), deadline=deadline,
               link=absolute_url("shifts.offer", token=offer_token(first)))
-        offered += 1
+
+    db.session.refresh(shift)
+    return PLACES.offer_to_queue(shift, now, offer_made)
 
 
 def process_expired_offers(now: datetime) -> int:
     """Pass lapsed offers on to the next in the queue, or free the place; how many lapsed."""
-    lapsed = db.session.scalars(
-        select(Booking).where(Booking.status == BookingStatus.OFFERED, Booking.offer_expires_at <= now)
-        .order_by(Booking.offer_expires_at)).all()
-    count = 0
-    for booking in lapsed:
-        try:
-            _move(booking, BookingStatus.CANCELLED, now, allowed=(BookingStatus.OFFERED,), offer_expires_at=None)
-        except Conflict:
-            continue
+    def lapsed(booking: Booking) -> None:
         audit("shift_offer_expired", subject=booking.user, shift_id=booking.shift_id)
-        _release_place(booking.shift_id)
         fill_from_waitlist(db.session.get(Shift, booking.shift_id), now)
-        count += 1
-    return count
 
-
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="shift-offer")
+    return PLACES.lapse_offers(now, lapsed)
 
 
 def offer_token(booking: Booking) -> str:
-    return _serializer().dumps(booking.id)
+    return PLACES.offer_token(booking)
 
 
 def booking_for_token(token: str) -> Booking | None:
     """The booking an offer link was made for (the link is useful only while the offer lasts)."""
-    try:
-        booking_id = _serializer().loads(token)
-    except BadSignature:
-        return None
-    return db.session.get(Booking, booking_id) if isinstance(booking_id, int) else None
+    return PLACES.for_token(token)
 
 
 # Coordinators' changes ---------------------------------------------------------------------------------------
@@ -199,10 +125,10 @@ def add_by_hand(person: User, shift: Shift, by: User, now: datetime) -> Booking:
     booking = find(person, shift)
     if booking is not None and booking.status is BookingStatus.WAITLISTED:
         # Someone waiting in the queue is given a place directly.
-        _move(booking, BookingStatus.BOOKED, now, allowed=(BookingStatus.WAITLISTED,), decided_by_id=by.id)
+        PLACES.move(booking, BookingStatus.BOOKED, now, allowed=(BookingStatus.WAITLISTED,), decided_by_id=by.id)
     else:
-        booking = _claim(person, shift, BookingStatus.BOOKED, now, waitlisted_at=None, offer_expires_at=None,
-                         decided_by_id=by.id)
+        booking = PLACES.claim(person.id, shift.id, BookingStatus.BOOKED, now, waitlisted_at=None,
+                               offer_expires_at=None, decided_by_id=by.id, reminded_at=None)
     if not take_place(shift.id):
         raise Conflict()
     audit("shift_added_by_coordinator", actor=by, subject=person, shift_id=shift.id)
@@ -213,13 +139,9 @@ def add_by_hand(person: User, shift: Shift, by: User, now: datetime) -> Booking:
 def remove_by_hand(booking: Booking, by: User, now: datetime) -> None:
     """A coordinator takes someone off a shift that has not started; the place goes to the waitlist."""
     shift = booking.shift
-    before = booking.status
     if shift.starts_at <= now:
         raise Conflict()
-    _move(booking, BookingStatus.CANCELLED, now, allowed=HOLDING, offer_expires_at=None, decided_by_id=by.id)
-    if before in HOLDS_PLACE:
-        _release_place(shift.id)
-        fill_from_waitlist(shift, now)
+    before = _give_back(booking, shift, now, decided_by_id=by.id)
     audit("shift_removed_by_coordinator", actor=by, subject=booking.user, shift_id=shift.id, was=before.value)
     _mail(booking.user, shift, "shift_removed", _l("You are no longer booked on a shift"))
 
@@ -235,7 +157,7 @@ def cancel_shift(shift: Shift, by: User, now: datetime) -> int:
     db.session.expire(shift)
     affected = holders(shift)
     for booking in affected:
-        _move(booking, BookingStatus.CANCELLED, now, allowed=HOLDING, offer_expires_at=None)
+        PLACES.give_up(booking, now)
         _mail(booking.user, shift, "shift_cancelled", _l("A shift is cancelled"), attach=True, cancelled=True)
     audit("shift_cancelled", actor=by, shift_id=shift.id, people=len(affected))
     return len(affected)
@@ -268,7 +190,7 @@ def mark_attendance(booking: Booking, to: BookingStatus, by: User, now: datetime
         raise Conflict()
     if booking.status is to:
         return
-    _move(booking, to, now, allowed=MARKABLE, decided_by_id=by.id)
+    PLACES.move(booking, to, now, allowed=MARKABLE, decided_by_id=by.id)
     audit("shift_attendance", actor=by, subject=booking.user, shift_id=shift.id, status=to.value)
 
 
@@ -278,12 +200,7 @@ def release_all(user: User, now: datetime) -> None:
         select(Booking).join(Shift).where(Booking.user_id == user.id, Booking.status.in_(HOLDING),
                                           Shift.starts_at > now)).all()
     for booking in held:
-        shift = booking.shift
-        before = booking.status
-        _move(booking, BookingStatus.CANCELLED, now, allowed=HOLDING, offer_expires_at=None)
-        if before in HOLDS_PLACE:
-            _release_place(shift.id)
-            fill_from_waitlist(shift, now)
+        _give_back(booking, booking.shift, now)
 
 
 # Reminders ---------------------------------------------------------------------------------------------------

@@ -1,15 +1,14 @@
 """Taking and giving back seats on training sessions, the waitlist and its offers, attendance.
 
-Every change runs in the caller's transaction; the caller commits, or rolls back on Conflict or
-IntegrityError (a double tap meets the unique constraint). Seats are taken with one conditional
-UPDATE, so concurrent enrolments never exceed the seats on SQLite or PostgreSQL."""
-from datetime import datetime, timedelta
+The seat counter, the rows' status moves and the waitlist's offers are shared with shifts (places.py):
+seats are taken with one conditional UPDATE, so concurrent enrolments never exceed the seats on SQLite or
+PostgreSQL. Every change runs in the caller's transaction; the caller commits, or rolls back on Conflict or
+IntegrityError (a double tap meets the unique constraint)."""
+from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
@@ -17,64 +16,27 @@ from .accounts import audit
 from .extensions import db
 from .mail import absolute_url, send_after_commit
 from .models import (Enrolment, EnrolmentStatus, PersonQualification, Qualification, TrainingSession, User)
+from .places import OFFER_WINDOW, Conflict, Places  # noqa: F401 (OFFER_WINDOW, Conflict: part of this API)
 
-# How long a freed place is held for the first person on the waitlist.
-OFFER_WINDOW = timedelta(hours=24)
-HOLDING = (EnrolmentStatus.ENROLLED, EnrolmentStatus.OFFERED, EnrolmentStatus.WAITLISTED)
-
-
-class Conflict(Exception):
-    """The change lost a race or no longer fits the state: roll back and show where things stand."""
+SEATS = Places(parent=TrainingSession, row=Enrolment, parent_key="session_id", taken="seats_taken",
+               capacity="seats", held=EnrolmentStatus.ENROLLED, waitlisted=EnrolmentStatus.WAITLISTED,
+               offered=EnrolmentStatus.OFFERED, cancelled=EnrolmentStatus.CANCELLED, salt="training-offer")
+HOLDING = SEATS.holding
 
 
 def take_seat(session_id: int) -> bool:
     """Take one seat if one is free, in this transaction."""
-    taken = db.session.execute(
-        update(TrainingSession)
-        .where(TrainingSession.id == session_id, TrainingSession.seats_taken < TrainingSession.seats,
-               TrainingSession.cancelled_at.is_(None))
-        .values(seats_taken=TrainingSession.seats_taken + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    return taken == 1
-
-
-def _release_seat(session_id: int) -> None:
-    db.session.execute(
-        update(TrainingSession)
-        .where(TrainingSession.id == session_id, TrainingSession.seats_taken > 0)
-        .values(seats_taken=TrainingSession.seats_taken - 1)
-        .execution_options(synchronize_session=False))
+    return SEATS.take(session_id)
 
 
 def _move(enrolment: Enrolment, to: EnrolmentStatus, now: datetime, *, allowed: tuple[EnrolmentStatus, ...],
           **values) -> None:
-    """Change an enrolment's status only if it still has one of the allowed statuses."""
-    moved = db.session.execute(
-        update(Enrolment).where(Enrolment.id == enrolment.id, Enrolment.status.in_(allowed))
-        .values(status=to, updated_at=now, **values).execution_options(synchronize_session=False)
-    ).rowcount
-    if moved != 1:
-        raise Conflict()
-    db.session.expire(enrolment)
-
-
-def _claim(user: User, session: TrainingSession, to: EnrolmentStatus, now: datetime, **values) -> Enrolment:
-    """The person's row for this session in a new status: inserted, or reused if they had cancelled."""
-    enrolment = _find(user, session)
-    if enrolment is None:
-        enrolment = Enrolment(session_id=session.id, user_id=user.id, status=to, created_at=now, updated_at=now,
-                              **values)
-        db.session.add(enrolment)
-        db.session.flush()  # a double tap fails here on the unique constraint
-    else:
-        _move(enrolment, to, now, allowed=(EnrolmentStatus.CANCELLED,), **values)
-    return enrolment
+    SEATS.move(enrolment, to, now, allowed=allowed, **values)
 
 
 def enrol(user: User, session: TrainingSession, now: datetime) -> None:
     """Take a free seat; Conflict when the last one has just gone."""
-    _claim(user, session, EnrolmentStatus.ENROLLED, now, waitlisted_at=None, offer_expires_at=None)
+    SEATS.claim(user.id, session.id, EnrolmentStatus.ENROLLED, now, waitlisted_at=None, offer_expires_at=None)
     if not take_seat(session.id):
         raise Conflict()
     audit("training_enrolled", actor=user, subject=user, session_id=session.id)
@@ -82,26 +44,21 @@ def enrol(user: User, session: TrainingSession, now: datetime) -> None:
 
 def join_waitlist(user: User, session: TrainingSession, now: datetime) -> None:
     """Queue for a full session; the queue's order is the time of joining."""
-    _claim(user, session, EnrolmentStatus.WAITLISTED, now, waitlisted_at=now, offer_expires_at=None)
+    SEATS.claim(user.id, session.id, EnrolmentStatus.WAITLISTED, now, waitlisted_at=now, offer_expires_at=None)
     audit("training_waitlisted", actor=user, subject=user, session_id=session.id)
 
 
 def confirm_offer(user: User, session: TrainingSession, now: datetime) -> None:
     """Take the place held for the person (the seat is already theirs) while the offer lasts."""
-    enrolment = _enrolment_of(user, session)
-    if enrolment.offer_expires_at is None or enrolment.offer_expires_at <= now:
-        raise Conflict()
-    _move(enrolment, EnrolmentStatus.ENROLLED, now, allowed=(EnrolmentStatus.OFFERED,), offer_expires_at=None)
+    SEATS.confirm_offer(SEATS.row_of(user.id, session.id), now)
     audit("training_offer_confirmed", actor=user, subject=user, session_id=session.id)
 
 
 def cancel(user: User, session: TrainingSession, now: datetime) -> None:
     """Give up a place, an offer or a spot on the waitlist; a freed seat goes to the waitlist."""
-    enrolment = _enrolment_of(user, session)
-    before = enrolment.status
-    _move(enrolment, EnrolmentStatus.CANCELLED, now, allowed=HOLDING, offer_expires_at=None)
+    before = SEATS.give_up(SEATS.row_of(user.id, session.id), now)
     if before in (EnrolmentStatus.ENROLLED, EnrolmentStatus.OFFERED):
-        _release_seat(session.id)
+        SEATS.release(session.id)
         fill_from_waitlist(session, now)
     audit("training_cancelled_by_person", actor=user, subject=user, session_id=session.id, was=before.value)
 
@@ -109,78 +66,33 @@ def cancel(user: User, session: TrainingSession, now: datetime) -> None:
 ACTIONS = {"enrol": enrol, "waitlist": join_waitlist, "confirm": confirm_offer, "cancel": cancel}
 
 
-def _find(user: User, session: TrainingSession) -> Enrolment | None:
-    return db.session.scalar(
-        select(Enrolment).where(Enrolment.session_id == session.id, Enrolment.user_id == user.id))
-
-
-def _enrolment_of(user: User, session: TrainingSession) -> Enrolment:
-    enrolment = _find(user, session)
-    if enrolment is None:
-        raise Conflict()
-    return enrolment
-
-
 def fill_from_waitlist(session: TrainingSession, now: datetime) -> int:
     """Hold free seats for the people first in the queue and e-mail them; how many were offered."""
-    if session.cancelled_at is not None or session.starts_at <= now:
-        return 0
-    offered = 0
-    while True:
-        first = db.session.scalar(
-            select(Enrolment).where(Enrolment.session_id == session.id,
-                                    Enrolment.status == EnrolmentStatus.WAITLISTED)
-            .order_by(Enrolment.waitlisted_at, Enrolment.id).limit(1))
-        if first is None or not take_seat(session.id):
-            return offered
-        deadline = min(now + OFFER_WINDOW, session.starts_at)
-        try:
-            _move(first, EnrolmentStatus.OFFERED, now, allowed=(EnrolmentStatus.WAITLISTED,),
-                  offer_expires_at=deadline)
-        except Conflict:  # they left the queue just now: give the seat back and try the next
-            _release_seat(session.id)
-            continue
+    def offer_made(first: Enrolment, deadline: datetime) -> None:
         audit("training_offered", subject=first.user, session_id=session.id)
         _mail_offer(first, session, deadline)
-        offered += 1
+
+    return SEATS.offer_to_queue(session, now, offer_made)
 
 
 def process_expired_offers(now: datetime) -> int:
     """Pass lapsed offers on to the next in the queue, or free the seat; how many lapsed."""
-    lapsed = db.session.scalars(
-        select(Enrolment).where(Enrolment.status == EnrolmentStatus.OFFERED, Enrolment.offer_expires_at <= now)
-        .order_by(Enrolment.offer_expires_at)).all()
-    count = 0
-    for enrolment in lapsed:
-        try:
-            _move(enrolment, EnrolmentStatus.CANCELLED, now, allowed=(EnrolmentStatus.OFFERED,),
-                  offer_expires_at=None)
-        except Conflict:
-            continue
+    def lapsed(enrolment: Enrolment) -> None:
         audit("training_offer_expired", subject=enrolment.user, session_id=enrolment.session_id)
-        _release_seat(enrolment.session_id)
         session = db.session.get(TrainingSession, enrolment.session_id)
         db.session.refresh(session)
         fill_from_waitlist(session, now)
-        count += 1
-    return count
 
-
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="training-offer")
+    return SEATS.lapse_offers(now, lapsed)
 
 
 def offer_token(enrolment: Enrolment) -> str:
-    return _serializer().dumps(enrolment.id)
+    return SEATS.offer_token(enrolment)
 
 
 def enrolment_for_token(token: str) -> Enrolment | None:
     """The enrolment an offer link was made for (the link stays valid only while the offer does)."""
-    try:
-        enrolment_id = _serializer().loads(token)
-    except BadSignature:
-        return None
-    return db.session.get(Enrolment, enrolment_id) if isinstance(enrolment_id, int) else None
+    return SEATS.for_token(token)
 
 
 def _session_details(session: TrainingSession) -> dict:
@@ -208,7 +120,7 @@ def cancel_session(session: TrainingSession, by: User, now: datetime) -> int:
         raise Conflict()
     affected = _holders(session)
     for enrolment in affected:
-        _move(enrolment, EnrolmentStatus.CANCELLED, now, allowed=HOLDING, offer_expires_at=None)
+        SEATS.give_up(enrolment, now)
     _mail_holders(affected, session, "training_cancelled", _l("A training session is cancelled"), "trainings.page")
     audit("training_session_cancelled", actor=by, session_id=session.id, people=len(affected))
     db.session.expire(session)

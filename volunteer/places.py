@@ -1,0 +1,160 @@
+"""Places that people hold on something with a limited number of them: seats on a training session, places
+on a shift. One counter on the parent row, taken and given back with conditional UPDATEs; one row per person
+(an enrolment or a booking) whose status moves only from the statuses a change expects; a waitlist whose first
+person is offered a freed place for a while.
+
+Every change runs in the caller's transaction; the caller commits, or rolls back on Conflict or
+IntegrityError (a double tap meets the unique constraint on person and parent)."""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
+
+from .extensions import db
+
+# How long a freed place is held for the first person on the waitlist.
+OFFER_WINDOW = timedelta(hours=24)
+
+
+class Conflict(Exception):
+    """The change lost a race or no longer fits the state: roll back and show where things stand."""
+
+
+@dataclass(frozen=True)
+class Places:
+    """The columns and statuses of one kind of place (training seats or shift places)."""
+
+    parent: type  # TrainingSession or Shift
+    row: type  # Enrolment or Booking
+    parent_key: str  # the row's column naming its parent
+    taken: str  # the parent's counter of places held
+    capacity: str  # the parent's number of places
+    held: object  # the status of a person with a place (enrolled, booked)
+    waitlisted: object
+    offered: object
+    cancelled: object
+    salt: str  # for the offer links' signatures
+
+    @property
+    def holding(self) -> tuple:
+        """The statuses that give up something when cancelled: a place, an offer or a spot in the queue."""
+        return (self.held, self.offered, self.waitlisted)
+
+    def _parent_id(self, row) -> int:
+        return getattr(row, self.parent_key)
+
+    def take(self, parent_id: int) -> bool:
+        """Take one place if one is free (and the parent is not cancelled), in this transaction."""
+        parent, counter = self.parent, getattr(self.parent, self.taken)
+        taken = db.session.execute(
+            update(parent).where(parent.id == parent_id, counter < getattr(parent, self.capacity),
+                                 parent.cancelled_at.is_(None))
+            .values({self.taken: counter + 1}).execution_options(synchronize_session=False)).rowcount
+        return taken == 1
+
+    def release(self, parent_id: int) -> None:
+        parent, counter = self.parent, getattr(self.parent, self.taken)
+        db.session.execute(
+            update(parent).where(parent.id == parent_id, counter > 0)
+            .values({self.taken: counter - 1}).execution_options(synchronize_session=False))
+
+    def move(self, row, to, now: datetime, *, allowed: tuple, **values) -> None:
+        """Change a row's status only if it still has one of the allowed statuses."""
+        model = self.row
+        moved = db.session.execute(
+            update(model).where(model.id == row.id, model.status.in_(allowed))
+            .values(status=to, updated_at=now, **values).execution_options(synchronize_session=False)).rowcount
+        if moved != 1:
+            raise Conflict()
+        db.session.expire(row)
+
+    def find(self, user_id: int, parent_id: int):
+        model = self.row
+        return db.session.scalar(
+            select(model).where(getattr(model, self.parent_key) == parent_id, model.user_id == user_id))
+
+    def row_of(self, user_id: int, parent_id: int):
+        row = self.find(user_id, parent_id)
+        if row is None:
+            raise Conflict()
+        return row
+
+    def claim(self, user_id: int, parent_id: int, to, now: datetime, **values):
+        """The person's row for this parent in a new status: inserted, or reused if they had cancelled."""
+        row = self.find(user_id, parent_id)
+        if row is None:
+            row = self.row(user_id=user_id, status=to, created_at=now, updated_at=now,
+                           **{self.parent_key: parent_id}, **values)
+            db.session.add(row)
+            db.session.flush()  # a double tap fails here on the unique constraint
+        else:
+            self.move(row, to, now, allowed=(self.cancelled,), **values)
+        return row
+
+    def give_up(self, row, now: datetime, **values):
+        """Cancel a row that holds a place, an offer or a queue spot; a freed place goes to the queue.
+        Returns the status it had."""
+        before = row.status
+        self.move(row, self.cancelled, now, allowed=self.holding, offer_expires_at=None, **values)
+        return before
+
+    def confirm_offer(self, row, now: datetime) -> None:
+        if row.offer_expires_at is None or row.offer_expires_at <= now:
+            raise Conflict()
+        self.move(row, self.held, now, allowed=(self.offered,), offer_expires_at=None)
+
+    def offer_to_queue(self, parent, now: datetime, offer_made) -> int:
+        """Hold free places for the people first in the queue; offer_made(row, deadline) tells each one.
+        How many were offered."""
+        if parent.cancelled_at is not None or parent.starts_at <= now:
+            return 0
+        model, offered = self.row, 0
+        while True:
+            first = db.session.scalar(
+                select(model).options(joinedload(model.user))
+                .where(getattr(model, self.parent_key) == parent.id, model.status == self.waitlisted)
+                .order_by(model.waitlisted_at, model.id).limit(1))
+            if first is None or not self.take(parent.id):
+                return offered
+            deadline = min(now + OFFER_WINDOW, parent.starts_at)
+            try:
+                self.move(first, self.offered, now, allowed=(self.waitlisted,), offer_expires_at=deadline)
+            except Conflict:  # they left the queue just now: give the place back and try the next
+                self.release(parent.id)
+                continue
+            offer_made(first, deadline)
+            offered += 1
+
+    def lapse_offers(self, now: datetime, lapsed) -> int:
+        """Cancel offers whose time has run out and free their places; lapsed(row) passes each place on."""
+        model = self.row
+        rows = db.session.scalars(
+            select(model).where(model.status == self.offered, model.offer_expires_at <= now)
+            .order_by(model.offer_expires_at)).all()
+        count = 0
+        for row in rows:
+            try:
+                self.move(row, self.cancelled, now, allowed=(self.offered,), offer_expires_at=None)
+            except Conflict:
+                continue
+            self.release(self._parent_id(row))
+            lapsed(row)
+            count += 1
+        return count
+
+    def _serializer(self) -> URLSafeSerializer:
+        return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=self.salt)
+
+    def offer_token(self, row) -> str:
+        return self._serializer().dumps(row.id)
+
+    def for_token(self, token: str):
+        """The row an offer link was made for (the link is useful only while the offer lasts)."""
+        try:
+            row_id = self._serializer().loads(token)
+        except BadSignature:
+            return None
+        return db.session.get(self.row, row_id) if isinstance(row_id, int) else None
