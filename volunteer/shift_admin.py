@@ -62,7 +62,7 @@ def edit_site(site_id: int | None = None):
     site = _site(site_id) if site_id else None
     form = SiteForm(obj=site)
     form.organisation_id.choices = [SelectChoice(org.id, org.name) for org in organisations_in_scope(current_user)]
-    if form.is_submitted() and form.validate() & _name_is_free(form, site):
+    if form.is_submitted() and form.validate() & _is_free(form.name, Site.name, site):
         site = site or Site()
         form.populate_obj(site)
         db.session.add(site)
@@ -75,10 +75,12 @@ def edit_site(site_id: int | None = None):
     return render_template("shift_admin/site_form.html", form=form, site=site), status
 
 
-def _name_is_free(form: SiteForm, site: Site | None) -> bool:
-    taken = db.session.scalar(select(Site.id).where(Site.name == form.name.data))
-    if taken is not None and (site is None or taken != site.id):
-        form.name.errors.append(_("There is already a site with that name."))
+def _is_free(field, column, current) -> bool:
+    """A name or code that no other row has; else an error next to the field."""
+    taken = db.session.scalar(select(column.table.c.id).where(column == field.data))
+    if taken is not None and (current is None or taken != current.id):
+        field.errors.append(_("There is already a site with that name.") if column is Site.name
+                            else _("There is already a task with that code."))
         return False
     return True
 
@@ -101,7 +103,7 @@ def edit_task(task_id: int | None = None):
     if task and not form.is_submitted():
         for code in SITE_LOCALES:
             form[f"name_{code}"].data = task.names.get(code, "")
-    if form.is_submitted() and form.validate() & _code_is_free(form, task):
+    if form.is_submitted() and form.validate() & _is_free(form.code, Task.code, task):
         task = task or Task()
         task.code, task.names = form.code.data, form.names()
         db.session.add(task)
@@ -114,14 +116,6 @@ def edit_task(task_id: int | None = None):
     languages = {language.code: language for language in spoken_languages()}
     return render_template("shift_admin/task_form.html", form=form, task=task, locales=SITE_LOCALES,
                            languages=languages), status
-
-
-def _code_is_free(form, task: Task | None) -> bool:
-    taken = db.session.scalar(select(Task.id).where(Task.code == form.code.data))
-    if taken is not None and (task is None or taken != task.id):
-        form.code.errors.append(_("There is already a task with that code."))
-        return False
-    return True
 
 
 # Shifts --------------------------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ def served(make_app, clock):
         yield app
 
 
-@pytest.mark.parametrize("locale", ["sv", "ar"])
+@pytest.mark.parametrize("locale", ["sv", "ar", "fa"])
 def test_filter_book_see_and_cancel_a_shift(served, browser, outbox, screenshot, make_user, make_shift, clock,
                                             locale):
     app = served
@@ -45,7 +45,7 @@ def test_filter_book_see_and_cancel_a_shift(served, browser, outbox, screenshot,
     volunteer, page = sign_in(browser, app, outbox, "samira@example.org")
     page.locator(".site-nav a", has_text=t("Shifts")).click()
     expect(page.locator("h1")).to_have_text(t("Open shifts"))
-    expect(page.locator("html")).to_have_attribute("dir", "rtl" if locale == "ar" else "ltr")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl" if locale in ("ar", "fa") else "ltr")
     expect(page.locator(f"#shift-{other.id}")).to_be_visible()
     screenshot(page, f"{locale}-shifts-1-list")
 
