@@ -362,9 +362,10 @@ def test_cancelling_late_tells_the_coordinators(app, clock, make_user, make_shif
     assert "the coordinators will be told" in card_of(client.get("/shifts/mine"), shift.id)
     assert act(client, shift.id, "cancel").status_code == 303
     message = outbox.last()
-    assert message["To"] == "coord@example.org" and "Late cancellation" in message["Subject"]
+    assert message["To"] == "coord@example.org"
+    assert message["Subject"] == translated(app, "sv", "Late cancellation on a shift"), "in the coordinator's language"
     text = outbox.text(message)
-    assert "Vera Volontär" in text and "070-111 22 33" in text and "2 places are now free" in text
+    assert "Vera Volontär (070-111 22 33)" in text and "2 platser är nu lediga" in text
     with app.app_context():
         audit = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "shift_cancelled_by_person")).all()
         assert [event_.details["late"] for event_ in audit] == [False, True]
