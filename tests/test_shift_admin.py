@@ -263,3 +263,13 @@ def test_the_shift_list_needs_the_same_queries_for_few_or_many_shifts(app, cora,
     for index in range(30):
         make_shift(starts_at=NOW + timedelta(days=1, hours=index), languages=("ar", "fa"))
     assert count() == few
+
+
+def test_a_shift_in_the_hour_the_clocks_skip_is_refused_not_a_500(app, clock, cora, make_shift):
+    site_id, task_id = site_and_task(app, make_shift)
+    clock.advance(days=170)  # March 2027; the clocks go forward at 02:00 on 28 March
+    response = cora.submit("/coordinator/shifts/new",
+                           shift_data(site_id, task_id, day="2027-03-28", start="02:30", end="03:00"),
+                           page="/coordinator/shifts/new")
+    assert response.status_code == 422
+    assert field_error(response, "end") == "The end must come after the start."

@@ -1,7 +1,7 @@
 """Coordinators keep sites, tasks and shifts: one shift or a weekly series, edits and cancellations that the
 booked volunteers hear about in their own language."""
 import uuid
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -162,6 +162,8 @@ def new_shift():
     if form.times_on(days[0])[0] <= clock.now():
         form.day.errors.append(_("Choose a time in the future."))
         return _render_form(form, None, 422)
+    if not _real_times(form, days):
+        return _render_form(form, None, 422)
     series = uuid.uuid4().hex if len(days) > 1 else None
     for day in days:
         shift = Shift(series_id=series, created_by_id=current_user.id, created_at=clock.now(), languages=[])
@@ -172,6 +174,16 @@ def new_shift():
     db.session.commit()
     flash(ngettext("%(num)d shift created.", "%(num)d shifts created.", len(days)), "success")
     return redirect(url_for("shift_admin.shifts", site=form.site_id.data), code=303)
+
+
+def _real_times(form: ShiftForm, days) -> bool:
+    """On the night the clocks go forward an hour does not exist: a shift there could end before it starts."""
+    # Compared in UTC: two times with the same zone compare by their wall clocks.
+    if all(start.astimezone(timezone.utc) < end.astimezone(timezone.utc)
+           for start, end in (form.times_on(day) for day in days)):
+        return True
+    form.end.errors.append(_("The end must come after the start."))
+    return False
 
 
 def _following(shift: Shift, scope: str | None) -> list[Shift]:
@@ -200,6 +212,8 @@ def edit_shift(shift_id: int):
     if not form.validate_on_submit():
         return _render_form(form, shift, 422 if form.is_submitted() else 200)
     affected = _following(shift, form.scope.data)
+    if not _real_times(form, [form.day.data] + [local_parts(each.starts_at)[0] for each in affected[1:]]):
+        return _render_form(form, shift, 422)
     fullest = max(affected, key=lambda each: each.places_taken)
     if form.places.data < fullest.places_taken:
         form.places.errors.append(_("%(num)d places are taken; the shift needs at least that many.",
