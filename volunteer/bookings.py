@@ -6,8 +6,7 @@ places are taken with one conditional UPDATE of the shift's counter, so concurre
 places on SQLite or PostgreSQL, however many server processes there are. Every change runs in the caller's
 transaction; the caller commits, or rolls back on Conflict or IntegrityError (a double tap meets the unique
 constraint on person and shift)."""
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
@@ -16,6 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from . import calendar
 from .accounts import audit
+from .clock import day_bounds, local_day
 from .extensions import db
 from .mail import absolute_url, send_after_commit
 from .models import Booking, BookingStatus, Shift, User, coordinator_organisations
@@ -27,7 +27,6 @@ PLACES = Places(parent=Shift, row=Booking, parent_key="shift_id", taken="places_
                 cancelled=BookingStatus.CANCELLED, salt="shift-offer")
 HOLDING = PLACES.holding
 HOLDS_PLACE = (BookingStatus.BOOKED, BookingStatus.OFFERED)
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 def take_place(shift_id: int) -> bool:
@@ -208,8 +207,7 @@ def release_all(user: User, now: datetime) -> None:
 
 def end_of_tomorrow(now: datetime) -> datetime:
     """Midnight at the end of tomorrow in Stockholm: reminders go out the day before a shift."""
-    today = now.astimezone(STOCKHOLM).date()
-    return datetime.combine(today + timedelta(days=2), time(0), tzinfo=STOCKHOLM)
+    return day_bounds(local_day(now) + timedelta(days=1))[1]
 
 
 def reminders_due(now: datetime) -> list[Booking]:

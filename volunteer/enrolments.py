@@ -16,7 +16,7 @@ from .accounts import audit
 from .extensions import db
 from .mail import absolute_url, send_after_commit
 from .models import (Enrolment, EnrolmentStatus, PersonQualification, Qualification, TrainingSession, User)
-from .places import OFFER_WINDOW, Conflict, Places  # noqa: F401 (OFFER_WINDOW, Conflict: part of this API)
+from .places import Conflict, Places  # noqa: F401 (Conflict: part of this API)
 
 SEATS = Places(parent=TrainingSession, row=Enrolment, parent_key="session_id", taken="seats_taken",
                capacity="seats", held=EnrolmentStatus.ENROLLED, waitlisted=EnrolmentStatus.WAITLISTED,

@@ -143,8 +143,7 @@ def clock_time(value: datetime) -> str:
 
 def short_day(value: datetime) -> str:
     """A moment's weekday and date in Europe/Stockholm, short: "tis 24 nov."."""
-    local = to_user_timezone(value)
-    return format_skeleton("MMMEd", local, tzinfo=local.tzinfo, locale=current_locale())
+    return weekday(to_user_timezone(value).date())
 
 
 def time_range(start: datetime, end: datetime) -> str:

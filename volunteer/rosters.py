@@ -63,7 +63,7 @@ def _roster_context(shift: Shift, q: str = "") -> dict:
     people = roster.coming + roster.waitlist
     found = staffing.candidates(current_user, q) if q else []
     now = clock.now()
-    return {"roster": roster, "shift": shift, "day": staffing.local_day(shift.starts_at), "found": found, "q": q,
+    return {"roster": roster, "shift": shift, "day": clock.local_day(shift.starts_at), "found": found, "q": q,
             "max_candidates": staffing.MAX_CANDIDATES, "started": shift.starts_at <= now,
             "open_for_adding": shift.cancelled_at is None and shift.ends_at > now,
             "visible": staffing.visible_people(current_user, [b.user_id for b in people])}
@@ -186,4 +186,4 @@ def needs():
     """Unfilled places and uncovered languages per site and day for the coming two weeks."""
     now = clock.now()
     return render_template("rosters/needs.html", sites=staffing.needs(current_user, now),
-                           today=staffing.local_day(now), days=staffing.NEEDS_DAYS)
+                           today=clock.local_day(now), days=staffing.NEEDS_DAYS)

@@ -1,16 +1,15 @@
 """Demo data for a fictional municipality, Sundby; every step is safe to run twice."""
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import func, select
 
 from . import accounts
+from .clock import STOCKHOLM, at
 from .extensions import db
 from .models import (Booking, BookingStatus, Organisation, PersonQualification, Qualification, Role, Shift,
                      ShiftLanguage, Site, Status, Task, Training, TrainingSession, User, UserLanguage, UserSkill)
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 DEMO_COORDINATOR = "coordinator@example.org"
 
 ORGANISATIONS = [
@@ -171,7 +170,7 @@ def _get_or_create(model, lookup: dict, **values):
 
 
 def _local(day: date, hour: int) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=STOCKHOLM)
+    return at(day, time(hour))
 
 
 def run(today: date | None = None, weeks: int = 3) -> str:

@@ -1,6 +1,5 @@
 """The open-shifts list's filters: a GET form whose values live in the URL, and the query they make."""
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -9,13 +8,11 @@ from sqlalchemy.orm import joinedload, selectinload
 from wtforms import BooleanField, DateField, SelectField
 from wtforms.fields.choices import SelectChoice
 
+from .clock import day_bounds
 from .extensions import db
 from .forms import optional_int
 from .models import PersonQualification, RecordCheck, Shift, ShiftLanguage, Site, Status, Task, User, UserLanguage
 from .rules import booking_horizon
-
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
-
 
 class ShiftFilterForm(FlaskForm):
     """Filters for open shifts (GET, no CSRF); an invalid value is ignored rather than failing the page."""
@@ -43,10 +40,6 @@ class ShiftFilterForm(FlaskForm):
                 if field.data not in (None, "", False) and not field.errors}
 
 
-def stockholm_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=STOCKHOLM)
-
-
 def open_shifts(user: User, filters: dict, now: datetime) -> Select:
     """Coming shifts within the booking window that match the filters, soonest first.
 
@@ -62,9 +55,9 @@ def open_shifts(user: User, filters: dict, now: datetime) -> Select:
     if task := filters.get("task"):
         query = query.where(Shift.task_id == task)
     if start := filters.get("start"):
-        query = query.where(Shift.starts_at >= stockholm_midnight(start))
+        query = query.where(Shift.starts_at >= day_bounds(start)[0])
     if end := filters.get("end"):
-        query = query.where(Shift.starts_at < stockholm_midnight(end + timedelta(days=1)))
+        query = query.where(Shift.starts_at < day_bounds(end)[1])
     if filters.get("my_languages"):
         spoken = select(UserLanguage.code).where(UserLanguage.user_id == user.id)
         query = query.where(exists().where(ShiftLanguage.shift_id == Shift.id, ShiftLanguage.code.in_(spoken)))

@@ -7,9 +7,11 @@ from wtforms import (BooleanField, DateField, IntegerField, RadioField, SelectFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from .clock import STOCKHOLM, at
 from .forms import Form, MultiCheckboxField, optional_int
 from .i18n import SITE_LOCALES, SPOKEN_LANGUAGES
-from .training_forms import MAX_WEEKS, STOCKHOLM
+from .models import ShiftLanguage
+from .training_forms import MAX_WEEKS
 
 SITE_KINDS = {"evacuation_housing": _l("Evacuation housing"), "meeting_place": _l("Meeting place")}
 TEXT_LIMIT = _l("Write at most %(max)d characters.")
@@ -72,13 +74,10 @@ class ShiftForm(Form):
 
     def times_on(self, day: date) -> tuple[datetime, datetime]:
         """Start and end on a day at the form's Stockholm wall-clock times (the same across DST)."""
-        return (datetime.combine(day, self.start.data, tzinfo=STOCKHOLM),
-                datetime.combine(day, self.end.data, tzinfo=STOCKHOLM))
+        return at(day, self.start.data), at(day, self.end.data)
 
     def apply_to(self, shift, day: date) -> None:
         """Everything but the places taken; the caller checks the places first."""
-        from .models import ShiftLanguage
-
         shift.site_id, shift.task_id = self.site_id.data, self.task_id.data
         shift.starts_at, shift.ends_at = self.times_on(day)
         shift.places = self.places.data

@@ -5,7 +5,7 @@ from datetime import timedelta
 from itertools import groupby
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, to_user_timezone
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -79,7 +79,7 @@ def cards_for(user: User, shifts: list[Shift]) -> list[Card]:
 def by_day(cards: list[Card]) -> list[tuple[object, list[Card]]]:
     """Cards grouped by the Stockholm day their shift starts on."""
     return [(day, list(group)) for day, group in
-            groupby(cards, key=lambda card: to_user_timezone(card.shift.starts_at).date())]
+            groupby(cards, key=lambda card: clock.local_day(card.shift.starts_at))]
 
 
 def process_lapsed_offers() -> None:

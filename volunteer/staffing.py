@@ -3,18 +3,17 @@
 Everything here reads; changes go through volunteer.bookings. Each function loads what a page shows in a
 fixed number of queries, however many shifts or people there are."""
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from .access import organisation_scope
+from .clock import day_bounds, local_day
 from .extensions import db
 from .models import Booking, BookingStatus, Shift, ShiftLanguage, Site, Status, User, UserLanguage
 from .vetting import filtered, people_in_scope, with_profile
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 # The roster's order: people who came or hold a place first, then offers; the waitlist is listed apart.
 COMING = (BookingStatus.ATTENDED, BookingStatus.NO_SHOW, BookingStatus.BOOKED, BookingStatus.OFFERED)
 # A wanted language is covered when someone who holds (or held) a place on the shift speaks it.
@@ -57,16 +56,6 @@ def rosters(shifts: list[Shift]) -> list[Roster]:
         roster.coming.sort(key=lambda b: (COMING.index(b.status), b.user.full_name.casefold(), b.id))
         roster.waitlist.sort(key=lambda b: (b.waitlisted_at or b.created_at, b.id))
     return list(found.values())
-
-
-def day_bounds(day: date) -> tuple[datetime, datetime]:
-    """A Stockholm calendar day as a UTC-comparable start and end (23 or 25 hours at a clock change)."""
-    return (datetime.combine(day, time(0), tzinfo=STOCKHOLM),
-            datetime.combine(day + timedelta(days=1), time(0), tzinfo=STOCKHOLM))
-
-
-def local_day(moment: datetime) -> date:
-    return moment.astimezone(STOCKHOLM).date()
 
 
 def shifts_on(site: Site, day: date) -> list[Shift]:

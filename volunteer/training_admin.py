@@ -19,7 +19,8 @@ from .forms import ConfirmForm
 from .htmx import is_htmx, render
 from .i18n import spoken_languages
 from .models import Enrolment, EnrolmentStatus, Qualification, Training, TrainingSession
-from .training_forms import STOCKHOLM, GrantForm, NewSessionForm, SessionForm, TrainingForm
+from .clock import STOCKHOLM
+from .training_forms import GrantForm, NewSessionForm, SessionForm, TrainingForm
 
 bp = Blueprint("training_admin", __name__, url_prefix="/coordinator/trainings")
 bp.before_request(require_coordinator)

@@ -1,15 +1,14 @@
 """Coordinators' forms for trainings, sessions and qualifications granted by hand."""
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
+from .clock import at
 from .forms import Form, ValidEmail
 from .i18n import SPOKEN_LANGUAGES
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 MAX_WEEKS = 26
 
 
@@ -50,8 +49,7 @@ class SessionForm(Form):
         result = []
         for week in range(weeks):
             day = self.day.data + timedelta(weeks=week)
-            result.append((datetime.combine(day, self.start.data, tzinfo=STOCKHOLM),
-                           datetime.combine(day, self.end.data, tzinfo=STOCKHOLM)))
+            result.append((at(day, self.start.data), at(day, self.end.data)))
         return result
 
 
