@@ -3,9 +3,10 @@ from flask import abort
 from flask_login import current_user
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from .extensions import db, login_manager
-from .models import Organisation, Qualification
+from .models import Organisation, Qualification, Shift, Site
 
 
 def require_coordinator():
@@ -57,3 +58,29 @@ def organisations_in_scope(user) -> list[Organisation]:
 def qualification_choices() -> list[tuple[int, str]]:
     """Every qualification as (id, name in the reader's language), for select fields."""
     return [(q.id, q.name_in()) for q in db.session.scalars(select(Qualification).order_by(Qualification.id))]
+
+
+def sites_in_scope(user) -> list[Site]:
+    """The sites of the organisations a coordinator acts for, by name (all of them for an admin)."""
+    query = select(Site).options(joinedload(Site.organisation)).order_by(Site.name)
+    scope = organisation_scope(user)
+    if scope is not None:
+        query = query.where(Site.organisation_id.in_(scope))
+    return list(db.session.scalars(query))
+
+
+def site_in_scope(site_id: int) -> Site:
+    """A site of one of the signed-in coordinator's organisations; others' are not found (404)."""
+    site = db.session.get(Site, site_id)
+    if site is None or not acts_for(current_user, site.organisation_id):
+        abort(404)
+    return site
+
+
+def shift_in_scope(shift_id: int) -> Shift:
+    """A shift at a site of one of the signed-in coordinator's organisations, with what its pages show."""
+    shift = db.session.get(Shift, shift_id, options=[joinedload(Shift.site), joinedload(Shift.task),
+                                                     selectinload(Shift.languages)])
+    if shift is None or not acts_for(current_user, shift.site.organisation_id):
+        abort(404)
+    return shift

@@ -7,14 +7,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
 
 from . import bookings, clock, staffing
-from .access import acts_for, require_coordinator
+from .access import require_coordinator, shift_in_scope, site_in_scope
 from .extensions import db
 from .forms import ConfirmForm
 from .htmx import is_htmx, render
-from .models import Booking, BookingStatus, Shift, Site, User
+from .models import Booking, BookingStatus, Shift, User
 from .roster_forms import AddPersonForm, PersonSearchForm
 
 bp = Blueprint("rosters", __name__, url_prefix="/coordinator")
@@ -32,22 +31,6 @@ STATUS_LABELS = {
 @bp.app_context_processor
 def _labels():
     return {"booking_status_labels": STATUS_LABELS}
-
-
-def _shift(shift_id: int) -> Shift:
-    """A shift at a site of one of the coordinator's organisations; others' are not found."""
-    shift = db.session.get(Shift, shift_id, options=[joinedload(Shift.site), joinedload(Shift.task),
-                                                     selectinload(Shift.languages)])
-    if shift is None or not acts_for(current_user, shift.site.organisation_id):
-        abort(404)
-    return shift
-
-
-def _site(site_id: int) -> Site:
-    site = db.session.get(Site, site_id)
-    if site is None or not acts_for(current_user, site.organisation_id):
-        abort(404)
-    return site
 
 
 def _booking(shift: Shift, booking_id: int) -> Booking:
@@ -72,7 +55,7 @@ def _roster_context(shift: Shift, q: str = "") -> dict:
 @bp.get("/shifts/<int:shift_id>/roster")
 def shift(shift_id: int):
     """The shift's facts and who is coming, with phones and languages; a search to add someone."""
-    shift = _shift(shift_id)
+    shift = shift_in_scope(shift_id)
     search = PersonSearchForm(request.args)
     q = search.q.data if search.validate() else ""
     return render("rosters/shift.html", "rosters/_candidates.html", search=search, **_roster_context(shift, q))
@@ -88,7 +71,7 @@ def _roster_page(shift: Shift, status: int, message: str, q: str = ""):
 @bp.post("/shifts/<int:shift_id>/roster/add")
 def add(shift_id: int):
     """Book an approved volunteer by hand; they are e-mailed. Places are never exceeded."""
-    shift = _shift(shift_id)
+    shift = shift_in_scope(shift_id)
     form = AddPersonForm()
     q = (form.q.data or "")[:120]
     person = staffing.candidate(current_user, form.person_id.data) if form.validate() else None
@@ -121,7 +104,7 @@ def _not_added(person: User, shift: Shift) -> str:
 @bp.route("/shifts/<int:shift_id>/roster/<int:booking_id>/remove", methods=["GET", "POST"])
 def remove(shift_id: int, booking_id: int):
     """Take someone off a shift that has not started, after a confirmation; the waitlist moves up."""
-    shift = _shift(shift_id)
+    shift = shift_in_scope(shift_id)
     booking = _booking(shift, booking_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
@@ -141,7 +124,7 @@ def remove(shift_id: int, booking_id: int):
 @bp.post("/shifts/<int:shift_id>/roster/<int:booking_id>/attendance")
 def attendance(shift_id: int, booking_id: int):
     """Mark one person attended (the shift's hours count) or no-show, once the shift has started."""
-    shift = _shift(shift_id)
+    shift = shift_in_scope(shift_id)
     booking = _booking(shift, booking_id)
     to = bookings.ATTENDANCE.get(request.form.get("status", ""))
     if to is None:
@@ -164,7 +147,7 @@ def attendance(shift_id: int, booking_id: int):
 @bp.get("/shifts/<int:shift_id>/roster/print")
 def print_shift(shift_id: int):
     """A plain table to print and tick on paper."""
-    shift = _shift(shift_id)
+    shift = shift_in_scope(shift_id)
     roster, = staffing.rosters([shift])
     return render_template("rosters/print.html", roster=roster, shift=shift, printed_at=clock.now())
 
@@ -172,7 +155,7 @@ def print_shift(shift_id: int):
 @bp.get("/sites/<int:site_id>/day/<day>")
 def day(site_id: int, day: str):
     """Every shift of a site on one Stockholm day, with its people."""
-    site = _site(site_id)
+    site = site_in_scope(site_id)
     try:
         on = datetime.strptime(day, "%Y-%m-%d").date()
     except ValueError:

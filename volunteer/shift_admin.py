@@ -12,7 +12,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
 
 from . import accounts, bookings, clock
-from .access import acts_for, organisation_scope, organisations_in_scope, qualification_choices, require_coordinator
+from .access import (organisations_in_scope, qualification_choices, require_coordinator, shift_in_scope, site_in_scope,
+                     sites_in_scope)
 from .extensions import db
 from .i18n import SITE_LOCALES, spoken_languages
 from .models import Shift, Site, Task
@@ -25,41 +26,18 @@ bp.before_request(require_coordinator)
 PER_PAGE = 50
 
 
-def _site(site_id: int) -> Site:
-    """A site of one of the coordinator's organisations; others' are not found."""
-    site = db.session.get(Site, site_id)
-    if site is None or not acts_for(current_user, site.organisation_id):
-        abort(404)
-    return site
-
-
-def _shift(shift_id: int) -> Shift:
-    shift = db.session.get(Shift, shift_id)
-    if shift is None or not acts_for(current_user, shift.site.organisation_id):
-        abort(404)
-    return shift
-
-
-def sites_in_scope() -> list[Site]:
-    query = select(Site).options(joinedload(Site.organisation)).order_by(Site.name)
-    scope = organisation_scope(current_user)
-    if scope is not None:
-        query = query.where(Site.organisation_id.in_(scope))
-    return list(db.session.scalars(query))
-
-
 # Sites ---------------------------------------------------------------------------------------------------------
 
 
 @bp.get("/sites")
 def sites():
-    return render_template("shift_admin/sites.html", sites=sites_in_scope(), kinds=SITE_KINDS)
+    return render_template("shift_admin/sites.html", sites=sites_in_scope(current_user), kinds=SITE_KINDS)
 
 
 @bp.route("/sites/new", methods=["GET", "POST"])
 @bp.route("/sites/<int:site_id>/edit", methods=["GET", "POST"])
 def edit_site(site_id: int | None = None):
-    site = _site(site_id) if site_id else None
+    site = site_in_scope(site_id) if site_id else None
     form = SiteForm(obj=site)
     form.organisation_id.choices = [SelectChoice(org.id, org.name) for org in organisations_in_scope(current_user)]
     if form.is_submitted() and form.validate() & _is_free(form.name, Site.name, site):
@@ -124,7 +102,7 @@ def edit_task(task_id: int | None = None):
 @bp.get("/shifts")
 def shifts():
     """Coming shifts at the coordinator's sites, by day; the site filter is in the URL."""
-    sites = sites_in_scope()
+    sites = sites_in_scope(current_user)
     site_id = request.args.get("site", type=int)
     chosen = [site.id for site in sites if site.id == site_id] or [site.id for site in sites]
     query = (select(Shift).options(joinedload(Shift.site), joinedload(Shift.task),
@@ -138,7 +116,7 @@ def shifts():
 
 def _shift_form(form_class, **kwargs) -> ShiftForm:
     form = form_class(**kwargs)
-    form.site_id.choices = [SelectChoice(site.id, site.name) for site in sites_in_scope()]
+    form.site_id.choices = [SelectChoice(site.id, site.name) for site in sites_in_scope(current_user)]
     form.task_id.choices = [SelectChoice(task.id, task.name_in()) for task in
                             sorted(db.session.scalars(select(Task)), key=lambda task: task.name_in().casefold())]
     form.qualification_id.choices = [SelectChoice(None, _("No qualification needed"))] + [
@@ -200,7 +178,7 @@ def _following(shift: Shift, scope: str | None) -> list[Shift]:
 def edit_shift(shift_id: int):
     """Edit one shift or the rest of its series; everyone booked or waiting hears about a change of time,
     site or task in their own language. The date applies to this shift; the rest keep their own days."""
-    shift = _shift(shift_id)
+    shift = shift_in_scope(shift_id)
     if shift.cancelled_at is not None or shift.starts_at <= clock.now():
         abort(409)
     form = _shift_form(EditShiftForm, obj=shift)
@@ -237,7 +215,7 @@ def edit_shift(shift_id: int):
 
 @bp.route("/shifts/<int:shift_id>/cancel", methods=["GET", "POST"])
 def cancel_shift(shift_id: int):
-    shift = _shift(shift_id)
+    shift = shift_in_scope(shift_id)
     form = CancelShiftForm()
     if shift.cancelled_at is not None or shift.starts_at <= clock.now():
         flash(_("The shift has already started or been cancelled."), "error")

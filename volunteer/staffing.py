@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from .access import organisation_scope
+from .access import sites_in_scope
 from .clock import day_bounds, local_day
 from .extensions import db
 from .models import Booking, BookingStatus, Shift, ShiftLanguage, Site, Status, User, UserLanguage
@@ -107,14 +107,6 @@ class DayNeeds:
 class SiteNeeds:
     site: Site
     days: list[DayNeeds] = field(default_factory=list)
-
-
-def sites_in_scope(coordinator: User) -> list[Site]:
-    query = select(Site).order_by(Site.name)
-    scope = organisation_scope(coordinator)
-    if scope is not None:
-        query = query.where(Site.organisation_id.in_(scope))
-    return list(db.session.scalars(query))
 
 
 def needs(coordinator: User, now: datetime, days: int = NEEDS_DAYS) -> list[SiteNeeds]:
