@@ -92,7 +92,6 @@ def fill_from_waitlist(shift: Shift, now: datetime) -> int:
         _mail(first.user, shift, "shift_offer", _l("A place on a shift is held for you"), deadline=deadline,
               link=absolute_url("shifts.offer", token=offer_token(first)))
 
-    db.session.refresh(shift)
     return PLACES.offer_to_queue(shift, now, offer_made)
 
 

@@ -79,9 +79,7 @@ def process_expired_offers(now: datetime) -> int:
     """Pass lapsed offers on to the next in the queue, or free the seat; how many lapsed."""
     def lapsed(enrolment: Enrolment) -> None:
         audit("training_offer_expired", subject=enrolment.user, session_id=enrolment.session_id)
-        session = db.session.get(TrainingSession, enrolment.session_id)
-        db.session.refresh(session)
-        fill_from_waitlist(session, now)
+        fill_from_waitlist(db.session.get(TrainingSession, enrolment.session_id), now)
 
     return SEATS.lapse_offers(now, lapsed)
 

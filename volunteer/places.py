@@ -109,6 +109,7 @@ class Places:
     def offer_to_queue(self, parent, now: datetime, offer_made) -> int:
         """Hold free places for the people first in the queue; offer_made(row, deadline) tells each one.
         How many were offered."""
+        db.session.refresh(parent)  # its counter moved in UPDATEs this transaction has not loaded
         if parent.cancelled_at is not None or parent.starts_at <= now:
             return 0
         model, offered = self.row, 0

@@ -80,10 +80,14 @@ class Standing:
     qualifications: list[PersonQualification] = field(default_factory=list)
 
     def holds(self, qualification_id: int | None, now: datetime) -> PersonQualification | None:
-        """The person's qualification of that kind that is valid now, the longest-lasting first."""
-        valid = [held for held in self.qualifications
-                 if held.qualification_id == qualification_id and held.valid_at(now)]
-        return max(valid, key=lasting, default=None)
+        return best_held(self.qualifications, qualification_id, now)
+
+
+def best_held(qualifications: list[PersonQualification], qualification_id: int | None,
+              moment: datetime) -> PersonQualification | None:
+    """The person's record of that qualification valid at the moment, the longest-lasting one."""
+    valid = [held for held in qualifications if held.qualification_id == qualification_id and held.valid_at(moment)]
+    return max(valid, key=lasting, default=None)
 
 
 def lasting(held: PersonQualification) -> datetime:
@@ -230,9 +234,7 @@ class ShiftStanding:
     record_checks: list[RecordCheck] = field(default_factory=list)
 
     def holds(self, qualification_id: int | None, moment: datetime) -> PersonQualification | None:
-        valid = [held for held in self.qualifications
-                 if held.qualification_id == qualification_id and held.valid_at(moment)]
-        return max(valid, key=lasting, default=None)
+        return best_held(self.qualifications, qualification_id, moment)
 
     def record_check_valid(self, moment: datetime) -> bool:
         on = moment.date()

@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
 
 from . import accounts, bookings, clock
@@ -17,6 +16,7 @@ from .access import (organisations_in_scope, qualification_choices, require_coor
 from .extensions import db
 from .i18n import SITE_LOCALES, spoken_languages
 from .models import Shift, Site, Task
+from .shift_filters import shift_query
 from .shift_forms import (SITE_KINDS, CancelShiftForm, EditShiftForm, NewShiftForm, ShiftForm, SiteForm, TaskForm,
                           local_parts)
 
@@ -105,8 +105,7 @@ def shifts():
     sites = sites_in_scope(current_user)
     site_id = request.args.get("site", type=int)
     chosen = [site.id for site in sites if site.id == site_id] or [site.id for site in sites]
-    query = (select(Shift).options(joinedload(Shift.site), joinedload(Shift.task),
-                                   joinedload(Shift.required_qualification), selectinload(Shift.languages))
+    query = (shift_query()
              .where(Shift.site_id.in_(chosen), Shift.ends_at > clock.now())
              .order_by(Shift.starts_at, Shift.id))
     page = db.paginate(query, per_page=PER_PAGE, error_out=False)

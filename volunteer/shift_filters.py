@@ -40,14 +40,18 @@ class ShiftFilterForm(FlaskForm):
                 if field.data not in (None, "", False) and not field.errors}
 
 
+def shift_query() -> Select:
+    """Shifts with what a card or a list row shows: site, task, required qualification, wanted languages."""
+    return select(Shift).options(joinedload(Shift.site), joinedload(Shift.task),
+                                 joinedload(Shift.required_qualification), selectinload(Shift.languages))
+
+
 def open_shifts(user: User, filters: dict, now: datetime) -> Select:
     """Coming shifts within the booking window that match the filters, soonest first.
 
     "Only shifts I can book" narrows in SQL to what can be decided there (free places, the qualification
     and record extract the person holds); the rules then drop the rest (an overlap, say)."""
-    query = (select(Shift)
-             .options(joinedload(Shift.site), joinedload(Shift.task), joinedload(Shift.required_qualification),
-                      selectinload(Shift.languages))
+    query = (shift_query()
              .where(Shift.cancelled_at.is_(None), Shift.starts_at > now, Shift.starts_at <= now + booking_horizon())
              .order_by(Shift.starts_at, Shift.id))
     if site := filters.get("site"):

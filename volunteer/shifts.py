@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from . import bookings, calendar, clock, rules
 from .access import require_signed_in
@@ -21,7 +20,7 @@ from .htmx import is_htmx, redirect_to, render
 from .main import safe_next
 from .models import Booking, BookingStatus, Shift, User
 from .rules import BookingState
-from .shift_filters import ShiftFilterForm, filter_choices, open_shifts
+from .shift_filters import ShiftFilterForm, filter_choices, open_shifts, shift_query
 
 bp = Blueprint("shifts", __name__)
 
@@ -58,11 +57,6 @@ class Card:
     @property
     def buttons(self) -> list[tuple[str, str]]:
         return [(action, rules.booking_button_label(self.state, action)) for action in self.state.actions]
-
-
-def shift_query():
-    return select(Shift).options(joinedload(Shift.site), joinedload(Shift.task),
-                                 joinedload(Shift.required_qualification), joinedload(Shift.languages))
 
 
 def cards_for(user: User, shifts: list[Shift]) -> list[Card]:
@@ -149,7 +143,7 @@ def mine():
     now = clock.now()
     rows = db.session.scalars(
         shift_query().join(Booking).where(Booking.user_id == current_user.id)
-        .order_by(Shift.starts_at)).unique().all()
+        .order_by(Shift.starts_at)).all()
     cards = cards_for(current_user, rows)
     coming = [card for card in cards if card.shift.ends_at > now and card.booking.status in bookings.HOLDING]
     past = [card for card in reversed(cards) if card.shift.ends_at <= now
@@ -222,7 +216,7 @@ def feed(token: str):
         shift_query().join(Booking).where(
             Booking.user_id == user.id, Shift.starts_at >= since,
             Booking.status.in_((BookingStatus.BOOKED, BookingStatus.ATTENDED)))
-        .order_by(Shift.starts_at)).unique().all()
+        .order_by(Shift.starts_at)).all()
     with force_locale(user.locale):
         data = calendar.feed(_("My shifts"), shifts)
     return _calendar_response(data, "shifts.ics")
