@@ -147,6 +147,13 @@ class Client:
         return self.raw.post(url, data=data, **kwargs)
 
 
+def signed_in(app, user) -> Client:
+    """A new client with the person signed in."""
+    client = Client(app.test_client())
+    client.sign_in_as(user)
+    return client
+
+
 class Outbox:
     """The e-mails the app saved instead of sending (no MAIL_SERVER in tests)."""
 

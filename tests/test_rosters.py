@@ -9,7 +9,7 @@ from sqlalchemy import event, select
 from volunteer.extensions import db
 from volunteer.models import PLACE_HOLDING, Booking, BookingStatus, Role, Shift, Site, Status, User, utcnow
 
-from .conftest import Client, MovableClock
+from .conftest import MovableClock, signed_in
 from .helpers import page_text
 
 # Monday 5 October 2026, 10:00 in Stockholm.
@@ -25,11 +25,6 @@ def clock():
 def app(make_app, clock):
     return make_app(CLOCK=clock)
 
-
-def signed_in(app, user) -> Client:
-    client = Client(app.test_client())
-    client.sign_in_as(user)
-    return client
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Coordinators keep sites, tasks and shifts: one shift or a weekly series across daylight saving, edits and
 cancellations that the booked volunteers hear about."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,7 +10,7 @@ from volunteer import bookings
 from volunteer.extensions import db
 from volunteer.models import Booking, BookingStatus, Role, Shift, Site, Status, Task, User
 
-from .conftest import Client, MovableClock
+from .conftest import MovableClock, signed_in
 from .helpers import field_error, page_text
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -31,9 +31,7 @@ def app(make_app, clock):
 def cora(app, make_user, frg):
     user = make_user("coord@example.org", full_name="Cora Koordinator", status=Status.APPROVED,
                      role=Role.COORDINATOR, coordinates=[frg], locale="en")
-    client = Client(app.test_client())
-    client.sign_in_as(user)
-    return client
+    return signed_in(app, user)
 
 
 def site_and_task(app, make_shift):
@@ -93,8 +91,7 @@ def test_other_organisations_sites_and_shifts_are_not_found(app, make_user, make
     shift = make_shift()
     other = make_organisation("FRG Annanstad")
     outsider = make_user("other@example.org", status=Status.APPROVED, role=Role.COORDINATOR, coordinates=[other])
-    client = Client(app.test_client())
-    client.sign_in_as(outsider)
+    client = signed_in(app, outsider)
     assert "Boende Testby" not in page_text(client.get("/coordinator/sites"))
     assert client.get(f"/coordinator/sites/{shift.site_id}/edit").status_code == 404
     assert client.get(f"/coordinator/shifts/{shift.id}/edit").status_code == 404

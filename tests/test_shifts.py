@@ -14,7 +14,7 @@ from volunteer.models import (AuditEvent, Booking, BookingStatus, PersonQualific
                               RecordKind, Shift, Status, User)
 from volunteer.rules import BookingState
 
-from .conftest import Client, MovableClock
+from .conftest import Client, MovableClock, signed_in
 from .helpers import page_text, translated
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -36,9 +36,7 @@ def person(app, make_user, email, status=Status.APPROVED, **fields):
     """A signed-in client for a new person (English pages, so the tests read plainly)."""
     fields.setdefault("locale", "en")
     user = make_user(email, status=status, **fields)
-    client = Client(app.test_client())
-    client.sign_in_as(user)
-    return client, user
+    return signed_in(app, user), user
 
 
 def act(client, shift_id, action, htmx=False, page="/shifts"):

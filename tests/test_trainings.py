@@ -13,7 +13,7 @@ from volunteer.models import (AuditEvent, Enrolment, EnrolmentStatus, PersonQual
                               TrainingSession, User)
 from volunteer.rules import EnrolmentState
 
-from .conftest import Client, MovableClock
+from .conftest import Client, MovableClock, signed_in
 from .helpers import page_text, translated
 
 NOW = datetime(2026, 10, 1, 8, 0, tzinfo=timezone.utc)
@@ -32,9 +32,7 @@ def app(make_app, clock):
 def person(app, make_user, email, **fields):
     """A signed-in client for a new person."""
     user = make_user(email, **fields)
-    client = Client(app.test_client())
-    client.sign_in_as(user)
-    return client, user
+    return signed_in(app, user), user
 
 
 def act(client, session_id, action, htmx=False, page="/trainings"):
