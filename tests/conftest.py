@@ -250,7 +250,8 @@ def make_session(app):
 
     def factory(title="Introduktion till evakueringsboende", starts_at=None, hours=3, seats=10,
                 organisation="Studieförbundet Testby", qualification="intro_housing", validity_months=24,
-                language="sv", place="Stortorget 1, Testby", qualification_names=None, **fields):
+                language="sv", place="Stortorget 1, Testby", qualification_names=None, description="", titles=None,
+                **fields):
         from volunteer.models import Qualification, Training, TrainingSession
 
         with app.app_context():
@@ -267,7 +268,8 @@ def make_session(app):
                     db.session.add(qual)
             training = db.session.scalar(select(Training).where(Training.title == title))
             if training is None:
-                training = Training(title=title, organisation=org, qualification=qual)
+                training = Training(title=title, organisation=org, qualification=qual, description=description,
+                                    titles=titles or {})
                 db.session.add(training)
             starts_at = starts_at or (app.config.get("CLOCK") or utcnow)() + timedelta(days=3)
             session = TrainingSession(training=training, starts_at=starts_at,

@@ -60,10 +60,16 @@ def test_migrations_match_the_models(app):
 
 def test_demo_names_that_everyone_reads_are_in_every_site_language(app, runner):
     from volunteer.i18n import SITE_LOCALES
-    from volunteer.models import Qualification, Task
+    from volunteer.models import Qualification, Task, Training
 
     runner.invoke(args=["seed-demo"])
     with app.app_context():
         for model in (Qualification, Task):
             for row in db.session.scalars(select(model)):
                 assert set(SITE_LOCALES) <= set(row.names), row.code
+        trainings = db.session.scalars(select(Training)).all()
+        assert trainings
+        for training in trainings:
+            others = set(SITE_LOCALES) - {"sv"}
+            assert others <= set(training.titles) and others <= set(training.descriptions), training.title
+            assert training.title_in("ar") != training.title and training.description_in("uk") != training.description

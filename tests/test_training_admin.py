@@ -91,6 +91,35 @@ def test_a_coordinator_creates_a_training_for_their_organisation(app, coordinato
     assert translated(app, "sv", "Another training already has this title.") in page_text(response)
 
 
+def test_a_training_is_given_a_title_and_description_in_other_languages(app, coordinator, make_user):
+    client, user, existing = coordinator
+    with app.app_context():
+        training = db.session.get(TrainingSession, existing.id).training
+        training_id, title = training.id, training.title
+    url = f"/coordinator/trainings/{training_id}/edit"
+    form = page_text(client.get(url))
+    assert 'name="title_ar"' in form and 'name="description_uk"' in form and 'name="title_sv"' not in form
+    assert 'lang="ar" dir="rtl"' in form, "the Arabic fields are written right to left"
+    assert "<details" in form and "<details class=\"field\" open" not in form, "folded while empty"
+
+    data = {"title": title, "description": "Hur boendet fungerar.", "organisation_id": training.organisation_id,
+            "qualification_id": training.qualification_id or 0, "title_ar": "مقدمة عن سكن الإخلاء",
+            "description_ar": "كيف يعمل السكن.", "title_en": "  ", "title_uk": "x" * 161}
+    response = client.submit(url, data)
+    assert response.status_code == 422, "a title too long in Ukrainian"
+    html = page_text(response)
+    assert "<details class=\"field\" open" in html and "مقدمة عن سكن الإخلاء" in html, "typed text kept, shown"
+    assert client.submit(url, {**data, "title_uk": "Вступ"}).status_code == 303
+    with app.app_context():
+        saved = db.session.get(Training, training_id)
+        assert saved.titles == {"ar": "مقدمة عن سكن الإخلاء", "uk": "Вступ"}, "blank languages are not stored"
+        assert saved.descriptions == {"ar": "كيف يعمل السكن."}
+        assert saved.title_in("ar") == "مقدمة عن سكن الإخلاء"
+        assert saved.title_in("so") == title, "a language without a title falls back to Swedish"
+        assert saved.description_in("uk") == "Hur boendet fungerar."
+    assert "مقدمة عن سكن الإخلاء" in page_text(client.get(url)), "the saved translation is in the form again"
+
+
 def session_form(**overrides):
     return {"day": "2026-10-14", "start": "18:00", "end": "21:00", "place": "Stortorget 1", "language": "ar",
             "seats": "12", "weeks": "1", **overrides}

@@ -84,6 +84,22 @@ def test_the_list_shows_what_a_volunteer_needs_to_choose(app, make_user, make_se
     assert "Förra veckan" not in page_text(response) and "Inställd" not in page_text(response)
 
 
+def test_volunteers_read_a_training_in_their_language_or_in_swedish(app, make_user, make_session):
+    session = make_session(description="Hur boendet fungerar.", titles={"ar": "مقدمة عن سكن الإخلاء"})
+    with app.app_context():
+        db.session.get(TrainingSession, session.id).training.descriptions = {"ar": "كيف يعمل السكن."}
+        db.session.commit()
+    arabic, _ = person(app, make_user, "ar@example.org", locale="ar")
+    somali, _ = person(app, make_user, "so@example.org", locale="so")
+
+    html = card(arabic.get("/trainings"), session.id)
+    assert "مقدمة عن سكن الإخلاء" in html and "كيف يعمل السكن." in html
+    assert "Introduktion till evakueringsboende" not in html
+    html = card(somali.get("/trainings"), session.id)
+    assert "Introduktion till evakueringsboende" in html and "Hur boendet fungerar." in html, "Swedish fallback"
+    assert 'dir="auto"' in html, "a fallback title in Swedish on a right-to-left page still reads correctly"
+
+
 def test_enrolling_with_htmx_returns_the_card_with_one_seat_fewer(app, make_user, make_session):
     session = make_session(seats=3)
     client, user = person(app, make_user, "v@example.org")
@@ -237,7 +253,7 @@ def test_who_may_take_trainings(app, make_user, make_session):
 
 def _full_session_with_queue(app, make_user, make_session, queue_locales=("ar", "sv")):
     """One seat, taken; people waiting in the given locales, in order."""
-    session = make_session(seats=1)
+    session = make_session(seats=1, titles={"ar": "مقدمة عن سكن الإخلاء"})
     holder, _ = person(app, make_user, "holder@example.org")
     act(holder, session.id, "enrol")
     queue = []
@@ -266,7 +282,7 @@ def test_a_freed_place_is_held_for_the_first_in_the_queue_and_mailed_in_their_la
     assert message["Subject"] == translated(app, "ar", "A place on a training is held for you")
     text = outbox.text()
     assert translated(app, "ar", "Hello %(name)s,", name="Köande 0") in text
-    assert "Introduktion till evakueringsboende" in text
+    assert "مقدمة عن سكن الإخلاء" in text, "the training's title in the recipient's language"
     # 24 hours from now (08:00 UTC is 10:00 in Stockholm), written the Arabic way.
     with app.test_request_context():
         from flask_babel import force_locale

@@ -199,7 +199,7 @@ def _training_data(user: User, when) -> dict:
         select(PersonQualification).where(PersonQualification.user_id == user.id)
         .order_by(PersonQualification.granted_at))
     return {
-        "trainings": [{"training": e.session.training.title, "starts_at": when(e.session.starts_at),
+        "trainings": [{"training": e.session.training.title_in(), "starts_at": when(e.session.starts_at),
                        "status": e.status.value} for e in enrolments],
         "qualifications": [{"qualification": q.qualification.names.get("en", q.qualification.code),
                             "granted_at": when(q.granted_at), "expires_at": when(q.expires_at),

@@ -93,8 +93,9 @@ def enrolment_for_token(token: str) -> Enrolment | None:
     return SEATS.for_token(token)
 
 
-def _session_details(session: TrainingSession) -> dict:
-    return {"title": session.training.title, "starts_at": session.starts_at, "ends_at": session.ends_at,
+def _session_details(session: TrainingSession, locale: str) -> dict:
+    """Plain values for an e-mail about a session, in the recipient's language."""
+    return {"title": session.training.title_in(locale), "starts_at": session.starts_at, "ends_at": session.ends_at,
             "place": session.place, "organisation": session.training.organisation.name}
 
 
@@ -103,7 +104,7 @@ def _mail_offer(enrolment: Enrolment, session: TrainingSession, deadline: dateti
     send_after_commit(user.email, user.locale, "training_offer", _l("A place on a training is held for you"),
                       name=user.full_name, deadline=deadline,
                       link=absolute_url("trainings.offer", token=offer_token(enrolment)),
-                      **_session_details(session))
+                      **_session_details(session, user.locale))
 
 
 def cancel_session(session: TrainingSession, by: User, now: datetime) -> int:
@@ -140,11 +141,10 @@ def _holders(session: TrainingSession) -> list[Enrolment]:
 
 
 def _mail_holders(holders: list[Enrolment], session: TrainingSession, template: str, subject, endpoint: str) -> None:
-    details = _session_details(session)
     for enrolment in holders:
         user = enrolment.user
         send_after_commit(user.email, user.locale, template, subject, name=user.full_name,
-                          link=absolute_url(endpoint), **details)
+                          link=absolute_url(endpoint), **_session_details(session, user.locale))
 
 
 def grant(user: User, qualification: Qualification, by: User | None, now: datetime, *,

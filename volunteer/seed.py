@@ -75,6 +75,65 @@ TRAININGS = [
      "Att förklara skola, vård och myndigheter på ett enkelt sätt."),
 ]
 
+# The trainings' titles and descriptions in the other site languages (Swedish is in TRAININGS).
+TRAINING_TRANSLATIONS = {
+    "Introduktion till evakueringsboende": (
+        {"en": "Introduction to evacuation housing", "ar": "مقدمة عن سكن الإخلاء",
+         "fa": "آشنایی با اقامتگاه تخلیه", "so": "Hordhac ku saabsan hoyga ku-meel-gaarka ah",
+         "ti": "መእተዊ ብዛዕባ ግዝያዊ መንበሪ", "uk": "Вступ до роботи в евакуаційному житлі"},
+        {"en": "How the housing works, how to meet residents, confidentiality and whom to ask. "
+               "Required for most shifts.",
+         "ar": "كيف يعمل السكن، وكيف تتعامل مع المقيمين، والسرية، ومن تسأل. مطلوبة لمعظم المناوبات.",
+         "fa": "اقامتگاه چطور کار می‌کند، برخورد با ساکنان، رازداری و این‌که از چه کسی بپرسید. "
+               "برای بیشتر نوبت‌ها لازم است.",
+         "so": "Sida hoygu u shaqeeyo, sida loola dhaqmo dadka deggan, qarsoodiga iyo cidda aad weydiiso. "
+               "Waxaa looga baahan yahay inta badan wareegyada.",
+         "ti": "መንበሪ ብኸመይ ከም ዝሰርሕ፡ ኣቀባብላ ነበርቲ፡ ምስጢር ምሕላው ከምኡ’ውን መን ከም እትሓትት። "
+               "ንመብዛሕትኡ ፈረቓታት የድሊ።",
+         "uk": "Як працює житло, як спілкуватися з мешканцями, конфіденційність і до кого звертатися. "
+               "Потрібно для більшості змін."}),
+    "Psykologisk första hjälp": (
+        {"en": "Psychological first aid", "ar": "الإسعافات الأولية النفسية", "fa": "کمک‌های اولیه روانی",
+         "so": "Gargaarka degdegga ah ee nafsiga", "ti": "ቀዳማይ ረድኤት ስነ-ኣእምሮ",
+         "uk": "Перша психологічна допомога"},
+        {"en": "Meeting people in crisis: listen, calm and refer onwards.",
+         "ar": "التعامل مع الأشخاص في الأزمات: الاستماع والتهدئة والإحالة.",
+         "fa": "رویارویی با افراد در بحران: گوش دادن، آرام کردن و ارجاع دادن.",
+         "so": "La kulanka dadka dhibaataysan: dhageyso, deji oo u gudbi.",
+         "ti": "ምስ ኣብ ቅልውላው ዘለዉ ሰባት ምርኻብ፡ ምስማዕ፡ ምህዳእን ናብ ካልእ ምምራሕን።",
+         "uk": "Зустріч із людьми в кризі: вислухати, заспокоїти й направити далі."}),
+    "Stödsamtal i praktiken": (
+        {"en": "Support conversations in practice", "ar": "محادثات الدعم في التطبيق",
+         "fa": "گفت‌وگوی حمایتی در عمل", "so": "Wada-hadallo taageero oo la dhaqan geliyo",
+         "ti": "ደገፍ ዝህብ ዝርርብ ብተግባር", "uk": "Підтримувальні розмови на практиці"},
+        {"en": "Conversation exercises for those who want to hold support conversations at the housing.",
+         "ar": "تمارين حوار لمن يريد إجراء محادثات الدعم في السكن.",
+         "fa": "تمرین گفت‌وگو برای کسانی که می‌خواهند در اقامتگاه گفت‌وگوی حمایتی داشته باشند.",
+         "so": "Layliyo wada-hadal ah oo loogu talagalay kuwa doonaya inay hoyga ku qabtaan wada-hadallo taageero.",
+         "ti": "ልምምድ ዝርርብ ነቶም ኣብ መንበሪ ደገፍ ዝህብ ዝርርብ ከካይዱ ዝደልዩ።",
+         "uk": "Вправи для тих, хто хоче проводити підтримувальні розмови в житлі."}),
+    "Aktiviteter för barn på boendet": (
+        {"en": "Activities for children at the housing", "ar": "أنشطة للأطفال في السكن",
+         "fa": "فعالیت‌های کودکان در اقامتگاه", "so": "Hawlaha carruurta ee hoyga",
+         "ti": "ንጥፈታት ቆልዑ ኣብ መንበሪ", "uk": "Заняття для дітей у житлі"},
+        {"en": "Play, safety and children's rights; how to plan an afternoon with children.",
+         "ar": "اللعب والأمان وحقوق الطفل؛ كيف تخطط لفترة بعد الظهر مع الأطفال.",
+         "fa": "بازی، امنیت و حقوق کودک؛ چگونه یک بعدازظهر را با کودکان برنامه‌ریزی کنید.",
+         "so": "Ciyaar, badbaado iyo xuquuqda carruurta; sida loo qorsheeyo galab carruur la joogto.",
+         "ti": "ጸወታ፡ ድሕንነትን መሰል ቆልዑን፤ ምስ ቆልዑ ድሕሪ ቀትሪ ብኸመይ ከም እተዳልው።",
+         "uk": "Гра, безпека й права дітей; як спланувати пообідній час із дітьми."}),
+    "Samhällsinformation: så fungerar Sverige": (
+        {"en": "Civic information: how Sweden works", "ar": "معلومات عن المجتمع: كيف تعمل السويد",
+         "fa": "اطلاعات اجتماعی: سوئد چگونه کار می‌کند", "so": "Macluumaad bulsheed: sida Iswiidhan u shaqeyso",
+         "ti": "ሓበሬታ ሕብረተሰብ፡ ሽወደን ብኸመይ ትሰርሕ", "uk": "Інформація про суспільство: як працює Швеція"},
+        {"en": "Explaining school, health care and authorities in a simple way.",
+         "ar": "شرح المدرسة والرعاية الصحية والسلطات بطريقة بسيطة.",
+         "fa": "توضیح مدرسه، خدمات درمانی و ادارات به زبانی ساده.",
+         "so": "Sharaxaadda dugsiga, daryeelka caafimaadka iyo hay'adaha si fudud.",
+         "ti": "ቤት ትምህርቲ፡ ክንክን ጥዕናን ትካላት መንግስትን ብቐሊል ኣገባብ ምግላጽ።",
+         "uk": "Просте пояснення школи, охорони здоров'я та органів влади."}),
+}
+
 # (site, task, start hour, hours, places, required qualification, wanted languages)
 SHIFT_PATTERN = [
     ("Evakueringsboendet Sjöudden", "reception", 9, 3, 3, "intro_housing", ["ar", "uk"]),
@@ -188,8 +247,10 @@ def run(today: date | None = None, weeks: int = 3) -> str:
     added = []
     if not db.session.scalar(select(func.count(TrainingSession.id))):
         for index, (title, org, qual, language, seats, description) in enumerate(TRAININGS):
+            titles, descriptions = TRAINING_TRANSLATIONS[title]
             training = _get_or_create(Training, {"title": title}, organisation_id=orgs[org].id,
-                                      qualification_id=quals[qual].id, description=description)
+                                      qualification_id=quals[qual].id, description=description,
+                                      titles=titles, descriptions=descriptions)
             for week in range(weeks):
                 day = today + timedelta(days=3 + index + 7 * week)
                 db.session.add(TrainingSession(training=training, starts_at=_local(day, 18),

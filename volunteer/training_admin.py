@@ -79,13 +79,24 @@ def index():
 
 
 def _training_form(training: Training | None = None) -> TrainingForm:
-    form = TrainingForm(obj=training)
+    form = TrainingForm.with_translations()(obj=training)
     form.organisation_id.choices = [SelectChoice(o.id, o.name) for o in organisations_in_scope(current_user)]
     form.qualification_id.choices = [SelectChoice(0, _("None"))] + [
         SelectChoice(value, label) for value, label in qualification_choices()]
     if training is not None and not form.is_submitted():
         form.qualification_id.data = training.qualification_id or 0
+        form.fill_translations(training)
     return form
+
+
+def _training_form_page(form: TrainingForm, training: Training | None, status: int):
+    languages = {language.code: language for language in spoken_languages()}
+    # The other languages stay folded away until one is filled in or has an error.
+    fields = [form[f"{name}_{code}"] for code in form.OTHER_LOCALES for name in ("title", "description")]
+    open_translations = any(field.data or field.errors for field in fields)
+    return render_template("training_admin/training_form.html", form=form, training=training,
+                           locales=form.OTHER_LOCALES, languages=languages,
+                           open_translations=open_translations), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -95,15 +106,16 @@ def edit_training(training_id: int | None = None):
     form = _training_form(training)
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
-        return render_template("training_admin/training_form.html", form=form, training=training), status
+        return _training_form_page(form, training, status)
     clash = db.session.scalar(select(Training).where(Training.title == form.title.data))
     if clash is not None and clash is not training:
         form.title.errors.append(_("Another training already has this title."))
-        return render_template("training_admin/training_form.html", form=form, training=training), 422
+        return _training_form_page(form, training, 422)
     if training is None:
         training = Training()
         db.session.add(training)
     training.title, training.description = form.title.data, form.description.data or ""
+    training.titles, training.descriptions = form.translated("title"), form.translated("description")
     training.organisation_id = form.organisation_id.data
     training.qualification_id = form.qualification_id.data or None
     db.session.flush()

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from .clock import at
 from .forms import Form, ValidEmail
-from .i18n import SPOKEN_LANGUAGES
+from .i18n import SITE_LOCALES, SPOKEN_LANGUAGES
 
 MAX_WEEKS = 26
 
@@ -15,12 +15,36 @@ MAX_WEEKS = 26
 class TrainingForm(Form):
     """A course: what it is, who runs it and which qualification it gives."""
 
-    title = StringField(_l("Title"), validators=[
+    title = StringField(_l("Title in Swedish"), validators=[
         DataRequired(_l("Write a title.")), Length(max=160, message=_l("Write at most %(max)d characters."))])
-    description = TextAreaField(_l("Description"), validators=[
+    description = TextAreaField(_l("Description in Swedish"), validators=[
         Length(max=2000, message=_l("Write at most %(max)d characters."))])
     organisation_id = SelectField(_l("Organiser"), coerce=int, validate_choice=True)
     qualification_id = SelectField(_l("Gives the qualification"), coerce=int, validate_choice=True)
+
+    # The title and description above are the Swedish ones; these are the other site languages.
+    OTHER_LOCALES = [code for code in SITE_LOCALES if code != "sv"]
+
+    @classmethod
+    def with_translations(cls):
+        """The form class with a title and a description field for each other site language."""
+        fields = {}
+        for code in cls.OTHER_LOCALES:
+            fields[f"title_{code}"] = StringField(_l("Title"), validators=[
+                Length(max=160, message=_l("Write at most %(max)d characters."))])
+            fields[f"description_{code}"] = TextAreaField(_l("Description"), validators=[
+                Length(max=2000, message=_l("Write at most %(max)d characters."))])
+        return type("TrainingTranslationsForm", (cls,), fields)
+
+    def translated(self, name: str) -> dict:
+        """{locale: text} of the other languages' title or description fields that are filled in."""
+        return {code: self[f"{name}_{code}"].data.strip() for code in self.OTHER_LOCALES
+                if (self[f"{name}_{code}"].data or "").strip()}
+
+    def fill_translations(self, training) -> None:
+        for code in self.OTHER_LOCALES:
+            self[f"title_{code}"].data = (training.titles or {}).get(code, "")
+            self[f"description_{code}"].data = (training.descriptions or {}).get(code, "")
 
 
 class SessionForm(Form):

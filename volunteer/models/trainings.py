@@ -24,16 +24,28 @@ class Qualification(db.Model):
 
 
 class Training(db.Model):
-    """A course run by a partner organisation."""
+    """A course run by a partner organisation.
+
+    title and description are the Swedish text (required, the fallback); titles and descriptions hold the
+    other site languages, keyed by locale."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
     title: Mapped[str] = mapped_column(String(160), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
+    titles: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
+    descriptions: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     qualification_id: Mapped[int | None] = mapped_column(ForeignKey("qualification.id"))
 
     organisation: Mapped[Organisation] = relationship()
     qualification: Mapped[Qualification | None] = relationship()
+
+    def title_in(self, locale: str | None = None) -> str:
+        """The title in a locale (the reader's by default), falling back to Swedish."""
+        return localized({**(self.titles or {}), "sv": self.title}, locale)
+
+    def description_in(self, locale: str | None = None) -> str:
+        return localized({**(self.descriptions or {}), "sv": self.description}, locale)
 
 
 class TrainingSession(db.Model):
