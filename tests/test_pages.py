@@ -122,3 +122,24 @@ def test_my_page_shows_status_and_what_comes_next(app, client, outbox, make_user
     html = page_text(client.get("/me"))
     assert translated(app, "ar", msgid) in html
     assert "070-123 45 67" in html
+
+
+@pytest.mark.parametrize("locale, expected", [
+    ("sv", "17:00–20:00"),
+    ("en", "17:00\u2009–\u200920:00"),
+    # Digits joined by a dash: a right-to-left paragraph would show "20:00–17:00" unless isolated.
+    ("ar", "\u206617:00–20:00\u2069"),
+    # Persian joins them with a word of its own, which already reads right to left: no isolate.
+    ("fa", "17:00 تا 20:00"),
+])
+def test_time_ranges_keep_their_order_in_right_to_left_languages(app, locale, expected):
+    from datetime import datetime, timezone
+
+    from flask_babel import force_locale
+
+    from volunteer.i18n import left_to_right, time_range
+
+    start, end = datetime(2026, 11, 24, 16, tzinfo=timezone.utc), datetime(2026, 11, 24, 19, tzinfo=timezone.utc)
+    with app.test_request_context(), force_locale(locale):
+        assert time_range(start, end) == expected
+        assert left_to_right("070-123 45 67") == ("\u2066070-123 45 67\u2069" if locale in RTL else "070-123 45 67")

@@ -3,7 +3,7 @@ import pytest
 
 from volunteer.models import Status
 
-from .helpers import LOCALES, field_error, page_text, translated
+from .helpers import LOCALES, RTL, field_error, page_text, translated
 
 
 def test_the_form_lists_spoken_languages_by_their_own_names(client):
@@ -20,8 +20,11 @@ def test_errors_are_shown_next_to_each_field_in_the_persons_language(app, client
                                          "motivation": "Vill hjälpa"})
     assert response.status_code == 422
     assert field_error(response, "email") == translated(app, locale, "Enter an e-mail address like name@example.se.")
+    # The example numbers keep their digit groups in order inside Arabic and Persian sentences.
+    isolate = (lambda number: f"\u2066{number}\u2069") if locale in RTL else (lambda number: number)  # noqa: E731
     assert field_error(response, "phone") == translated(
-        app, locale, "Enter a mobile number, for example 070-123 45 67 or +46 70 123 45 67.")
+        app, locale, "Enter a mobile number, for example %(local)s or %(international)s.",
+        local=isolate("070-123 45 67"), international=isolate("+46 70 123 45 67"))
     assert field_error(response, "languages") == translated(app, locale, "Choose at least one language.")
     assert field_error(response, "availability") == translated(
         app, locale, "Choose at least one time that suits you.")

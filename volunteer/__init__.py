@@ -7,8 +7,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import INSECURE_DEFAULT_KEY, Config
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
-from .i18n import (clock_time, current_locale, day, join_list, language_name, localized, long_date, number,
-                   select_locale, short_day, site_locale_options, span, text_direction, time_range, weekday, when)
+from .i18n import (clock_time, current_locale, date_and_times, day, join_list, language_name, left_to_right, localized, long_date,
+                   number, select_locale, short_day, site_locale_options, span, text_direction, time_range, weekday,
+                   when)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,7 +61,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.filters.update(
         phone=display_phone, join_list=join_list, when=when, day=day, long_date=long_date, clock_time=clock_time,
         language_name=language_name, localized=localized, span=span, short_day=short_day, time_range=time_range,
-        weekday=weekday, number=number,
+        weekday=weekday, number=number, ltr=left_to_right, date_and_times=date_and_times,
         skill_label=skill_label, availability_labels=availability_labels, status_label=status_label,
         record_kind=record_kind_label)
     app.after_request(_security_headers)

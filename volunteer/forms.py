@@ -16,7 +16,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from .catalog import AVAILABILITY, ORGANISATION_KINDS, OTHER_LANGUAGE, RECORD_KINDS, SKILLS, STATUS_LABELS
 from .clock import now
-from .i18n import SPOKEN_LANGUAGES
+from .i18n import SPOKEN_LANGUAGES, left_to_right
 
 MOBILE_TYPES = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
@@ -61,8 +61,9 @@ class MobilePhone:
         try:
             field.normalized = normalize_phone(field.data or "")
         except (phonenumbers.NumberParseException, ValueError) as error:
-            raise ValidationError(
-                _l("Enter a mobile number, for example 070-123 45 67 or +46 70 123 45 67.")) from error
+            raise ValidationError(_l("Enter a mobile number, for example %(local)s or %(international)s.",
+                                     local=left_to_right("070-123 45 67"),
+                                     international=left_to_right("+46 70 123 45 67"))) from error
 
 
 def clean_text(value):

@@ -1,5 +1,6 @@
 """Locale selection, the site's languages and the spoken-language list."""
 from dataclasses import dataclass
+from unicodedata import bidirectional
 from datetime import date, datetime
 
 from babel import Locale
@@ -146,10 +147,31 @@ def short_day(value: datetime) -> str:
     return weekday(to_user_timezone(value).date())
 
 
+# Unicode's left-to-right isolate and its closing mark: the text between reads left to right inside
+# right-to-left text, in HTML, plain-text e-mails and flash messages alike (like <bdi dir="ltr">).
+LTR_ISOLATE, POP_ISOLATE = "\u2066", "\u2069"
+
+
+def left_to_right(text: str) -> str:
+    """Digits and separators that must keep their order ("09:00–12:00", "070-123 45 67") in a
+    right-to-left language; unchanged in a left-to-right one, and when the text has right-to-left words of its
+    own (Persian "9:00 تا 12:00" already reads right)."""
+    if not text or text_direction() != "rtl" or any(bidirectional(char) in ("R", "AL") for char in text):
+        return text
+    return f"{LTR_ISOLATE}{text}{POP_ISOLATE}"
+
+
 def time_range(start: datetime, end: datetime) -> str:
-    """Two moments' times of day in Europe/Stockholm: "17:00–20:00"."""
+    """Two moments' times of day in Europe/Stockholm: "17:00–20:00" (kept left to right in Arabic)."""
     start, end = to_user_timezone(start), to_user_timezone(end)
-    return format_interval(start, end, "Hm", tzinfo=start.tzinfo, locale=current_locale())
+    return left_to_right(format_interval(start, end, "Hm", tzinfo=start.tzinfo, locale=current_locale()))
+
+
+def date_and_times(start: datetime, end: datetime) -> str:
+    """A session's long date and its times, glued as the locale glues a date and a time:
+    "27 november 2026 18:00–21:00" (the times kept left to right in Arabic and Persian)."""
+    glue = get_datetime_format("long", locale=current_locale()).replace("'", "")
+    return glue.replace("{0}", time_range(start, end)).replace("{1}", long_date(start))
 
 
 def span(start: datetime, end: datetime) -> str:
