@@ -5,17 +5,19 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from flask_babel import force_locale
 from icalendar import Calendar
 from sqlalchemy import event, func, select
 
 from volunteer import bookings, rules
 from volunteer.extensions import db
+from volunteer.i18n import time_range
 from volunteer.models import (AuditEvent, Booking, BookingStatus, PersonQualification, Qualification, RecordCheck,
                               RecordKind, Shift, Status, User)
 from volunteer.rules import BookingState
 
 from .conftest import Client, MovableClock, signed_in
-from .helpers import page_text, translated
+from .helpers import LOCALES, RTL, page_text, translated
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 # A Tuesday morning in October, before the clocks go back (25 October 2026).
@@ -209,6 +211,35 @@ def test_queries_per_page_do_not_grow_with_the_number_of_shifts(app, make_user, 
     many = count_queries(app, client, url)
     assert few == many, f"{few} queries for 3 shifts, {many} for 23"
     assert grant_qualification
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_list_and_the_booking_mail_are_in_each_persons_language(app, make_user, make_shift, outbox, locale):
+    """One page and one e-mail in every site language: words, direction, the task's own name, digit order."""
+    client, user = person(app, make_user, f"{locale}@example.org", locale=locale)
+    names = {"sv": "Stödsamtal", "en": "Support conversations", "ar": "محادثات دعم", "fa": "گفتگوهای حمایتی",
+             "so": "Wada-hadal taageero", "ti": "ደገፍ ዝርርብ", "uk": "Підтримувальні розмови"}
+    shift = make_shift(starts_at=local(date(2026, 10, 22), 17), task=f"support_{locale}")
+    with app.app_context():
+        db.session.get(Shift, shift.id).task.names = names
+        db.session.commit()
+    direction = "rtl" if locale in RTL else "ltr"
+
+    response = client.get("/shifts")
+    html = page_text(response)
+    assert f'lang="{locale}"' in html and f'dir="{direction}"' in html
+    assert translated(app, locale, "Open shifts") in html and names[locale] in card_of(response, shift.id)
+
+    act(client, shift.id, "book")
+    message = outbox.last()
+    assert message["Subject"] == translated(app, locale, "You are booked on a shift")
+    text = outbox.text(message)
+    assert names[locale] in text and translated(app, locale, "Hello %(name)s,", name=user.full_name) in text
+    with app.test_request_context(), force_locale(locale):
+        times = time_range(shift.starts_at, shift.ends_at)
+    assert times in text, "17:00–20:00 in Stockholm, isolated left to right in Arabic"
+    body = message.get_body(("html",)).get_content()
+    assert f'lang="{locale}"' in body and f'dir="{direction}"' in body
 
 
 # States and transitions ----------------------------------------------------------------------------------------
