@@ -328,3 +328,43 @@ def test_moving_a_session_emails_the_people_on_it_and_a_seat_change_does_not(app
     assert "Biblioteket, Testby" in outbox.text(message)
     assert translated(app, "sv", "The session is saved; %(num)d person was told about the change by e-mail.",
                       num=1) in page_text(client.get(response.location))
+
+
+def test_qualifications_are_named_in_every_site_language(app, coordinator):
+    client, user, _ = coordinator
+    page = page_text(client.get("/coordinator/trainings/qualifications"))
+    assert 'href="/coordinator/trainings/qualifications/new"' in page
+    form = page_text(client.get("/coordinator/trainings/qualifications/new"))
+    assert 'name="name_ar"' in form and 'lang="ar"' in form and 'name="validity_months"' in form
+
+    data = {"code": "first_aid", "validity_months": "", "name_sv": "", "name_ar": "الإسعافات الأولية"}
+    response = client.submit("/coordinator/trainings/qualifications/new", data)
+    assert response.status_code == 422
+    html = page_text(response)
+    assert translated(app, "sv", "Write the name in Swedish.") in html and "الإسعافات الأولية" in html, "kept"
+    response = client.submit("/coordinator/trainings/qualifications/new",
+                             {**data, "code": "intro_housing", "name_sv": "Första hjälpen"})
+    assert translated(app, "sv", "There is already a qualification with that code.") in page_text(response)
+    response = client.submit("/coordinator/trainings/qualifications/new", {**data, "validity_months": "999",
+                                                                          "name_sv": "Första hjälpen"})
+    assert response.status_code == 422, "at most ten years"
+    response = client.submit("/coordinator/trainings/qualifications/new",
+                             {**data, "validity_months": "36", "name_sv": "Första hjälpen"})
+    assert response.status_code == 303
+    with app.app_context():
+        saved = db.session.scalar(select(Qualification).where(Qualification.code == "first_aid"))
+        assert saved.names == {"sv": "Första hjälpen", "ar": "الإسعافات الأولية"} and saved.validity_months == 36
+        assert saved.name_in("ar") == "الإسعافات الأولية" and saved.name_in("uk") == "Första hjälpen"
+        saved_id = saved.id
+        assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "qualification_saved")) is not None
+
+    url = f"/coordinator/trainings/qualifications/{saved_id}/edit"
+    assert 'value="Första hjälpen"' in page_text(client.get(url))
+    assert client.submit(url, {"code": "first_aid", "validity_months": "", "name_sv": "Första hjälpen",
+                               "name_en": "First aid"}).status_code == 303
+    with app.app_context():
+        saved = db.session.get(Qualification, saved_id)
+        assert saved.validity_months is None and saved.name_in("en") == "First aid"
+    assert "First aid" not in page_text(client.get("/coordinator/trainings/new")), "Swedish reader"
+    assert "Första hjälpen" in page_text(client.get("/coordinator/trainings/new")), "a training can now give it"
+    assert client.get("/coordinator/trainings/qualifications/99999/edit").status_code == 404

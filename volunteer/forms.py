@@ -16,7 +16,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from .catalog import AVAILABILITY, ORGANISATION_KINDS, OTHER_LANGUAGE, RECORD_KINDS, SKILLS, STATUS_LABELS
 from .clock import now
-from .i18n import SPOKEN_LANGUAGES, left_to_right
+from .i18n import SITE_LOCALES, SPOKEN_LANGUAGES, left_to_right
 
 MOBILE_TYPES = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
@@ -260,3 +260,25 @@ class CoordinatorForm(Form):
     def validate_organisations(self, field):
         if not field.data and not self.admin.data:
             raise ValidationError(_l("Choose at least one organisation."))
+
+
+class NamedInEveryLanguage:
+    """Mixin for a form of something everyone reads (a task, a qualification): one name field per site language.
+    Swedish is required; a language left empty falls back to it. Build the form class with with_names()."""
+
+    @classmethod
+    def with_names(cls):
+        fields = {}
+        for code in SITE_LOCALES:
+            validators = [Length(max=120, message=_l("Write at most %(max)d characters."))]
+            if code == "sv":
+                validators.insert(0, DataRequired(_l("Write the name in Swedish.")))
+            fields[f"name_{code}"] = StringField(code, validators=validators)
+        return type(f"{cls.__name__}WithNames", (cls,), fields)
+
+    def fill_names(self, names: dict) -> None:
+        for code in SITE_LOCALES:
+            self[f"name_{code}"].data = names.get(code, "")
+
+    def names(self) -> dict:
+        return {code: self[f"name_{code}"].data for code in SITE_LOCALES if self[f"name_{code}"].data}

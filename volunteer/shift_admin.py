@@ -79,8 +79,7 @@ def edit_task(task_id: int | None = None):
     task = db.session.get(Task, task_id) or abort(404) if task_id else None
     form = TaskForm.with_names()(obj=task)
     if task and not form.is_submitted():
-        for code in SITE_LOCALES:
-            form[f"name_{code}"].data = task.names.get(code, "")
+        form.fill_names(task.names)
     if form.is_submitted() and form.validate() & _is_free(form.code, Task.code, task):
         task = task or Task()
         task.code, task.names = form.code.data, form.names()

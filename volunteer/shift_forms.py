@@ -8,8 +8,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from .clock import STOCKHOLM, at
-from .forms import Form, MultiCheckboxField, optional_int
-from .i18n import SITE_LOCALES, SPOKEN_LANGUAGES
+from .forms import Form, MultiCheckboxField, NamedInEveryLanguage, optional_int
+from .i18n import SPOKEN_LANGUAGES
 from .models import ShiftLanguage
 from .training_forms import MAX_WEEKS
 
@@ -29,26 +29,12 @@ class SiteForm(Form):
     contact_on_duty = StringField(_l("Contact on duty"), validators=[Length(max=200, message=TEXT_LIMIT)])
 
 
-class TaskForm(Form):
+class TaskForm(NamedInEveryLanguage, Form):
     """A kind of work, named in every site language; Swedish is required, the others fall back to it."""
 
     code = StringField(_l("Short code"), validators=[
         DataRequired(_l("Write a short code.")), Length(max=40, message=TEXT_LIMIT),
         Regexp(r"^[a-z0-9_]+$", message=_l("Use small letters a–z, digits and _ only."))])
-
-    @classmethod
-    def with_names(cls):
-        """The form class with one name field per site language."""
-        fields = {}
-        for code in SITE_LOCALES:
-            validators = [Length(max=120, message=TEXT_LIMIT)]
-            if code == "sv":
-                validators.insert(0, DataRequired(_l("Write the name in Swedish.")))
-            fields[f"name_{code}"] = StringField(code, validators=validators)
-        return type("TaskNamesForm", (cls,), fields)
-
-    def names(self) -> dict:
-        return {code: self[f"name_{code}"].data for code in SITE_LOCALES if self[f"name_{code}"].data}
 
 
 class ShiftForm(Form):

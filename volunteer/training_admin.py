@@ -17,10 +17,10 @@ from .access import (acts_for, organisation_scope, organisations_in_scope, quali
 from .extensions import db
 from .forms import ConfirmForm
 from .htmx import is_htmx, render
-from .i18n import spoken_languages
+from .i18n import SITE_LOCALES, spoken_languages
 from .models import Enrolment, EnrolmentStatus, Qualification, Training, TrainingSession
 from .clock import STOCKHOLM
-from .training_forms import GrantForm, NewSessionForm, SessionForm, TrainingForm
+from .training_forms import GrantForm, NewSessionForm, QualificationForm, SessionForm, TrainingForm
 
 bp = Blueprint("training_admin", __name__, url_prefix="/coordinator/trainings")
 bp.before_request(require_coordinator)
@@ -265,3 +265,41 @@ def grant():
     flash(_("%(name)s now has the qualification %(qualification)s.", name=person.full_name,
             qualification=qualification.name_in()), "success")
     return redirect(url_for("training_admin.grant"), code=303)
+
+
+# Qualifications --------------------------------------------------------------------------------------------------
+
+
+@bp.get("/qualifications")
+def qualifications():
+    """What trainings give, shared by all partners, named in every site language."""
+    held = sorted(db.session.scalars(select(Qualification)), key=lambda q: q.name_in().casefold())
+    return render_template("training_admin/qualifications.html", qualifications=held)
+
+
+@bp.route("/qualifications/new", methods=["GET", "POST"])
+@bp.route("/qualifications/<int:qualification_id>/edit", methods=["GET", "POST"])
+def edit_qualification(qualification_id: int | None = None):
+    qualification = (db.session.get(Qualification, qualification_id) or abort(404)) if qualification_id else None
+    form = QualificationForm.with_names()(obj=qualification)
+    if qualification and not form.is_submitted():
+        form.fill_names(qualification.names)
+    if form.validate_on_submit():
+        taken = db.session.scalar(select(Qualification.id).where(Qualification.code == form.code.data))
+        if taken is not None and (qualification is None or taken != qualification.id):
+            form.code.errors.append(_("There is already a qualification with that code."))
+        else:
+            qualification = qualification or Qualification()
+            qualification.code, qualification.names = form.code.data, form.names()
+            qualification.validity_months = form.validity_months.data or None
+            db.session.add(qualification)
+            db.session.flush()
+            accounts.audit("qualification_saved", actor=current_user, qualification_id=qualification.id)
+            db.session.commit()
+            flash(_("The qualification is saved."), "success")
+            return redirect(url_for("training_admin.qualifications", _anchor=f"qualification-{qualification.id}"),
+                            code=303)
+    status = 422 if form.is_submitted() else 200
+    languages = {language.code: language for language in spoken_languages()}
+    return render_template("training_admin/qualification_form.html", form=form, qualification=qualification,
+                           locales=SITE_LOCALES, languages=languages), status

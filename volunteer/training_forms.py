@@ -3,10 +3,10 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from .clock import at
-from .forms import Form, ValidEmail
+from .forms import Form, NamedInEveryLanguage, ValidEmail
 from .i18n import SITE_LOCALES, SPOKEN_LANGUAGES
 
 MAX_WEEKS = 26
@@ -94,3 +94,13 @@ class GrantForm(Form):
     reason = TextAreaField(_l("Reason"), validators=[
         DataRequired(_l("Write why, for example where the training was taken.")),
         Length(max=500, message=_l("Write at most %(max)d characters."))])
+
+
+class QualificationForm(NamedInEveryLanguage, Form):
+    """What a training gives, named in every site language, and how long it lasts."""
+
+    code = StringField(_l("Short code"), validators=[
+        DataRequired(_l("Write a short code.")), Length(max=40, message=_l("Write at most %(max)d characters.")),
+        Regexp(r"^[a-z0-9_]+$", message=_l("Use small letters a–z, digits and _ only."))])
+    validity_months = IntegerField(_l("Valid for (months)"), validators=[
+        Optional(), NumberRange(min=1, max=120, message=_l("Write a number from %(min)s to %(max)s."))])

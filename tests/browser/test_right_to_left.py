@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from volunteer import clock
 from volunteer.extensions import db
-from volunteer.models import Shift, Site, Status, Training, User
+from volunteer.models import Shift, Site, Training, User
 from volunteer.seed import DEMO_ADMIN
 
 from .test_coordinator import sign_in
@@ -97,6 +97,7 @@ def test_every_main_page_mirrors_and_fits_a_phone(live_server, phone, outbox, sc
     sign_in(page, app, outbox, DEMO_ADMIN)
     for path, name in (("/coordinator/", "applicants"), (f"/coordinator/people/{ids['applicant']}", "person"),
                        ("/coordinator/trainings/", "training-admin"),
+                       ("/coordinator/trainings/qualifications/new", "qualification-form"),
                        (f"/coordinator/trainings/{ids['training']}/edit", "training-form"),
                        ("/coordinator/shifts", "shift-admin"), ("/coordinator/shifts/new", "shift-form"),
                        (f"/coordinator/shifts/{ids['shift']}/roster", "roster"),
