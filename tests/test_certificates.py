@@ -283,3 +283,12 @@ def test_a_coordinator_of_another_organisation_cannot_withdraw_it(app, record, v
     assert client.post(f"/coordinator/certificates/{certificate.id}/withdraw",
                        data={"reason": "x", "csrf_token": client.csrf_token()}).status_code == 404
     assert issued(app).withdrawn_at is None
+
+
+def test_the_volunteers_data_download_lists_their_certificates(app, record, volunteer):
+    client = signed_in(app, volunteer)
+    issue(client, locale="en")
+    certificate = issued(app)
+    data = client.get("/me/export").get_json()
+    assert [(c["code"], c["language"], c["facts"]["name"]) for c in data["certificates"]] == [
+        (certificate.display_code, "en", "Åsa Öberg")]
