@@ -192,3 +192,12 @@ def test_a_volunteer_may_not_open_the_report(app, volunteer):
     client = signed_in(app, volunteer)
     assert client.get("/coordinator/hours").status_code == 403
     assert client.get("/coordinator/hours.csv").status_code == 403
+
+
+@pytest.mark.parametrize("query", ["start=9999-12-31&end=9999-12-31", "end=9999-12-31", "start=0001-01-01",
+                                   "start=2026-13-45", "start=%00", "end=" + "9" * 500])
+def test_odd_periods_get_a_message_not_a_500(app, coordinator, volunteer, query):
+    for person, url in ((volunteer, "/me/hours"), (coordinator, "/coordinator/hours"),
+                        (coordinator, "/coordinator/hours.csv")):
+        response = signed_in(app, person).get(f"{url}?{query}")
+        assert response.status_code in (200, 422), (url, query)

@@ -10,7 +10,20 @@ from . import clock
 from .certificates import CERTIFICATE_LOCALES, normalize_code
 from .forms import Form
 
-EARLIEST = date(2000, 1, 1)
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def within_reason(form, field):
+    """Dates this site can have records for (and whose next day a computer can still count)."""
+    if field.data and field.data < EARLIEST:
+        raise ValidationError(_l("Choose a date from %(day)s on.", day=EARLIEST.isoformat()))
+    if field.data and field.data > LATEST:
+        raise ValidationError(_l("Choose a date up to %(day)s.", day=LATEST.isoformat()))
+
+
+def after_start(form, field):
+    if form.start.data and field.data and field.data < form.start.data:
+        raise ValidationError(_l("The end must come after the start."))
 
 
 class PeriodForm(Form):
@@ -19,33 +32,19 @@ class PeriodForm(Form):
     class Meta:
         csrf = False
 
-    start = DateField(_l("From"), validators=[Optional()])
-    end = DateField(_l("To"), validators=[Optional()])
-
-    def validate_start(self, field):
-        if field.data and field.data < EARLIEST:
-            raise ValidationError(_l("Choose a date from %(day)s on.", day=EARLIEST.isoformat()))
-
-    def validate_end(self, field):
-        if self.start.data and field.data and field.data < self.start.data:
-            raise ValidationError(_l("The end must come after the start."))
+    start = DateField(_l("From"), validators=[Optional(), within_reason])
+    end = DateField(_l("To"), validators=[Optional(), within_reason, after_start])
 
 
 class CertificateForm(Form):
     """The period and language of a certificate; the period has to be over (or end today)."""
 
-    start = DateField(_l("From"), validators=[InputRequired(_l("Choose a date."))])
-    end = DateField(_l("To"), validators=[InputRequired(_l("Choose a date."))])
+    start = DateField(_l("From"), validators=[InputRequired(_l("Choose a date.")), within_reason])
+    end = DateField(_l("To"), validators=[InputRequired(_l("Choose a date.")), after_start])
     locale = RadioField(_l("Language of the certificate"), default="sv", validators=[InputRequired()],
                         choices=[SelectChoice(code, label) for code, label in CERTIFICATE_LOCALES.items()])
 
-    def validate_start(self, field):
-        if field.data and field.data < EARLIEST:
-            raise ValidationError(_l("Choose a date from %(day)s on.", day=EARLIEST.isoformat()))
-
     def validate_end(self, field):
-        if self.start.data and field.data and field.data < self.start.data:
-            raise ValidationError(_l("The end must come after the start."))
         if field.data and field.data > clock.local_day(clock.now()):
             raise ValidationError(_l("A certificate covers days that have passed: choose today or earlier."))
 
