@@ -124,7 +124,8 @@ def test_the_code_is_long_random_and_forgiving_to_type():
     ({"start": "2026-11-19", "end": "2026-09-01"}, "end", "The end must come after the start."),
     ({"start": "2026-09-01", "end": "2026-12-31"}, "end",
      "A certificate covers days that have passed: choose today or earlier."),
-    ({"start": "2026-01-01", "end": "2026-02-01"}, "end", "No attended shifts or trainings are recorded in this period."),
+    ({"start": "2026-01-01", "end": "2026-02-01"}, "end",
+     "No attended shifts or trainings are recorded in this period."),
     ({"start": "", "end": "2026-02-01"}, "start", "Choose a date."),
     ({"start": "yesterday", "end": "2026-02-01"}, "start", "Not a valid date value."),
 ])

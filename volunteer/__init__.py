@@ -7,8 +7,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import INSECURE_DEFAULT_KEY, Config
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
-from .i18n import (clock_time, current_locale, date_range, day, join_list, language_name, localized, long_date, month_name, number,
-                   select_locale, short_day, site_locale_options, span, text_direction, time_range, weekday, when)
+from .i18n import (clock_time, current_locale, date_range, day, join_list, language_name, localized, long_date,
+                   month_name, number, select_locale, short_day, site_locale_options, span, text_direction, time_range,
+                   weekday, when)
 
 ROOT = Path(__file__).resolve().parent.parent
 

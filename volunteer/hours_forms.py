@@ -56,7 +56,8 @@ class VerifyForm(Form):
         csrf = False
 
     code = StringField(_l("Verification code"), validators=[
-        InputRequired(_l("Type the code printed on the certificate.")), Length(max=40, message=_l("Write at most %(max)d characters."))])
+        InputRequired(_l("Type the code printed on the certificate.")),
+        Length(max=40, message=_l("Write at most %(max)d characters."))])
 
     def validate_code(self, field):
         if normalize_code(field.data) is None:

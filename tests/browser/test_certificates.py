@@ -1,6 +1,6 @@
 """A volunteer gets a certificate of their hours on a phone; an employer scans its address and sees it is genuine."""
 import re
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 from playwright.sync_api import expect
 
