@@ -297,7 +297,7 @@ def make_shift(app, make_organisation):
     qualification: a code; the qualification is created with INTRO_NAMES if it does not exist."""
 
     def factory(site="Boende Testby", organisation="FRG Testby", task="support", starts_at=None, hours=3, places=2,
-                qualification=None, languages=(), **fields):
+                qualification=None, languages=(), ends_at=None, **fields):
         from volunteer.models import Qualification, Shift, ShiftLanguage, Site, Task
 
         org = make_organisation(organisation)
@@ -318,7 +318,8 @@ def make_shift(app, make_organisation):
                     qual = Qualification(code=qualification, validity_months=24, names=INTRO_NAMES)
                     db.session.add(qual)
             starts_at = starts_at or (app.config.get("CLOCK") or utcnow)() + timedelta(days=3)
-            shift = Shift(site=place, task=kind, starts_at=starts_at, ends_at=starts_at + timedelta(hours=hours),
+            ends_at = ends_at or starts_at + timedelta(hours=hours)
+            shift = Shift(site=place, task=kind, starts_at=starts_at, ends_at=ends_at,
                           places=places, required_qualification=qual,
                           languages=[ShiftLanguage(code=code) for code in languages], **fields)
             db.session.add(shift)

@@ -7,9 +7,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import INSECURE_DEFAULT_KEY, Config
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
-from .i18n import (clock_time, current_locale, date_and_times, day, join_list, language_name, left_to_right, localized, long_date,
-                   number, select_locale, short_day, site_locale_options, span, text_direction, time_range, weekday,
-                   when)
+from .i18n import (clock_time, current_locale, date_and_times, date_range, day, join_list, language_name, left_to_right,
+                   localized, long_date, month_name, number, select_locale, short_day, site_locale_options, span,
+                   text_direction, time_range, weekday, when)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,10 +39,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     limiter.init_app(app)
     _configure_login()
 
-    from . import (admin, auth, cli, coordinator, directory, errors, main, me, rosters, shift_admin, shifts, signup,
-                   training_admin, trainings)
-    for module in (main, signup, auth, me, trainings, shifts, training_admin, coordinator, shift_admin, rosters,
-                   directory, admin):
+    from . import (admin, auth, cli, coordinator, directory, errors, hours_report, main, me, my_hours, rosters,
+                   shift_admin, shifts, signup, training_admin, trainings, verification)
+    for module in (main, signup, auth, me, trainings, shifts, my_hours, verification, training_admin, coordinator,
+                   shift_admin, rosters, directory, hours_report, admin):
         app.register_blueprint(module.bp)
     errors.register(app)
     cli.register(app)
@@ -61,7 +61,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.filters.update(
         phone=display_phone, join_list=join_list, when=when, day=day, long_date=long_date, clock_time=clock_time,
         language_name=language_name, localized=localized, span=span, short_day=short_day, time_range=time_range,
-        weekday=weekday, number=number, ltr=left_to_right, date_and_times=date_and_times,
+        weekday=weekday, number=number, ltr=left_to_right, date_and_times=date_and_times, month_name=month_name,
+        date_range=date_range,
         skill_label=skill_label, availability_labels=availability_labels, status_label=status_label,
         record_kind=record_kind_label)
     app.after_request(_security_headers)

@@ -7,8 +7,8 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from .extensions import db
-from .models import (AuditEvent, Interview, LoginToken, Organisation, RecordCheck, Role, Status, StatusChange,
-                     TokenPurpose, User, UserLanguage, UserSkill, utcnow)
+from .models import (AuditEvent, Certificate, Interview, LoginToken, Organisation, RecordCheck, Role, Status,
+                     StatusChange, TokenPurpose, User, UserLanguage, UserSkill, utcnow)
 
 
 class InvalidToken(Exception):
@@ -186,6 +186,10 @@ def export_data(user: User) -> dict:
             for check in _rows(RecordCheck, user, RecordCheck.seen_on)],
         **_training_data(user, when),
         **_shift_data(user, when),
+        "certificates": [
+            {"code": c.display_code, "start": c.period_start.isoformat(), "end": c.period_end.isoformat(),
+             "language": c.locale, "issued_at": when(c.issued_at), "withdrawn_at": when(c.withdrawn_at),
+             "facts": c.facts} for c in _rows(Certificate, user, Certificate.issued_at)],
     }
 
 

@@ -36,6 +36,8 @@ class Config:
     SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "10 per hour")
     SIGNIN_RATE_LIMIT = os.environ.get("SIGNIN_RATE_LIMIT", "10 per hour")
     SIGNIN_PER_ADDRESS_LIMIT = os.environ.get("SIGNIN_PER_ADDRESS_LIMIT", "3 per 15 minutes")
+    # Looking up certificates by code: enough for anyone checking a few, far too few to guess one.
+    VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per 10 minutes")
     # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 

@@ -177,3 +177,13 @@ def date_and_times(start: datetime, end: datetime) -> str:
 def span(start: datetime, end: datetime) -> str:
     """A shift's day and times: "tis 24 nov. 17:00–20:00"."""
     return f"{short_day(start)} {time_range(start, end)}"
+
+
+def month_name(value: date) -> str:
+    """A calendar month with its year: "november 2026"."""
+    return format_skeleton("yMMMM", value, locale=current_locale())
+
+
+def date_range(start: date, end: date) -> str:
+    """Two calendar days as a range, as the locale writes it: "1 jan.–31 okt. 2026"."""
+    return format_interval(start, end, "yMMMd", locale=current_locale())

@@ -4,7 +4,7 @@ from datetime import date, datetime, time, timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
-from . import accounts
+from . import accounts, certificates
 from .clock import STOCKHOLM, at
 from .extensions import db
 from .models import (Booking, BookingStatus, Organisation, PersonQualification, Qualification, Role, Shift,
@@ -184,6 +184,20 @@ def _demo_bookings(intro: Qualification) -> int:
     return count
 
 
+def _demo_certificate(site: Site, task: Task, coordinator: User, today: date) -> str:
+    """Shifts one volunteer attended in the past weeks, and a certificate for them to verify."""
+    person = db.session.scalar(select(User).where(User.email == "hodan@example.org"))
+    for weeks_ago in range(6, 1, -1):
+        day = today - timedelta(weeks=weeks_ago)
+        shift = Shift(site=site, task=task, starts_at=_local(day, 17), ends_at=_local(day, 19), places=3,
+                      places_taken=1)
+        db.session.add(Booking(shift=shift, user_id=person.id, status=BookingStatus.ATTENDED,
+                               decided_by_id=coordinator.id))
+    db.session.flush()
+    certificate = certificates.issue(person, today - timedelta(weeks=7), today - timedelta(days=1), "en")
+    return certificate.display_code
+
+
 def _demo_people(orgs: dict, now: datetime) -> int:
     """Applicants waiting for an interview and approved volunteers, so coordinators have someone to see."""
     if db.session.scalar(select(func.count(User.id)).where(User.role == Role.VOLUNTEER)):
@@ -275,9 +289,12 @@ def run(today: date | None = None, weeks: int = 3) -> str:
         db.session.flush()
         added.append(f"{_demo_bookings(quals['intro_housing'])} bookings")
     # The study association too, so the demo coordinator can show the trainings pages.
-    accounts.make_coordinator(DEMO_COORDINATOR, "Demo Coordinator",
-                              [orgs["FRG Sundby"], orgs["Sundby kommun"], orgs["Studieförbundet Sundby"]],
-                              admin=False)
+    coordinator = accounts.make_coordinator(
+        DEMO_COORDINATOR, "Demo Coordinator",
+        [orgs["FRG Sundby"], orgs["Sundby kommun"], orgs["Studieförbundet Sundby"]], admin=False)
+    if people:
+        code = _demo_certificate(sites["Evakueringsboendet Norrgården"], tasks["homework_help"], coordinator, today)
+        added.append(f"a certificate to verify at /verify/{code}")
     accounts.make_coordinator(DEMO_ADMIN, "Demo Admin", [], admin=True)
     what = ", ".join(added) if added else "nothing new (demo data was already there)"
     return f"Demo data: {what}. Demo coordinator: {DEMO_COORDINATOR}; demo admin: {DEMO_ADMIN}."

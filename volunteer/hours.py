@@ -1,0 +1,221 @@
+"""Hours of volunteer work: attended shifts and trainings, summed per month, task and site.
+
+Hours are elapsed time between the stored UTC start and end, so a shift in the night the clocks change counts
+the hours really worked (one less in March, one more in October), whatever the wall clock said. Only
+attendance a coordinator recorded counts: no-shows and bookings never marked are left out."""
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload
+
+from . import clock
+from .extensions import db
+from .models import (Booking, BookingStatus, Enrolment, EnrolmentStatus, Shift, Site, Task, Training,
+                     TrainingSession, User)
+
+
+def minutes(start: datetime, end: datetime) -> int:
+    """Whole minutes between two moments: real elapsed time, across any clock change."""
+    return int((end - start).total_seconds() // 60)
+
+
+def as_hours(total_minutes: int) -> float:
+    return total_minutes / 60
+
+
+def _within(column, start: date | None, end: date | None):
+    """Conditions for a moment falling on a Stockholm day from start to end, both included."""
+    conditions = []
+    if start is not None:
+        conditions.append(column >= clock.at(start))
+    if end is not None:
+        conditions.append(column < clock.day_bounds(end)[1])
+    return conditions
+
+
+def attended_bookings(start: date | None = None, end: date | None = None) -> Select:
+    """Attended bookings on shifts starting in the period, with their shift, site, task and person."""
+    return (select(Booking).join(Booking.shift)
+            .options(joinedload(Booking.shift).joinedload(Shift.site).joinedload(Site.organisation),
+                     joinedload(Booking.shift).joinedload(Shift.task), joinedload(Booking.user))
+            .where(Booking.status == BookingStatus.ATTENDED, *_within(Shift.starts_at, start, end))
+            .order_by(Shift.starts_at, Booking.id))
+
+
+def attended_enrolments(start: date | None = None, end: date | None = None) -> Select:
+    """Attended enrolments on sessions starting in the period, with their session and training."""
+    return (select(Enrolment).join(Enrolment.session)
+            .options(joinedload(Enrolment.session).joinedload(TrainingSession.training)
+                     .joinedload(Training.organisation),
+                     joinedload(Enrolment.session).joinedload(TrainingSession.training)
+                     .joinedload(Training.qualification))
+            .where(Enrolment.status == EnrolmentStatus.ATTENDED, *_within(TrainingSession.starts_at, start, end))
+            .order_by(TrainingSession.starts_at, Enrolment.id))
+
+
+@dataclass
+class Tally:
+    """Minutes and occasions summed under one heading (a task, a site, a month, a person)."""
+
+    key: object
+    minutes: int = 0
+    count: int = 0
+
+    @property
+    def hours(self) -> float:
+        return as_hours(self.minutes)
+
+    def add(self, worked: int) -> None:
+        self.minutes += worked
+        self.count += 1
+
+
+def tally(items, key, worked) -> list[Tally]:
+    """Items summed per key, in the order each key first appears."""
+    totals: dict = {}
+    for item in items:
+        k = key(item)
+        totals.setdefault(k, Tally(k)).add(worked(item))
+    return list(totals.values())
+
+
+@dataclass
+class Month:
+    first_day: date
+    shift_minutes: int = 0
+    training_minutes: int = 0
+
+    @property
+    def shift_hours(self) -> float:
+        return as_hours(self.shift_minutes)
+
+    @property
+    def training_hours(self) -> float:
+        return as_hours(self.training_minutes)
+
+    @property
+    def hours(self) -> float:
+        return as_hours(self.shift_minutes + self.training_minutes)
+
+
+def _shift_minutes(booking: Booking) -> int:
+    return minutes(booking.shift.starts_at, booking.shift.ends_at)
+
+
+def _session_minutes(enrolment: Enrolment) -> int:
+    return minutes(enrolment.session.starts_at, enrolment.session.ends_at)
+
+
+@dataclass
+class Summary:
+    """One person's recorded hours in a period."""
+
+    bookings: list[Booking]
+    enrolments: list[Enrolment]
+    months: list[Month] = field(init=False)
+
+    def __post_init__(self):
+        months: dict[date, Month] = {}
+        for booking in self.bookings:
+            first = clock.local_day(booking.shift.starts_at).replace(day=1)
+            months.setdefault(first, Month(first)).shift_minutes += _shift_minutes(booking)
+        for enrolment in self.enrolments:
+            first = clock.local_day(enrolment.session.starts_at).replace(day=1)
+            months.setdefault(first, Month(first)).training_minutes += _session_minutes(enrolment)
+        self.months = [months[key] for key in sorted(months, reverse=True)]
+
+    @property
+    def shift_minutes(self) -> int:
+        return sum(_shift_minutes(booking) for booking in self.bookings)
+
+    @property
+    def training_minutes(self) -> int:
+        return sum(_session_minutes(enrolment) for enrolment in self.enrolments)
+
+    @property
+    def shift_hours(self) -> float:
+        return as_hours(self.shift_minutes)
+
+    @property
+    def training_hours(self) -> float:
+        return as_hours(self.training_minutes)
+
+    @property
+    def hours(self) -> float:
+        return as_hours(self.shift_minutes + self.training_minutes)
+
+    @property
+    def empty(self) -> bool:
+        return not self.bookings and not self.enrolments
+
+    def by_task(self) -> list[Tally]:
+        """Hours per task, most first."""
+        return sorted(tally(self.bookings, lambda b: b.shift.task, _shift_minutes), key=lambda t: -t.minutes)
+
+    def by_site(self) -> list[Tally]:
+        """Hours per site, most first."""
+        return sorted(tally(self.bookings, lambda b: b.shift.site, _shift_minutes), key=lambda t: -t.minutes)
+
+    def by_organisation(self) -> list[Tally]:
+        """Hours per partner organisation (the sites' and the trainings'), most first."""
+        totals = tally(self.bookings, lambda b: b.shift.site.organisation, _shift_minutes)
+        known = {t.key.id: t for t in totals}
+        for enrolment in self.enrolments:
+            organisation = enrolment.session.training.organisation
+            if organisation.id not in known:
+                known[organisation.id] = Tally(organisation)
+                totals.append(known[organisation.id])
+            known[organisation.id].add(_session_minutes(enrolment))
+        return sorted(totals, key=lambda t: (-t.minutes, t.key.name))
+
+
+def summary(user: User, start: date | None = None, end: date | None = None) -> Summary:
+    """A person's attended shifts and trainings in a period (all time by default)."""
+    bookings = db.session.scalars(attended_bookings(start, end).where(Booking.user_id == user.id)).unique().all()
+    enrolments = db.session.scalars(
+        attended_enrolments(start, end).where(Enrolment.user_id == user.id)).unique().all()
+    return Summary(list(bookings), list(enrolments))
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """A person's hours at one site on one task in a coordinator's report."""
+
+    person: User
+    site: Site
+    task: Task
+    shifts: int
+    minutes: int
+
+    @property
+    def hours(self) -> float:
+        return as_hours(self.minutes)
+
+
+def report(scope: set[int] | None, start: date, end: date) -> list[ReportRow]:
+    """Attended hours per person, site and task at the sites of the given organisations (None: all)."""
+    query = attended_bookings(start, end)
+    if scope is not None:
+        query = query.join(Shift.site).where(Site.organisation_id.in_(scope))
+    totals: dict[tuple[int, int, int], list] = defaultdict(lambda: [None, 0, 0])
+    for booking in db.session.scalars(query).unique():
+        shift = booking.shift
+        row = totals[(booking.user_id, shift.site_id, shift.task_id)]
+        row[0] = booking
+        row[1] += 1
+        row[2] += _shift_minutes(booking)
+    rows = [ReportRow(b.user, b.shift.site, b.shift.task, n, m) for b, n, m in totals.values()]
+    return sorted(rows, key=lambda r: (r.person.full_name.casefold(), r.person.id, r.site.name, r.task.code))
+
+
+def subtotals(rows: list[ReportRow], key) -> list[Tally]:
+    """The report's rows summed per person, site or task, most hours first."""
+    totals: dict = {}
+    for row in rows:
+        k = key(row)
+        entry = totals.setdefault(k.id, Tally(k))
+        entry.minutes += row.minutes
+        entry.count += row.shifts
+    return sorted(totals.values(), key=lambda t: -t.minutes)

@@ -1,0 +1,69 @@
+"""Forms for hours, certificates and their verification."""
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from . import clock
+from .certificates import CERTIFICATE_LOCALES, normalize_code
+from .forms import Form
+
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def within_reason(form, field):
+    """Dates this site can have records for (and whose next day a computer can still count)."""
+    if field.data and field.data < EARLIEST:
+        raise ValidationError(_l("Choose a date from %(day)s on.", day=EARLIEST.isoformat()))
+    if field.data and field.data > LATEST:
+        raise ValidationError(_l("Choose a date up to %(day)s.", day=LATEST.isoformat()))
+
+
+def after_start(form, field):
+    if form.start.data and field.data and field.data < form.start.data:
+        raise ValidationError(_l("The end must come after the start."))
+
+
+class PeriodForm(Form):
+    """A period of Stockholm calendar days, both included; read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    start = DateField(_l("From"), validators=[Optional(), within_reason])
+    end = DateField(_l("To"), validators=[Optional(), within_reason, after_start])
+
+
+class CertificateForm(Form):
+    """The period and language of a certificate; the period has to be over (or end today)."""
+
+    start = DateField(_l("From"), validators=[InputRequired(_l("Choose a date.")), within_reason])
+    end = DateField(_l("To"), validators=[InputRequired(_l("Choose a date.")), after_start])
+    locale = RadioField(_l("Language of the certificate"), default="sv", validators=[InputRequired()],
+                        choices=[SelectChoice(code, label) for code, label in CERTIFICATE_LOCALES.items()])
+
+    def validate_end(self, field):
+        if field.data and field.data > clock.local_day(clock.now()):
+            raise ValidationError(_l("A certificate covers days that have passed: choose today or earlier."))
+
+
+class VerifyForm(Form):
+    """The code printed on a certificate, as someone types it."""
+
+    class Meta:
+        csrf = False
+
+    code = StringField(_l("Verification code"), validators=[
+        InputRequired(_l("Type the code printed on the certificate.")),
+        Length(max=40, message=_l("Write at most %(max)d characters."))])
+
+    def validate_code(self, field):
+        if normalize_code(field.data) is None:
+            raise ValidationError(_l("A code has 16 letters and digits, like ABCD-EFGH-JKMN-PQRS."))
+
+
+class WithdrawForm(Form):
+    reason = TextAreaField(_l("Why is it withdrawn?"), validators=[
+        InputRequired(_l("Write a reason.")), Length(max=500, message=_l("Write at most %(max)d characters."))])

@@ -1,0 +1,90 @@
+"""Coordinators: hours per volunteer, site and task for a period (page and CSV), and the certificates issued
+for their organisations, which they can withdraw."""
+import csv
+import io
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from . import certificates, clock, hours
+from .access import organisation_scope, require_coordinator
+from .accounts import audit
+from .directory import safe_cell
+from .extensions import db
+from .hours_forms import PeriodForm, WithdrawForm
+from .htmx import redirect_to
+from .i18n import number
+
+bp = Blueprint("hours_report", __name__, url_prefix="/coordinator")
+bp.before_request(require_coordinator)
+
+PER_PAGE = 25
+
+
+def period() -> tuple[PeriodForm, date, date]:
+    """The period from the query string; by default this year up to today (Stockholm days)."""
+    form = PeriodForm(request.args)
+    today = clock.local_day(clock.now())
+    valid = form.validate()
+    start = (form.start.data if valid else None) or today.replace(month=1, day=1)
+    end = (form.end.data if valid else None) or today
+    if not form.start.data or not valid:
+        form.start.data = start
+    if not form.end.data or not valid:
+        form.end.data = end
+    return form, start, max(start, end)
+
+
+@bp.get("/hours")
+def hours_page():
+    form, start, end = period()
+    rows = hours.report(organisation_scope(current_user), start, end)
+    status = 422 if form.errors else 200
+    return render_template(
+        "hours_report/page.html", form=form, rows=rows, start=start, end=end,
+        people=hours.subtotals(rows, lambda r: r.person), sites=hours.subtotals(rows, lambda r: r.site),
+        tasks=hours.subtotals(rows, lambda r: r.task), total=sum(r.hours for r in rows)), status
+
+
+@bp.get("/hours.csv")
+def hours_csv():
+    """The report's rows as CSV that Excel opens correctly (UTF-8 with BOM, no formulas)."""
+    form, start, end = period()
+    rows = hours.report(organisation_scope(current_user), start, end)
+    audit("hours_exported", actor=current_user, start=start.isoformat(), end=end.isoformat(), rows=len(rows))
+    db.session.commit()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([_("Name"), _("E-mail"), _("Organisation"), _("Site"), _("Task"), _("Shifts"), _("Hours")])
+    for row in rows:
+        writer.writerow([safe_cell(value) for value in (
+            row.person.full_name, row.person.email, row.site.organisation.name, row.site.name,
+            row.task.name_in(), row.shifts, number(row.hours))])
+    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="hours-{start}-{end}.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/certificates")
+def certificate_list():
+    """Certificates naming one of the coordinator's organisations, newest first."""
+    page = db.paginate(certificates.in_scope(current_user), per_page=PER_PAGE, error_out=False)
+    return render_template("hours_report/certificates.html", page=page)
+
+
+@bp.route("/certificates/<int:certificate_id>/withdraw", methods=["GET", "POST"])
+def withdraw(certificate_id: int):
+    """Withdraw a certificate with a reason: its verification page then says so."""
+    certificate = certificates.find_in_scope(current_user, certificate_id) or abort(404)
+    form = WithdrawForm()
+    if certificate.withdrawn_at is None and form.validate_on_submit():
+        certificates.withdraw(certificate, current_user, form.reason.data)
+        db.session.commit()
+        flash(_("The certificate %(code)s is withdrawn.", code=certificate.display_code), "success")
+        return redirect_to(url_for(".certificate_list"))
+    status = 409 if request.method == "POST" and certificate.withdrawn_at else 422 if form.errors else 200
+    return render_template("hours_report/withdraw.html", certificate=certificate, form=form,
+                           sheet=certificates.sheet(certificate)), status

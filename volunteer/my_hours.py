@@ -1,0 +1,78 @@
+"""A volunteer's hours and certificates: per month, task and site; a certificate to print or download."""
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from . import certificate_pdf, certificates, clock, hours, qr
+from .access import require_signed_in
+from .extensions import db
+from .hours_forms import CertificateForm, PeriodForm
+from .models import Certificate
+
+bp = Blueprint("hours", __name__)
+bp.before_request(require_signed_in)
+
+
+def own_certificate(certificate_id: int) -> Certificate:
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None or certificate.user_id != current_user.id:
+        abort(404)
+    return certificate
+
+
+def own_certificates() -> list[Certificate]:
+    return list(db.session.scalars(select(Certificate).where(Certificate.user_id == current_user.id)
+                                   .order_by(Certificate.issued_at.desc(), Certificate.id.desc())))
+
+
+@bp.get("/me/hours")
+def page():
+    """Hours per month, task and site, and the trainings attended, in a period (all time by default)."""
+    form = PeriodForm(request.args)
+    valid = form.validate()
+    start, end = (form.start.data, form.end.data) if valid else (None, None)
+    return render_template("hours/page.html", form=form, summary=hours.summary(current_user, start, end),
+                           certificates=own_certificates()), 200 if valid else 422
+
+
+@bp.route("/me/certificates/new", methods=["GET", "POST"])
+def new_certificate():
+    """Choose a period and a language; the certificate is issued from the hours recorded in it."""
+    form = CertificateForm()
+    if request.method == "GET":
+        everything = hours.summary(current_user)
+        first = min([b.shift.starts_at for b in everything.bookings]
+                    + [e.session.starts_at for e in everything.enrolments], default=clock.now())
+        form.start.data, form.end.data = clock.local_day(first), clock.local_day(clock.now())
+        form.locale.data = current_user.locale if current_user.locale in certificates.CERTIFICATE_LOCALES else "sv"
+    elif form.validate():
+        try:
+            certificate = certificates.issue(current_user, form.start.data, form.end.data, form.locale.data)
+        except certificates.NothingToCertify:
+            form.end.errors.append(_("No attended shifts or trainings are recorded in this period."))
+        else:
+            db.session.commit()
+            flash(_("Your certificate is ready. Print it or download it as PDF."), "success")
+            return redirect(url_for(".certificate", certificate_id=certificate.id), code=303)
+    status = 422 if form.errors else 200
+    return render_template("hours/new_certificate.html", form=form), status
+
+
+@bp.get("/me/certificates/<int:certificate_id>")
+def certificate(certificate_id: int):
+    """The certificate on one printable A4 page, in the language it was issued in."""
+    certificate = own_certificate(certificate_id)
+    sheet = certificates.sheet(certificate)
+    return render_template("hours/certificate.html", certificate=certificate, sheet=sheet,
+                           qr_svg=qr.svg(sheet.verify_url, _("QR code to the verification page")))
+
+
+@bp.get("/me/certificates/<int:certificate_id>.pdf")
+def certificate_pdf_download(certificate_id: int):
+    certificate = own_certificate(certificate_id)
+    data = certificate_pdf.render(certificates.sheet(certificate), author=_("Volunteer at evacuation housing"))
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="certificate-{certificate.display_code}.pdf"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
