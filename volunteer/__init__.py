@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import INSECURE_DEFAULT_KEY, Config
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from .i18n import (clock_time, current_locale, day, join_list, language_name, localized, long_date, number,
                    select_locale, short_day, site_locale_options, span, text_direction, time_range, weekday, when)
 
@@ -36,7 +36,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    compress.init_app(app)
     _configure_login()
+
+    from . import assets
+    assets.init_app(app)
 
     from . import (admin, auth, cli, coordinator, directory, errors, main, me, rosters, shift_admin, shifts, signup,
                    training_admin, trainings)
