@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test install install-dev translations extract-messages update-messages messages new-language
+.PHONY: run test bench install install-dev translations extract-messages update-messages messages new-language
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,14 @@ run: install translations
 
 test: install-dev translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The benchmark (bench/README.md): a fresh database with the realistic data set, gunicorn, wrk.
+# make bench DB=postgres uses PostgreSQL at BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/postgres).
+DB ?= sqlite
+bench: install translations
+	@command -v wrk >/dev/null || { echo "Installing wrk (the load generator)"; \
+		if [ "$$(id -u)" = 0 ]; then apt-get install -y wrk; else sudo apt-get install -y wrk; fi; }
+	$(BIN)/python bench/run.py --db $(DB) $(BENCH_ARGS)
 
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F translations/babel.cfg -k _l -k lazy_gettext --sort-output \

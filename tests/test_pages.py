@@ -1,4 +1,6 @@
 """Public pages, language choice and what every page promises."""
+import gzip
+import hashlib
 import re
 
 import pytest
@@ -143,3 +145,33 @@ def test_time_ranges_keep_their_order_in_right_to_left_languages(app, locale, ex
     with app.test_request_context(), force_locale(locale):
         assert time_range(start, end) == expected
         assert left_to_right("070-123 45 67") == ("\u2066070-123 45 67\u2069" if locale in RTL else "070-123 45 67")
+
+
+def test_pages_and_static_files_are_compressed_for_browsers_that_accept_it(client):
+    plain = client.get("/")
+    page = client.get("/", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in plain.headers
+    assert page.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in page.headers["Vary"]
+    assert gzip.decompress(page.data) == plain.data
+    assert client.get("/", headers={"Accept-Encoding": "br"}).headers["Content-Encoding"] == "br"
+    html = plain.get_data(as_text=True)
+    for href in re.findall(r'<(?:link rel="stylesheet" href|script src)="([^"]+)"', html):
+        asset = client.get(href, headers={"Accept-Encoding": "gzip"})
+        assert asset.headers["Content-Encoding"] == "gzip", href
+        assert len(asset.data) < len(client.get(href).data) / 2, href
+
+
+def test_static_files_have_versioned_addresses_cached_for_a_year(client):
+    html = client.get("/").get_data(as_text=True)
+    css = re.search(r'<link rel="stylesheet" href="(/static/css/site\.css\?v=([0-9a-f]{12}))"', html)
+    js = re.search(r'<script src="(/static/vendor/htmx-4\.0\.1\.min\.js\?v=[0-9a-f]{12})"', html)
+    assert css and js
+    for href in (css.group(1), js.group(1)):
+        response = client.get(href)
+        assert response.status_code == 200
+        assert response.cache_control.max_age == 365 * 24 * 3600 and response.cache_control.public
+        assert response.cache_control.immutable
+    content = client.get("/static/css/site.css").data
+    assert css.group(2) == hashlib.sha256(content).hexdigest()[:12], "the version is the content's hash"
+    for stale in ("/static/css/site.css", "/static/css/site.css?v=000000000000"):
+        assert client.get(stale).cache_control.max_age is None, "only the current version is kept for a year"

@@ -338,6 +338,28 @@ def count_statements(app, client, url) -> int:
     return len(statements)
 
 
+def test_a_sites_day_takes_at_most_six_queries_however_many_shifts_and_people(app, coordinator, make_user,
+                                                                              make_shift):
+    client, _ = coordinator
+    day = datetime(2026, 10, 8, 6, 0, tzinfo=timezone.utc)
+    people = [volunteer(make_user, f"p{n}@example.org", f"Person {n}", languages=("sv", "ar")) for n in range(6)]
+
+    def add_shifts(count):
+        for n in range(count):
+            shift = make_shift(starts_at=day + timedelta(minutes=30 * n), places=3, languages=("ar", "ti"))
+            for person in (people[n % 6], people[(n + 1) % 6]):
+                put_on(app, shift, person)
+
+    add_shifts(2)
+    with app.app_context():
+        site_id = db.session.scalars(select(Shift)).first().site_id
+    url = f"/coordinator/sites/{site_id}/day/2026-10-08"
+    few = count_statements(app, client, url)
+    add_shifts(10)
+    many = count_statements(app, client, url)
+    assert many == few <= 6, f"{few} statements for 2 shifts, {many} for 12"
+
+
 def test_the_needs_overview_takes_as_many_queries_for_30_shifts_as_for_3(app, coordinator, make_user, make_shift):
     client, _ = coordinator
     people = [volunteer(make_user, f"p{n}@example.org", f"Person {n}", languages=("sv", "ar")) for n in range(3)]

@@ -191,7 +191,11 @@ def count_queries(app, client, url):
     return len(statements)
 
 
-@pytest.mark.parametrize("url", ["/shifts", "/shifts/mine"])
+# At most this many statements per page (BEGIN included, which only SQLite sends); the benchmark's target is six.
+MOST_QUERIES = {"/shifts": 6, "/shifts?my_languages=y": 6, "/shifts/mine": 4}
+
+
+@pytest.mark.parametrize("url", MOST_QUERIES)
 def test_queries_per_page_do_not_grow_with_the_number_of_shifts(app, make_user, make_shift, url):
     client, user = person(app, make_user, "v@example.org")
     grant_qualification = make_shift(qualification="intro_housing")  # creates the qualification
@@ -207,9 +211,9 @@ def test_queries_per_page_do_not_grow_with_the_number_of_shifts(app, make_user, 
 
     add(3)
     few = count_queries(app, client, url)
-    add(20)
+    add(40)
     many = count_queries(app, client, url)
-    assert few == many, f"{few} queries for 3 shifts, {many} for 23"
+    assert few == many <= MOST_QUERIES[url], f"{few} queries for 3 shifts, {many} for 43"
     assert grant_qualification
 
 

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import INSECURE_DEFAULT_KEY, Config
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from .i18n import (clock_time, current_locale, date_and_times, date_range, day, join_list, language_name, left_to_right,
                    localized, long_date, month_name, number, select_locale, short_day, site_locale_options, span,
                    text_direction, time_range, weekday, when)
@@ -37,7 +37,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    compress.init_app(app)
     _configure_login()
+
+    from . import assets
+    assets.init_app(app)
 
     from . import (admin, auth, cli, coordinator, directory, errors, hours_report, main, me, my_hours, rosters,
                    shift_admin, shifts, signup, training_admin, trainings, verification)
@@ -88,6 +92,8 @@ def _check_settings(app: Flask) -> None:
 
 
 def _configure_login() -> None:
+    from sqlalchemy.orm import joinedload, undefer
+
     from .models import User
 
     login_manager.login_view = "auth.sign_in"
@@ -97,7 +103,11 @@ def _configure_login() -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        """The signed-in person, with what the booking and enrolment rules read, in one query."""
+        if not user_id.isdigit():
+            return None
+        return db.session.get(User, int(user_id), options=[joinedload(User.held_qualifications),
+                                                          undefer(User.record_check_until)])
 
 
 def _security_headers(response):

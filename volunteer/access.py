@@ -2,11 +2,11 @@
 from flask import abort
 from flask_login import current_user
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import select, true
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from .extensions import db, login_manager
-from .models import Organisation, Qualification, Shift, Site
+from .models import Organisation, Qualification, Shift, Site, coordinator_organisations
 
 
 def require_coordinator():
@@ -69,18 +69,30 @@ def sites_in_scope(user) -> list[Site]:
     return list(db.session.scalars(query))
 
 
+def in_scope(organisation_id):
+    """SQL for acts_for: the organisation is one the signed-in coordinator acts for (any, for an admin).
+
+    A page that looks up one site or shift checks the scope in the same query."""
+    if current_user.is_admin:
+        return true()
+    return organisation_id.in_(select(coordinator_organisations.c.organisation_id)
+                               .where(coordinator_organisations.c.user_id == current_user.id))
+
+
 def site_in_scope(site_id: int) -> Site:
     """A site of one of the signed-in coordinator's organisations; others' are not found (404)."""
-    site = db.session.get(Site, site_id)
-    if site is None or not acts_for(current_user, site.organisation_id):
+    site = db.session.scalar(select(Site).where(Site.id == site_id, in_scope(Site.organisation_id)))
+    if site is None:
         abort(404)
     return site
 
 
 def shift_in_scope(shift_id: int) -> Shift:
     """A shift at a site of one of the signed-in coordinator's organisations, with what its pages show."""
-    shift = db.session.get(Shift, shift_id, options=[joinedload(Shift.site), joinedload(Shift.task),
-                                                     selectinload(Shift.languages)])
-    if shift is None or not acts_for(current_user, shift.site.organisation_id):
+    shift = db.session.scalar(
+        select(Shift).join(Shift.site).options(contains_eager(Shift.site), joinedload(Shift.task),
+                                               selectinload(Shift.languages))
+        .where(Shift.id == shift_id, in_scope(Site.organisation_id)))
+    if shift is None:
         abort(404)
     return shift

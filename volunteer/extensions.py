@@ -3,6 +3,7 @@ import sqlite3
 
 from flask import current_app, has_request_context, request
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -32,6 +33,8 @@ babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address)
+# Pages, fragments, CSS and JavaScript go out compressed (zstd, brotli or gzip, as the browser accepts).
+compress = Compress()
 
 
 def config_limit(key: str):

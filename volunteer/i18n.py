@@ -1,7 +1,8 @@
 """Locale selection, the site's languages and the spoken-language list."""
 from dataclasses import dataclass
-from unicodedata import bidirectional
 from datetime import date, datetime
+from functools import lru_cache
+from unicodedata import bidirectional
 
 from babel import Locale
 from babel.dates import format_date, format_interval, format_skeleton, format_time, get_datetime_format
@@ -55,24 +56,36 @@ def current_locale() -> str:
     return str(babel_locale() or DEFAULT_LOCALE)
 
 
+# Locale data and the names and formats made from it never change while the site runs: parse and look them
+# up once per process, not on every card of every page.
+@lru_cache(maxsize=None)
+def _locale(code: str) -> Locale:
+    return Locale.parse(code)
+
+
 def text_direction(code: str | None = None) -> str:
     """'rtl' or 'ltr' for a language code (the current locale by default)."""
-    return Locale.parse(code or current_locale()).text_direction
+    return _locale(code or current_locale()).text_direction
 
 
 def _name(tag: str, in_locale: str) -> str:
-    return Locale.parse(in_locale).languages.get(tag) or tag
+    return _locale(in_locale).languages.get(tag) or tag
 
 
 def spoken_language(code: str, in_locale: str | None = None) -> SpokenLanguage:
     """One spoken language, named by itself and in the given (or current) locale."""
+    return _spoken_language(code, in_locale or current_locale())
+
+
+@lru_cache(maxsize=1024)
+def _spoken_language(code: str, in_locale: str) -> SpokenLanguage:
     tag = dict(SPOKEN_LANGUAGES).get(code, code)
-    locale = Locale.parse(tag)
+    locale = _locale(tag)
     return SpokenLanguage(
         code=code,
         tag=tag.replace("_", "-"),
         autonym=locale.languages.get(tag) or tag,
-        local_name=_name(tag, in_locale or current_locale()),
+        local_name=_name(tag, in_locale),
         direction=locale.text_direction,
     )
 
@@ -94,30 +107,35 @@ def site_locale_options() -> list[SpokenLanguage]:
 
 def join_list(items) -> str:
     """A list as a sentence in the current locale: "svenska, arabiska och dari"."""
-    return format_list([str(item) for item in items], locale=current_locale())
+    return format_list([str(item) for item in items], locale=_locale(current_locale()))
 
 
 def when(value: datetime) -> str:
     """A moment as a long date and a short time (no seconds) in Europe/Stockholm, glued as CLDR says."""
-    glue = get_datetime_format("long", locale=current_locale()).replace("'", "")
+    glue = get_datetime_format("long", locale=_locale(current_locale())).replace("'", "")
     return glue.replace("{0}", clock_time(value)).replace("{1}", long_date(value))
 
 
 def day(value: date) -> str:
     """A calendar date in the current locale, e.g. "24 nov. 2026"."""
-    return format_date(value, "medium", locale=current_locale())
+    return format_date(value, "medium", locale=_locale(current_locale()))
 
 
 def weekday(value: date, full: bool = False) -> str:
     """A calendar day with its weekday: "tis 6 okt." or, full, "tisdag 6 oktober 2026"."""
+    return _weekday(value, full, current_locale())
+
+
+@lru_cache(maxsize=4096)
+def _weekday(value: date, full: bool, code: str) -> str:
     if full:
-        return format_date(value, "full", locale=current_locale())
-    return format_skeleton("MMMEd", value, locale=current_locale())
+        return format_date(value, "full", locale=_locale(code))
+    return format_skeleton("MMMEd", value, locale=_locale(code))
 
 
 def number(value: float) -> str:
     """A number as the locale writes it, with at most two decimals ("2,5" in Swedish)."""
-    return format_decimal(value, "#,##0.##", locale=current_locale())
+    return format_decimal(value, "#,##0.##", locale=_locale(current_locale()))
 
 
 # A name kept in several languages falls back to Swedish, then English.
@@ -134,12 +152,12 @@ def localized(names: dict, locale: str | None = None) -> str:
 
 def long_date(value: datetime) -> str:
     """A moment's date in Europe/Stockholm, as the locale writes it ("22 augusti 2029")."""
-    return format_date(to_user_timezone(value), "long", locale=current_locale())
+    return format_date(to_user_timezone(value), "long", locale=_locale(current_locale()))
 
 
 def clock_time(value: datetime) -> str:
     """A moment's time of day in Europe/Stockholm, as the locale writes it ("18:00")."""
-    return format_time(to_user_timezone(value), "short", locale=current_locale())
+    return format_time(to_user_timezone(value), "short", locale=_locale(current_locale()))
 
 
 def short_day(value: datetime) -> str:
@@ -163,8 +181,13 @@ def left_to_right(text: str) -> str:
 
 def time_range(start: datetime, end: datetime) -> str:
     """Two moments' times of day in Europe/Stockholm: "17:00–20:00" (kept left to right in Arabic)."""
+    return left_to_right(_time_range(start, end, current_locale()))
+
+
+@lru_cache(maxsize=4096)
+def _time_range(start: datetime, end: datetime, code: str) -> str:
     start, end = to_user_timezone(start), to_user_timezone(end)
-    return left_to_right(format_interval(start, end, "Hm", tzinfo=start.tzinfo, locale=current_locale()))
+    return format_interval(start, end, "Hm", tzinfo=start.tzinfo, locale=_locale(code))
 
 
 def date_and_times(start: datetime, end: datetime) -> str:

@@ -2,18 +2,18 @@
 this shift, and why not."""
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import contains_eager
 
 from .extensions import db
 from .i18n import long_date, span, when
-from .models import (PLACE_HOLDING, Booking, BookingStatus, Enrolment, EnrolmentStatus, PersonQualification,
-                     RecordCheck, Shift, Status, TrainingSession, User)
+from .models import (PLACE_HOLDING, Booking, BookingStatus, Enrolment, EnrolmentStatus, PersonQualification, Shift,
+                     Status, TrainingSession, User)
 
 
 class EnrolmentState(enum.Enum):
@@ -100,8 +100,7 @@ def standing(user: User, sessions: list[TrainingSession]) -> Standing:
     ids = [session.id for session in sessions]
     enrolments = db.session.scalars(
         select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.session_id.in_(ids))) if ids else []
-    held = db.session.scalars(select(PersonQualification).where(PersonQualification.user_id == user.id))
-    return Standing({enrolment.session_id: enrolment for enrolment in enrolments}, list(held))
+    return Standing({enrolment.session_id: enrolment for enrolment in enrolments}, list(user.held_qualifications))
 
 
 def live_offer(enrolment: Enrolment | None, now: datetime) -> bool:
@@ -231,14 +230,14 @@ class ShiftStanding:
     # The person's coming shifts where they hold a place, to find overlaps.
     busy: list[Shift] = field(default_factory=list)
     qualifications: list[PersonQualification] = field(default_factory=list)
-    record_checks: list[RecordCheck] = field(default_factory=list)
+    # The last day the person's newest criminal-record extract is valid.
+    record_check_until: date | None = None
 
     def holds(self, qualification_id: int | None, moment: datetime) -> PersonQualification | None:
         return best_held(self.qualifications, qualification_id, moment)
 
     def record_check_valid(self, moment: datetime) -> bool:
-        on = moment.date()
-        return any(check.valid_until >= on for check in self.record_checks)
+        return self.record_check_until is not None and self.record_check_until >= moment.date()
 
     def clash(self, shift: Shift) -> Shift | None:
         """Another shift the person holds a place on at the same time."""
@@ -247,17 +246,17 @@ class ShiftStanding:
 
 
 def shift_standing(user: User, shifts: list[Shift], now: datetime) -> ShiftStanding:
-    """The person's bookings, coming shifts, qualifications and record checks: four queries for any list."""
-    ids = [shift.id for shift in shifts]
-    bookings = db.session.scalars(
-        select(Booking).where(Booking.user_id == user.id, Booking.shift_id.in_(ids))) if ids else []
-    busy = db.session.scalars(
-        select(Shift).options(joinedload(Shift.site)).join(Booking)
-        .where(Booking.user_id == user.id, Booking.status.in_(PLACE_HOLDING), Shift.ends_at > now,
-               Shift.cancelled_at.is_(None)))
-    held = db.session.scalars(select(PersonQualification).where(PersonQualification.user_id == user.id))
-    checks = db.session.scalars(select(RecordCheck).where(RecordCheck.user_id == user.id))
-    return ShiftStanding({booking.shift_id: booking for booking in bookings}, list(busy), list(held), list(checks))
+    """The person's bookings on these shifts and the coming shifts they hold a place on, in one query; their
+    qualifications and record check come with the signed-in person (or one query each for someone else)."""
+    ids = {shift.id for shift in shifts}
+    holding = and_(Booking.status.in_(PLACE_HOLDING), Shift.ends_at > now, Shift.cancelled_at.is_(None))
+    rows = db.session.scalars(
+        select(Booking).join(Booking.shift).options(contains_eager(Booking.shift).joinedload(Shift.site))
+        .where(Booking.user_id == user.id, or_(Booking.shift_id.in_(sorted(ids)), holding))).all()
+    busy = [booking.shift for booking in rows if booking.status in PLACE_HOLDING
+            and booking.shift.ends_at > now and booking.shift.cancelled_at is None]
+    return ShiftStanding({booking.shift_id: booking for booking in rows if booking.shift_id in ids}, busy,
+                         list(user.held_qualifications), user.record_check_until)
 
 
 def live_shift_offer(booking: Booking | None, now: datetime) -> bool:

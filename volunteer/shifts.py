@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from . import bookings, calendar, clock, rules
 from .access import require_signed_in
@@ -20,7 +21,7 @@ from .htmx import is_htmx, redirect_to, render
 from .main import safe_next
 from .models import Booking, BookingStatus, Shift, User
 from .rules import BookingState
-from .shift_filters import ShiftFilterForm, filter_choices, open_shifts, shift_query
+from .shift_filters import ShiftFilterForm, ShiftPage, filter_choices, open_shifts, shift_query
 
 bp = Blueprint("shifts", __name__)
 
@@ -77,18 +78,21 @@ def by_day(cards: list[Card]) -> list[tuple[object, list[Card]]]:
 
 
 def process_lapsed_offers() -> None:
-    """Offers whose time has run out go on to the next person whenever shifts are looked at."""
+    """Offers whose time has run out go on to the next person before anyone acts on a shift or an offer.
+
+    Not on every look at the lists: that would cost each page view a query. Cron passes them on meanwhile
+    (flask process-waitlists, flask send-reminders), and the rules never treat a lapsed offer as live."""
     if bookings.process_expired_offers(clock.now()):
         db.session.commit()
 
 
 @bp.get("/shifts")
 def page():
-    process_lapsed_offers()
     sites, tasks = filter_choices()
     form = ShiftFilterForm(sites, tasks, request.args)
     filters = form.filters()
-    found = db.paginate(open_shifts(current_user, filters, clock.now()), per_page=PER_PAGE, error_out=False)
+    found = ShiftPage(select=open_shifts(current_user, filters, clock.now()), page=None, per_page=PER_PAGE,
+                      max_per_page=None, error_out=False)
     cards = cards_for(current_user, found.items)
     if filters.get("bookable"):
         cards = [card for card in cards if card.state is BookingState.OPEN]
@@ -100,6 +104,7 @@ def page():
 @bp.post("/shifts/<int:shift_id>/<any(book, waitlist, confirm, cancel):action>")
 def act(shift_id: int, action: str):
     """Book, join the waitlist, confirm an offer or cancel: accepted only if the state allows it."""
+    process_lapsed_offers()
     shift = db.session.scalar(shift_query().where(Shift.id == shift_id)) or abort(404)
     now = clock.now()
     if rules.booking_state(current_user, shift, now).allows(action):
@@ -139,11 +144,10 @@ def _refused(shift: Shift):
 
 @bp.get("/shifts/mine")
 def mine():
-    process_lapsed_offers()
     now = clock.now()
     rows = db.session.scalars(
-        shift_query().join(Booking).where(Booking.user_id == current_user.id)
-        .order_by(Shift.starts_at)).all()
+        shift_query(joinedload).join(Booking).where(Booking.user_id == current_user.id)
+        .order_by(Shift.starts_at)).unique().all()
     cards = cards_for(current_user, rows)
     coming = [card for card in cards if card.shift.ends_at > now and card.booking.status in bookings.HOLDING]
     past = [card for card in reversed(cards) if card.shift.ends_at <= now

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from .access import sites_in_scope
 from .clock import day_bounds, local_day
@@ -47,8 +47,8 @@ def rosters(shifts: list[Shift]) -> list[Roster]:
     """The rosters of several shifts: one query for everyone on them, with their languages."""
     found = {shift.id: Roster(shift) for shift in shifts}
     people = db.session.scalars(
-        select(Booking).options(joinedload(Booking.user).selectinload(User.languages))
-        .where(Booking.shift_id.in_(list(found)), Booking.status.in_((*COMING, BookingStatus.WAITLISTED))))
+        select(Booking).options(joinedload(Booking.user).joinedload(User.languages))
+        .where(Booking.shift_id.in_(list(found)), Booking.status.in_((*COMING, BookingStatus.WAITLISTED)))).unique()
     for booking in people:
         roster = found[booking.shift_id]
         (roster.waitlist if booking.status is BookingStatus.WAITLISTED else roster.coming).append(booking)
@@ -62,9 +62,9 @@ def shifts_on(site: Site, day: date) -> list[Shift]:
     """Every shift of a site starting on a Stockholm day, cancelled ones too, by start."""
     start, end = day_bounds(day)
     return list(db.session.scalars(
-        select(Shift).options(joinedload(Shift.task), selectinload(Shift.languages))
+        select(Shift).options(joinedload(Shift.task), joinedload(Shift.languages))
         .where(Shift.site_id == site.id, Shift.starts_at >= start, Shift.starts_at < end)
-        .order_by(Shift.starts_at, Shift.id)))
+        .order_by(Shift.starts_at, Shift.id)).unique())
 
 
 def candidates(coordinator: User, text: str) -> list[User]:

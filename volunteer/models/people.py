@@ -86,6 +86,9 @@ class User(db.Model):
         secondary=preferred_organisations, order_by=Organisation.name)
     coordinated_organisations: Mapped[list[Organisation]] = relationship(
         secondary=coordinator_organisations, order_by=Organisation.name)
+    # What the booking and enrolment rules read about the person; the sign-in loader fetches it with the person.
+    held_qualifications: Mapped[list["PersonQualification"]] = relationship(  # noqa: F821
+        primaryjoin="User.id == PersonQualification.user_id", viewonly=True)
 
     # Flask-Login's user protocol.
     is_authenticated = True

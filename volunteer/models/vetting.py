@@ -2,8 +2,8 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Date, ForeignKey, Text, func, select
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from ..extensions import db
 from .base import UTCDateTime, enum_column, utcnow
@@ -60,3 +60,10 @@ class StatusChange(db.Model):
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     changed_by: Mapped[User | None] = relationship(foreign_keys=[changed_by_id])
+
+
+# Until when the person's newest criminal-record extract is valid (None without one): all the booking rules need
+# to know. Deferred: loaded with the signed-in person (volunteer/__init__.py) or when first read.
+User.record_check_until = column_property(
+    select(func.max(RecordCheck.valid_until)).where(RecordCheck.user_id == User.id)
+    .correlate_except(RecordCheck).scalar_subquery(), deferred=True)
