@@ -87,7 +87,8 @@ def test_every_main_page_mirrors_and_fits_a_phone(live_server, phone, outbox, sc
     _set_locale(app, VOLUNTEER, locale)
     sign_in(page, app, outbox, VOLUNTEER)
     for path, name in (("/me", "me"), ("/trainings", "trainings"), ("/trainings/mine", "my-trainings"),
-                       ("/shifts", "shifts"), ("/shifts/mine", "my-shifts")):
+                       ("/shifts", "shifts"), ("/shifts/mine", "my-shifts"), ("/me/hours", "my-hours"),
+                       ("/me/certificates/new", "certificate-form"), ("/verify", "verify")):
         _check(page, app, path, name, locale, screenshot, problems)
 
     coordinator = phone.browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
@@ -104,7 +105,8 @@ def test_every_main_page_mirrors_and_fits_a_phone(live_server, phone, outbox, sc
                        (f"/coordinator/sites/{ids['site']}/day/{ids['day']}", "day"),
                        ("/coordinator/needs", "needs"), ("/coordinator/sites", "sites"),
                        ("/coordinator/sites/new", "site-form"), ("/coordinator/volunteers", "volunteers"),
-                       ("/coordinator/tasks", "tasks")):
+                       ("/coordinator/tasks", "tasks"), ("/coordinator/hours", "hours"),
+                       ("/coordinator/certificates", "certificates")):
         _check(page, app, path, name, locale, screenshot, problems)
     coordinator.close()
     assert problems == [], "\n".join(problems)
