@@ -1,4 +1,6 @@
 """The application factory."""
+import logging
+import re
 from pathlib import Path
 
 from flask import Flask
@@ -11,6 +13,7 @@ from .i18n import (clock_time, current_locale, day, join_list, language_name, lo
                    select_locale, short_day, site_locale_options, span, text_direction, time_range, weekday, when)
 
 ROOT = Path(__file__).resolve().parent.parent
+_QUERY = re.compile(r"([A-Z]{3,7} /[^?\s]*)\?\S*")
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -64,7 +67,16 @@ def create_app(overrides: dict | None = None) -> Flask:
         skill_label=skill_label, availability_labels=availability_labels, status_label=status_label,
         record_kind=record_kind_label)
     app.after_request(_security_headers)
+    if _no_query_strings not in logging.getLogger("werkzeug").filters:
+        logging.getLogger("werkzeug").addFilter(_no_query_strings)
     return app
+
+
+def _no_query_strings(record: logging.LogRecord) -> bool:
+    """The development server's request log without query strings, where a search may hold a name."""
+    if record.args and isinstance(record.args, tuple):
+        record.args = tuple(_QUERY.sub(r"\1?…", arg) if isinstance(arg, str) else arg for arg in record.args)
+    return True
 
 
 def _check_settings(app: Flask) -> None:
@@ -72,6 +84,9 @@ def _check_settings(app: Flask) -> None:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'volunteer.db'}"
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if not app.debug:
+        # Database errors in the log show the statement, never the values (names, addresses, phone numbers).
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault("hide_parameters", True)
     if uri.startswith("sqlite"):
         # Writers queue for SQLite's one write lock; wait for it rather than failing (seconds).
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault("connect_args", {"timeout": 30})
