@@ -14,7 +14,7 @@ from .catalog import OTHER_LANGUAGE, availability_labels, skill_label, status_la
 from .extensions import db
 from .forms import ConfirmForm, DetailsForm
 from .i18n import spoken_language, spoken_languages
-from .models import Organisation, UserLanguage, UserSkill
+from .models import Organisation, Status, UserLanguage, UserSkill
 from .shifts import coming_shift_count, feed_url
 
 bp = Blueprint("me", __name__)
@@ -67,8 +67,21 @@ def page():
 def data():
     """Everything stored about the signed-in person on one readable, printable page."""
     return render_template("me/data.html", data=privacy.export_data(current_user), labels=DATA_LABELS,
-                           field_labels=FIELD_LABELS, as_time=_as_time, status_label=status_label,
-                           skill_label=skill_label)
+                           field_labels=FIELD_LABELS, as_time=_as_time, status_word=_status_word)
+
+
+def _status_word(value: str) -> str:
+    """A status from the export in words: the person's, a booking's or an enrolment's."""
+    from .rosters import STATUS_LABELS as BOOKING_LABELS
+    from .training_admin import STATUS_LABELS as ENROLMENT_LABELS
+
+    if value in {status.value for status in Status}:
+        return status_label(value)
+    for labels in (BOOKING_LABELS, ENROLMENT_LABELS):
+        for status, label in labels.items():
+            if status.value == value:
+                return label
+    return value
 
 
 def _as_time(value):
