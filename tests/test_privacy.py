@@ -123,9 +123,10 @@ def test_my_data_page_shows_everything_with_a_name_for_each_part(app, rich_perso
         if isinstance(rows, list) and rows and isinstance(rows[0], dict):
             assert set(rows[0]) <= set(FIELD_LABELS)
     text = page_text(client.get("/me/data"))
-    for expected in (NAME, EMAIL, PHONE, "Tigre", "Jag vill hjälpa barn.",
+    for expected in (NAME, EMAIL, "070-999 88 77", "Tigre", "Jag vill hjälpa barn.",
                      "Boende Testby", "Introduktion till evakueringsboende", f"Ring {PHONE}",
-                     "Criminal-record extracts seen", "What has happened on your account", "Arabic"):
+                     "Criminal-record extracts seen", "What has happened on your account", "Arabic", "Evenings",
+                     "Work with children outside school and childcare", "Volunteer"):
         assert expected in text, expected
     assert "Download my data (JSON)" in text
 

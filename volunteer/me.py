@@ -10,7 +10,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from . import accounts, clock, privacy
-from .catalog import OTHER_LANGUAGE, availability_labels, skill_label, status_label
+from .catalog import AVAILABILITY, OTHER_LANGUAGE, availability_labels, skill_label, status_label
 from .extensions import db
 from .forms import ConfirmForm, DetailsForm
 from .i18n import spoken_language, spoken_languages
@@ -34,6 +34,7 @@ DATA_LABELS = {
     "trainings": _l("Trainings"), "qualifications": _l("Qualifications"), "shifts": _l("Shifts"),
     "calendar_feed": _l("Calendar feed"), "activity": _l("What has happened on your account"),
 }
+ROLE_LABELS = {"volunteer": _l("Volunteer"), "coordinator": _l("Coordinator"), "admin": _l("Administrator")}
 # Column headings for the parts that are lists of records.
 FIELD_LABELS = {
     "from": _l("From"), "status": _l("Status"), "at": _l("When"), "reason": _l("Reason"), "held_on": _l("Date"),
@@ -67,7 +68,8 @@ def page():
 def data():
     """Everything stored about the signed-in person on one readable, printable page."""
     return render_template("me/data.html", data=privacy.export_data(current_user), labels=DATA_LABELS,
-                           field_labels=FIELD_LABELS, as_time=_as_time, status_word=_status_word)
+                           field_labels=FIELD_LABELS, as_time=_as_time, status_word=_status_word,
+                           role_word=ROLE_LABELS.get, availability_words=lambda codes: [AVAILABILITY[c] for c in codes])
 
 
 def _status_word(value: str) -> str:
