@@ -336,6 +336,18 @@ def test_a_coordinator_sees_phones_and_notes_only_of_their_own_volunteers(app, c
     assert shows_contact(applicants, people["applicant"])
 
 
+def test_the_coordinator_who_interviewed_someone_keeps_seeing_their_notes(app, crowd, coordinator, make_user, frg):
+    people, *_ = crowd
+    colleague = make_user("colleague@example.org", role=Role.COORDINATOR, status=Status.APPROVED, coordinates=[frg])
+    with app.app_context():
+        db.session.add(Interview(user_id=people["approved_no_choice"].id, held_on=date(2026, 6, 2),
+                                 interviewer_id=coordinator.id, notes="MY-OWN-NOTE"))
+        db.session.commit()
+    url = f"/coordinator/people/{people['approved_no_choice'].id}"
+    assert "MY-OWN-NOTE" in page_text(signed_in(app, coordinator).get(url))
+    assert "MY-OWN-NOTE" not in page_text(signed_in(app, colleague).get(url))
+
+
 def test_an_admin_sees_every_phone(app, crowd, make_user):
     people, *_ = crowd
     client = signed_in(app, make_user("admin@example.org", role=Role.ADMIN, status=Status.APPROVED))

@@ -6,8 +6,8 @@ from sqlalchemy import select, union
 from sqlalchemy.orm import joinedload, selectinload
 
 from .extensions import db, login_manager
-from .models import (Booking, BookingStatus, Enrolment, EnrolmentStatus, Organisation, Qualification, Shift, Site,
-                     Status, Training, TrainingSession, User, preferred_organisations)
+from .models import (Booking, BookingStatus, Enrolment, EnrolmentStatus, Interview, Organisation, Qualification,
+                     Shift, Site, Status, Training, TrainingSession, User, preferred_organisations)
 
 
 def require_coordinator():
@@ -91,7 +91,8 @@ def contact_visible(coordinator, user_ids) -> set[int]:
     """Whose phone number and interview notes a coordinator may see (need to know), among these people.
 
     An admin sees all. A coordinator sees those who chose one of their organisations, applicants who chose
-    none (anyone may call them for the interview), and people who are or were on their shifts or trainings."""
+    none (anyone may call them for the interview), people they interviewed themselves, and people who are or
+    were on their shifts or trainings."""
     ids = set(user_ids)
     scope = organisation_scope(coordinator)
     if not ids or scope is None:
@@ -105,4 +106,6 @@ def contact_visible(coordinator, user_ids) -> set[int]:
     on_our_trainings = select(Enrolment.user_id).join(TrainingSession).join(Training).where(
         Enrolment.user_id.in_(ids), Enrolment.status != EnrolmentStatus.CANCELLED,
         Training.organisation_id.in_(scope))
-    return set(db.session.scalars(union(chose_us, open_applicants, on_our_shifts, on_our_trainings)))
+    interviewed = select(Interview.user_id).where(Interview.user_id.in_(ids),
+                                                  Interview.interviewer_id == coordinator.id)
+    return set(db.session.scalars(union(chose_us, open_applicants, interviewed, on_our_shifts, on_our_trainings)))
