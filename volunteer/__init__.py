@@ -1,10 +1,12 @@
 """The application factory."""
 import logging
 import re
+import traceback
 from pathlib import Path
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import INSECURE_DEFAULT_KEY, Config
@@ -69,7 +71,21 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.after_request(_security_headers)
     if _no_query_strings not in logging.getLogger("werkzeug").filters:
         logging.getLogger("werkzeug").addFilter(_no_query_strings)
+    if _no_database_values not in app.logger.filters:
+        app.logger.addFilter(_no_database_values)
     return app
+
+
+def _no_database_values(record: logging.LogRecord) -> bool:
+    """A database error in the log keeps its traceback but not its message, which can quote the values
+    (PostgreSQL: "Key (email)=(anna@example.org) already exists")."""
+    error = record.exc_info[1] if record.exc_info else None
+    if isinstance(error, SQLAlchemyError):
+        frames = "".join(traceback.format_tb(error.__traceback__))
+        record.exc_info = None
+        name = f"{type(error).__module__}.{type(error).__name__}"
+        record.exc_text = f"Traceback (most recent call last):\n{frames}{name}: (message withheld: personal data)"
+    return True
 
 
 def _no_query_strings(record: logging.LogRecord) -> bool:
