@@ -207,11 +207,14 @@ def make_user(app):
                 coordinates=(), **fields):
         """coordinates: organisations (or their ids) this person is a coordinator of."""
         now = utcnow()
+        # Seen today, so a signed-in test request does not also record activity (see privacy.note_activity).
+        fields.setdefault("last_sign_in_at", (app.config.get("CLOCK") or utcnow)())
         with app.app_context():
             user = User(email=email, full_name=fields.pop("full_name", "Vera Volontär"),
                         phone=fields.pop("phone", "+46701234567"),
                         status=status, locale=locale, email_confirmed_at=None if status is Status.APPLIED else now,
-                        consented_at=now, privacy_version=app.config["PRIVACY_NOTICE_VERSION"],
+                        consented_at=now,
+                        privacy_version=fields.pop("privacy_version", app.config["PRIVACY_NOTICE_VERSION"]),
                         adult_confirmed=True, languages=[UserLanguage(code=code) for code in languages], **fields)
             for organisation in coordinates:
                 user.coordinated_organisations.append(

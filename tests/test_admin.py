@@ -80,7 +80,7 @@ def test_the_audit_log_stays_readable_after_people_are_deleted(app, signed_in, c
         db.session.delete(db.session.get(type(admin), person.id))
         db.session.commit()
     text = page_text(signed_in.get("/admin/audit?action=deactivated"))
-    assert f"Raderat konto (nr {person.id})" in text
+    assert f"Raderad volontär (nr {person.id})" in text
     assert "Adam Admin" in text and "reason: Slutar" in text
 
 

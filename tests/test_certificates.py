@@ -292,4 +292,4 @@ def test_the_volunteers_data_download_lists_their_certificates(app, record, volu
     certificate = issued(app)
     data = client.get("/me/export").get_json()
     assert [(c["code"], c["language"], c["facts"]["name"]) for c in data["certificates"]] == [
-        (certificate.display_code, "en", "Åsa Öberg")]
+        (certificate.code, "en", "Åsa Öberg")]

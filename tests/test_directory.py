@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from volunteer.directory import safe_cell
 from volunteer.extensions import db
-from volunteer.models import AuditEvent, Status, UserSkill
+from volunteer.models import AuditEvent, Organisation, Status, User, UserSkill
 
 from .helpers import page_text
 
@@ -60,10 +60,14 @@ def test_the_directory_is_paginated_and_keeps_the_filters(signed_in, make_user):
     assert names_on(signed_in.get("/coordinator/volunteers?page=99")) == []
 
 
-def test_csv_export_opens_in_excel_and_cannot_run_formulas(app, signed_in, coordinator, make_user):
+def test_csv_export_opens_in_excel_and_cannot_run_formulas(app, signed_in, coordinator, make_user, frg):
     make_user("a@example.org", full_name="=HYPERLINK(\"http://evil\")", status=Status.APPROVED)
     make_user("b@example.org", full_name="عمر الحداد", status=Status.APPROVED, languages=("ar", "sv"))
-    make_user("c@example.org", full_name="Åsa Öberg", status=Status.APPROVED)
+    chose_frg = make_user("c@example.org", full_name="Åsa Öberg", status=Status.APPROVED)
+    with app.app_context():
+        person = db.session.get(User, chose_frg.id)
+        person.preferred_organisations.append(db.session.get(Organisation, frg.id))
+        db.session.commit()
 
     response = signed_in.get("/coordinator/volunteers.csv?status=approved")
 
@@ -78,6 +82,7 @@ def test_csv_export_opens_in_excel_and_cannot_run_formulas(app, signed_in, coord
     assert by_email["b@example.org"][0] == "عمر الحداد"
     assert by_email["b@example.org"][4] == "arabiska, svenska"
     assert by_email["c@example.org"][2] == "070-123 45 67"
+    assert by_email["b@example.org"][2] == "", "need to know: b chose no organisation and is on no shift of FRG's"
     with app.app_context():
         [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "directory_exported"))
     assert (event.actor_id, event.details["rows"], event.details["filters"]) == (

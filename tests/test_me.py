@@ -73,7 +73,8 @@ def test_the_download_includes_what_coordinators_recorded_and_deletion_removes_i
     client.sign_in_as(person)
     data = json.loads(client.get("/me/export").data)
     assert [step["status"] for step in data["status_history"]] == ["approved"]
-    assert data["interviews"] == [{"held_on": date.today().isoformat()}]
+    # The right of access covers what coordinators wrote about the person.
+    assert data["interviews"] == [{"held_on": date.today().isoformat(), "notes": "Intern anteckning"}]
     assert data["record_extracts_seen"][0]["kind"] == "children_other"
 
     client.submit("/me/delete", {}, page="/me/delete")

@@ -11,7 +11,8 @@ from .conftest import Client
 PUBLIC = {"main.home", "main.privacy", "main.set_language", "signup.form", "signup.check_field", "signup.sent",
           "signup.confirm", "auth.sign_in", "auth.sent", "auth.redeem", "static",
           "trainings.offer", "shifts.offer", "shifts.feed", "verify.form", "verify.show"}
-SIGNED_IN = {"me.page", "me.export", "me.delete", "auth.sign_out", "trainings.page", "trainings.act",
+SIGNED_IN = {"me.page", "me.data", "me.details", "me.export", "me.delete", "main.accept_notice", "auth.sign_out",
+             "trainings.page", "trainings.act",
              "trainings.mine", "shifts.page", "shifts.act", "shifts.mine", "shifts.ics", "shifts.new_feed",
              "shifts.revoke_feed", "hours.page", "hours.new_certificate", "hours.certificate",
              "hours.certificate_pdf_download"}

@@ -477,8 +477,10 @@ def test_the_data_download_includes_trainings_and_qualifications(app, make_user,
     client, user = person(app, make_user, "v@example.org")
     act(client, session.id, "enrol")
     data = json.loads(client.get("/me/export").data)
-    assert data["trainings"] == [{"training": "Introduktion till evakueringsboende", "status": "enrolled",
-                                  "starts_at": session.starts_at.isoformat()}]
+    [training] = data["trainings"]
+    assert {key: training[key] for key in ("training", "status", "starts_at")} == {
+        "training": "Introduktion till evakueringsboende", "status": "enrolled",
+        "starts_at": session.starts_at.isoformat()}
     assert data["qualifications"] == []
 
 
@@ -486,7 +488,8 @@ def test_deleting_an_account_gives_its_seat_to_the_waitlist(app, make_user, make
     session, holder, [(first, first_user), _] = _full_session_with_queue(app, make_user, make_session)
     holder.submit("/me/delete", page="/me/delete")
     assert status_of(app, session.id, first_user.id) is EnrolmentStatus.OFFERED
-    assert outbox.last()["To"] == "queue0@example.org"
+    assert "queue0@example.org" in [message["To"] for message in outbox.messages()]
+    assert outbox.last()["To"] == "holder@example.org", "the last e-mail: the account is deleted"
     assert seats_taken(app, session.id) == 1
     with app.app_context():
         assert db.session.scalar(select(func.count()).where(Enrolment.session_id == session.id)) == 2

@@ -1,8 +1,12 @@
 """The application factory."""
+import logging
+import re
+import traceback
 from pathlib import Path
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import INSECURE_DEFAULT_KEY, Config
@@ -12,6 +16,7 @@ from .i18n import (clock_time, current_locale, date_and_times, date_range, day, 
                    text_direction, time_range, weekday, when)
 
 ROOT = Path(__file__).resolve().parent.parent
+_QUERY = re.compile(r"([A-Z]{3,7} /[^?\s]*)\?\S*")
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -70,7 +75,30 @@ def create_app(overrides: dict | None = None) -> Flask:
         skill_label=skill_label, availability_labels=availability_labels, status_label=status_label,
         record_kind=record_kind_label)
     app.after_request(_security_headers)
+    if _no_query_strings not in logging.getLogger("werkzeug").filters:
+        logging.getLogger("werkzeug").addFilter(_no_query_strings)
+    if _no_database_values not in app.logger.filters:
+        app.logger.addFilter(_no_database_values)
     return app
+
+
+def _no_database_values(record: logging.LogRecord) -> bool:
+    """A database error in the log keeps its traceback but not its message, which can quote the values
+    (PostgreSQL: "Key (email)=(anna@example.org) already exists")."""
+    error = record.exc_info[1] if record.exc_info else None
+    if isinstance(error, SQLAlchemyError):
+        frames = "".join(traceback.format_tb(error.__traceback__))
+        record.exc_info = None
+        name = f"{type(error).__module__}.{type(error).__name__}"
+        record.exc_text = f"Traceback (most recent call last):\n{frames}{name}: (message withheld: personal data)"
+    return True
+
+
+def _no_query_strings(record: logging.LogRecord) -> bool:
+    """The development server's request log without query strings, where a search may hold a name."""
+    if record.args and isinstance(record.args, tuple):
+        record.args = tuple(_QUERY.sub(r"\1?…", arg) if isinstance(arg, str) else arg for arg in record.args)
+    return True
 
 
 def _check_settings(app: Flask) -> None:
@@ -78,6 +106,9 @@ def _check_settings(app: Flask) -> None:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'volunteer.db'}"
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if not app.debug:
+        # Database errors in the log show the statement, never the values (names, addresses, phone numbers).
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault("hide_parameters", True)
     if uri.startswith("sqlite"):
         # Writers queue for SQLite's one write lock; wait for it rather than failing (seconds).
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault("connect_args", {"timeout": 30})

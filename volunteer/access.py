@@ -2,11 +2,13 @@
 from flask import abort
 from flask_login import current_user
 
-from sqlalchemy import select, true
+from sqlalchemy import select, true, union
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from .extensions import db, login_manager
-from .models import Organisation, Qualification, Shift, Site, coordinator_organisations
+from .models import (Booking, BookingStatus, Enrolment, EnrolmentStatus, Interview, Organisation, Qualification,
+                     Shift, Site, Status, Training, TrainingSession, User, coordinator_organisations,
+                     preferred_organisations)
 
 
 def require_coordinator():
@@ -96,3 +98,27 @@ def shift_in_scope(shift_id: int) -> Shift:
     if shift is None:
         abort(404)
     return shift
+
+
+def contact_visible(coordinator, user_ids) -> set[int]:
+    """Whose phone number and interview notes a coordinator may see (need to know), among these people.
+
+    An admin sees all. A coordinator sees those who chose one of their organisations, applicants who chose
+    none (anyone may call them for the interview), people they interviewed themselves, and people who are or
+    were on their shifts or trainings."""
+    ids = set(user_ids)
+    scope = organisation_scope(coordinator)
+    if not ids or scope is None:
+        return ids
+    chose_us = select(preferred_organisations.c.user_id).where(
+        preferred_organisations.c.user_id.in_(ids), preferred_organisations.c.organisation_id.in_(scope))
+    open_applicants = select(User.id).where(User.id.in_(ids), User.status.in_((Status.APPLIED, Status.CONFIRMED)),
+                                            ~User.preferred_organisations.any())
+    on_our_shifts = select(Booking.user_id).join(Shift).join(Site).where(
+        Booking.user_id.in_(ids), Booking.status != BookingStatus.CANCELLED, Site.organisation_id.in_(scope))
+    on_our_trainings = select(Enrolment.user_id).join(TrainingSession).join(Training).where(
+        Enrolment.user_id.in_(ids), Enrolment.status != EnrolmentStatus.CANCELLED,
+        Training.organisation_id.in_(scope))
+    interviewed = select(Interview.user_id).where(Interview.user_id.in_(ids),
+                                                  Interview.interviewer_id == coordinator.id)
+    return set(db.session.scalars(union(chose_us, open_applicants, interviewed, on_our_shifts, on_our_trainings)))

@@ -7,8 +7,8 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from .extensions import db
-from .models import (AuditEvent, Certificate, Interview, LoginToken, Organisation, RecordCheck, Role, Status,
-                     StatusChange, TokenPurpose, User, UserLanguage, UserSkill, utcnow)
+from .models import (AuditEvent, LoginToken, Organisation, Role, Status, StatusChange,
+                     TokenPurpose, User, UserLanguage, UserSkill, utcnow)
 
 
 class InvalidToken(Exception):
@@ -148,91 +148,3 @@ def remove_coordinator(user: User, actor: User) -> None:
           organisations=[org.name for org in user.coordinated_organisations])
     user.role = Role.VOLUNTEER
     user.coordinated_organisations = []
-
-
-def export_data(user: User) -> dict:
-    """What the site stores about a person, for them to download."""
-    def when(value):
-        return value.isoformat() if value else None
-
-    return {
-        "email": user.email,
-        "full_name": user.full_name,
-        "phone": user.phone,
-        "status": user.status.value,
-        "role": user.role.value,
-        "site_language": user.locale,
-        "languages": user.language_codes,
-        "other_languages": user.other_languages,
-        "skills": user.skill_codes,
-        "availability": [key for key in ("weekdays", "evenings", "weekends") if getattr(user, f"available_{key}")],
-        "preferred_organisations": [org.name for org in user.preferred_organisations],
-        "motivation": user.motivation,
-        "adult_confirmed": user.adult_confirmed,
-        "privacy_notice_version": user.privacy_version,
-        "consented_at": when(user.consented_at),
-        "created_at": when(user.created_at),
-        "email_confirmed_at": when(user.email_confirmed_at),
-        "last_sign_in_at": when(user.last_sign_in_at),
-        "status_changed_at": when(user.status_changed_at),
-        "status_history": [
-            {"status": change.to_status.value, "at": when(change.changed_at), "reason": change.reason}
-            for change in _rows(StatusChange, user, StatusChange.changed_at)],
-        "interviews": [{"held_on": interview.held_on.isoformat()}
-                       for interview in _rows(Interview, user, Interview.held_on)],
-        "record_extracts_seen": [
-            {"kind": check.kind.value, "seen_on": check.seen_on.isoformat(),
-             "valid_until": check.valid_until.isoformat()}
-            for check in _rows(RecordCheck, user, RecordCheck.seen_on)],
-        **_training_data(user, when),
-        **_shift_data(user, when),
-        "certificates": [
-            {"code": c.display_code, "start": c.period_start.isoformat(), "end": c.period_end.isoformat(),
-             "language": c.locale, "issued_at": when(c.issued_at), "withdrawn_at": when(c.withdrawn_at),
-             "facts": c.facts} for c in _rows(Certificate, user, Certificate.issued_at)],
-    }
-
-
-def _training_data(user: User, when) -> dict:
-    from .models import Enrolment, PersonQualification, TrainingSession
-
-    enrolments = db.session.scalars(
-        select(Enrolment).join(TrainingSession).where(Enrolment.user_id == user.id)
-        .order_by(TrainingSession.starts_at))
-    held = db.session.scalars(
-        select(PersonQualification).where(PersonQualification.user_id == user.id)
-        .order_by(PersonQualification.granted_at))
-    return {
-        "trainings": [{"training": e.session.training.title_in(), "starts_at": when(e.session.starts_at),
-                       "status": e.status.value} for e in enrolments],
-        "qualifications": [{"qualification": q.qualification.names.get("en", q.qualification.code),
-                            "granted_at": when(q.granted_at), "expires_at": when(q.expires_at),
-                            "reason": q.reason} for q in held],
-    }
-
-
-def _shift_data(user: User, when) -> dict:
-    from .models import Booking, Shift
-
-    bookings = db.session.scalars(
-        select(Booking).join(Shift).where(Booking.user_id == user.id).order_by(Shift.starts_at))
-    return {
-        "shifts": [{"site": b.shift.site.name, "task": b.shift.task.names.get("en", b.shift.task.code),
-                    "starts_at": when(b.shift.starts_at), "ends_at": when(b.shift.ends_at),
-                    "status": b.status.value} for b in bookings],
-        "calendar_feed": bool(user.calendar_token),
-    }
-
-
-def _rows(model, user: User, column) -> list:
-    return list(db.session.scalars(select(model).where(model.user_id == user.id).order_by(column, model.id)))
-
-
-def delete_account(user: User) -> None:
-    """Remove the person and everything tied to them; the audit trail keeps only their id."""
-    from . import bookings, clock, enrolments
-
-    enrolments.release_all(user, clock.now())  # their seats and places go to the waitlist, not with them
-    bookings.release_all(user, clock.now())
-    audit("account_deleted", actor=user, subject=user)
-    db.session.delete(user)

@@ -94,7 +94,7 @@ def remove_coordinator(person_id: int):
 
 @bp.get("/audit")
 def audit_log():
-    """Every recorded action, newest first; people who have been deleted show by number."""
+    """Every recorded action, newest first; people who have been deleted show as "deleted volunteer" and a number."""
     action = request.args.get("action") or None
     query = select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
     if action:

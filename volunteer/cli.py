@@ -1,9 +1,9 @@
-"""Command-line tasks: seed-demo, create-coordinator, process-waitlists and send-reminders."""
+"""Command-line tasks: seed-demo, create-coordinator, process-waitlists, send-reminders and retention."""
 import click
 from flask import Flask
 from sqlalchemy import select
 
-from . import accounts, bookings, clock, enrolments, seed
+from . import accounts, bookings, clock, enrolments, privacy, seed
 from .extensions import db
 from .forms import normalize_email
 from .models import Organisation
@@ -36,6 +36,16 @@ def register(app: Flask) -> None:
             db.session.commit()
             sent = bookings.send_reminders(clock.now())
         click.echo(f"{sent} reminder(s) sent, {lapsed} lapsed shift offer(s) passed on.")
+
+    @app.cli.command("retention")
+    def retention():
+        """Delete what is kept too long and warn inactive volunteers (idempotent; meant for cron).
+
+        The periods are the RETENTION_* settings."""
+        with app.test_request_context(base_url=app.config["BASE_URL"]):
+            report = privacy.retention(clock.now())
+            db.session.commit()
+        click.echo(str(report))
 
     @app.cli.command("create-coordinator")
     @click.argument("email")

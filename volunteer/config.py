@@ -49,7 +49,15 @@ class Config:
 
     SIGNIN_TOKEN_LIFETIME = timedelta(minutes=15)
     CONFIRM_TOKEN_LIFETIME = timedelta(days=3)
-    PRIVACY_NOTICE_VERSION = "2026-11"
+    # Bump when the privacy notice changes: signed-in people are then asked to accept the new version.
+    PRIVACY_NOTICE_VERSION = "2026-12"
+
+    # Retention (flask --app app retention): applications never confirmed, rejected applications, and
+    # volunteers with no activity, who are e-mailed and deleted RETENTION_WARNING_NOTICE later unless they sign in.
+    RETENTION_UNCONFIRMED = timedelta(days=int(os.environ.get("RETENTION_UNCONFIRMED_DAYS", "30")))
+    RETENTION_REJECTED = timedelta(days=int(os.environ.get("RETENTION_REJECTED_DAYS", "183")))
+    RETENTION_INACTIVE = timedelta(days=int(os.environ.get("RETENTION_INACTIVE_DAYS", "730")))
+    RETENTION_WARNING_NOTICE = timedelta(days=int(os.environ.get("RETENTION_WARNING_NOTICE_DAYS", "30")))
 
     # Shifts: how far ahead they can be booked, until when cancelling needs no word to the coordinators,
     # and how close to the start a full shift stops offering its waitlist.

@@ -4,8 +4,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from . import vetting
-from .access import organisations_in_scope, qualification_choices, require_coordinator
+from . import accounts, vetting
+from .access import contact_visible, organisations_in_scope, qualification_choices, require_coordinator
 from .extensions import db
 from .forms import DecisionForm, DirectoryFilterForm, ReasonForm, RecordCheckForm
 from .htmx import fragment, is_htmx, redirect_to
@@ -49,6 +49,7 @@ def applicants():
                        per_page=PER_PAGE, error_out=False)
     return render_template("coordinator/applicants.html", form=form, page=page,
                            query_args={k: v for k, v in request.args.items() if k != "page"},
+                           contact=contact_visible(current_user, [person.id for person in page.items]),
                            forms={person.id: decision_form(person, formdata=None) for person in page.items})
 
 
@@ -58,7 +59,10 @@ def decision_form(person: User, **kwargs) -> DecisionForm:
 
 @bp.get("/people/<int:person_id>")
 def person(person_id: int):
+    """A volunteer's full profile; every view is in the audit log."""
     person = person_or_404(person_id)
+    accounts.audit("profile_viewed", actor=current_user, subject=person)
+    db.session.commit()
     return person_page(person)
 
 
@@ -67,7 +71,8 @@ def person_page(person: User, status: int = 200, **forms):
     forms.setdefault("check_form", RecordCheckForm(formdata=None))
     forms.setdefault("reason_form", ReasonForm(formdata=None))
     return render_template("coordinator/person.html", person=person, history=vetting.history(person),
-                           record_kinds=RecordKind, **forms), status
+                           record_kinds=RecordKind, contact=contact_visible(current_user, [person.id]),
+                           **forms), status
 
 
 @bp.post("/people/<int:person_id>/decision")
@@ -78,7 +83,8 @@ def decide(person_id: int):
     back = safe_next(request.form.get("next"), url_for(".person", person_id=person.id))
     if not form.validate():
         if is_htmx():
-            return fragment("coordinator/_applicant.html", 422, person=person, form=form, next=back)
+            return fragment("coordinator/_applicant.html", 422, person=person, form=form, next=back,
+                            contact=contact_visible(current_user, [person.id]))
         return person_page(person, 422, decision_form=form)
     vetting.record_interview(person, current_user, form.held_on.data, form.notes.data)
     outcome = DECISIONS.get(form.decision.data)
@@ -91,14 +97,15 @@ def decide(person_id: int):
         message = _("Someone else has already decided on this application.")
         if is_htmx():
             return fragment("coordinator/_applicant.html", 409, person=person, form=None, next=back,
-                          message=message)
+                            message=message, contact=contact_visible(current_user, [person.id]))
         flash(message, "error")
         return redirect_to(back)
     db.session.commit()
     mailed = vetting.tell_about_decision(person) if outcome else None
     message = decision_message(person, outcome, mailed)
     if is_htmx():
-        return fragment("coordinator/_applicant.html", person=person, form=None, next=back, message=message)
+        return fragment("coordinator/_applicant.html", person=person, form=None, next=back, message=message,
+                        contact=contact_visible(current_user, [person.id]))
     flash(message, "success" if mailed is not False else "error")
     return redirect_to(back)
 

@@ -8,7 +8,7 @@ from flask_babel import to_user_timezone
 from flask_login import current_user
 
 from . import vetting
-from .access import require_coordinator
+from .access import contact_visible, require_coordinator
 from .accounts import audit
 from .catalog import availability_labels, skill_label, status_label
 from .coordinator import filter_form
@@ -34,6 +34,7 @@ def volunteers():
     form = filter_form()
     page = db.paginate(directory_query(form.filters()), per_page=PER_PAGE, error_out=False)
     return render_template("directory/page.html", form=form, page=page,
+                           contact=contact_visible(current_user, [person.id for person in page.items]),
                            query_args={k: v for k, v in request.args.items() if k != "page"})
 
 
@@ -42,23 +43,26 @@ def export_csv():
     """The filtered directory as CSV that Excel opens correctly (UTF-8 with BOM, no formulas)."""
     filters = filter_form().filters()
     people = list(db.session.scalars(directory_query(filters)))
-    audit("directory_exported", actor=current_user, filters={k: str(v) for k, v in filters.items()},
-          rows=len(people))
+    # The search text may be someone's name or address: the audit trail notes only that there was one.
+    audit("directory_exported", actor=current_user, rows=len(people), searched=bool(filters.get("q")),
+          filters={k: str(v) for k, v in filters.items() if k != "q"})
     db.session.commit()
-    response = Response("\ufeff" + csv_text(people), mimetype="text/csv")
+    response = Response("\ufeff" + csv_text(people, contact_visible(current_user, [p.id for p in people])),
+                        mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="volunteers.csv"'
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-def csv_text(people: list[User]) -> str:
+def csv_text(people: list[User], contact: set[int]) -> str:
+    """The people as CSV rows; phone numbers only for those the coordinator needs to reach."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([_("Name"), _("E-mail"), _("Mobile phone"), _("Status"), _("Languages"), _("Skills"),
                      _("Available"), _("Preferred organisations"), _("Signed up")])
     for person in people:
         writer.writerow([safe_cell(value) for value in (
-            person.full_name, person.email, display_phone(person.phone) if person.phone else "",
+            person.full_name, person.email, display_phone(person.phone) if person.phone and person.id in contact else "",
             status_label(person.status),
             ", ".join(language_name(code) for code in person.language_codes),
             ", ".join(str(skill_label(code)) for code in person.skill_codes),

@@ -126,6 +126,20 @@ class SignupForm(Form):
             raise ValidationError(_l("Write which other languages you speak."))
 
 
+class DetailsForm(Form):
+    """A person's corrections to their own details: the application's fields, e-mail aside."""
+
+    full_name = SignupForm.full_name
+    phone = SignupForm.phone
+    languages = SignupForm.languages
+    other_languages = SignupForm.other_languages
+    skills = SignupForm.skills
+    availability = SignupForm.availability
+    organisations = SignupForm.organisations
+    motivation = SignupForm.motivation
+    validate_other_languages = SignupForm.validate_other_languages
+
+
 class SignInForm(Form):
     """Ask for a one-time sign-in link."""
 

@@ -1,16 +1,52 @@
-"""My page: where a signed-in person stands, what comes next, and their own data."""
+"""My page: where a signed-in person stands, what comes next, and their own data: see it all, download it,
+correct it, delete it."""
+from datetime import datetime
+
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
-from . import accounts
-from .catalog import availability_labels, skill_label, status_label
+from . import accounts, clock, privacy
+from .catalog import AVAILABILITY, OTHER_LANGUAGE, availability_labels, skill_label, status_label
 from .extensions import db
-from .forms import ConfirmForm
-from .i18n import spoken_language
+from .forms import ConfirmForm, DetailsForm
+from .i18n import spoken_language, spoken_languages
+from .models import Organisation, Status, UserLanguage, UserSkill
 from .shifts import coming_shift_count, feed_url
 
 bp = Blueprint("me", __name__)
+
+# How the My data page names each part of the export (tests check that every part has a name).
+DATA_LABELS = {
+    "full_name": _l("Full name"), "email": _l("E-mail"), "phone": _l("Mobile phone"), "status": _l("Status"),
+    "role": _l("Role"), "site_language": _l("Site language"), "languages": _l("Languages"),
+    "other_languages": _l("Other languages"), "skills": _l("Skills"), "availability": _l("Available"),
+    "preferred_organisations": _l("Preferred organisations"), "coordinator_of": _l("Coordinator of"),
+    "motivation": _l("Why do you want to volunteer?"), "adult_confirmed": _l("18 years or older"),
+    "privacy_notice_version": _l("Privacy notice version accepted"), "consented_at": _l("Accepted"),
+    "created_at": _l("Signed up"), "email_confirmed_at": _l("E-mail address confirmed"),
+    "last_sign_in_at": _l("Last signed in"), "status_changed_at": _l("Status last changed"),
+    "retention_warned_at": _l("Warned about deletion for inactivity"), "status_history": _l("Status history"),
+    "interviews": _l("Interviews"), "record_extracts_seen": _l("Criminal-record extracts seen"),
+    "trainings": _l("Trainings"), "qualifications": _l("Qualifications"), "shifts": _l("Shifts"),
+    "calendar_feed": _l("Calendar feed"), "certificates": _l("Certificates"), "activity": _l("What has happened on your account"),
+}
+ROLE_LABELS = {"volunteer": _l("Volunteer"), "coordinator": _l("Coordinator"), "admin": _l("Administrator")}
+# Column headings for the parts that are lists of records.
+FIELD_LABELS = {
+    "from": _l("From"), "status": _l("Status"), "at": _l("When"), "reason": _l("Reason"), "held_on": _l("Date"),
+    "notes": _l("Notes"), "kind": _l("Kind"), "seen_on": _l("Seen"), "valid_until": _l("Valid until"),
+    "training": _l("Training"), "starts_at": _l("Starts"), "ends_at": _l("Ends"), "since": _l("Since"),
+    "waitlisted_at": _l("On the waitlist since"), "offer_expires_at": _l("Offer open until"),
+    "qualification": _l("Qualification"), "granted_at": _l("Granted"), "expires_at": _l("Expires"),
+    "site": _l("Site"), "task": _l("Task"), "action": _l("Action"),
+    "code": _l("Verification code"), "language": _l("Language"), "start": _l("From"), "end": _l("To"),
+    "issued_at": _l("Issued"), "facts": _l("Hours in total"), "withdrawn_at": _l("Withdrawn"),
+    "withdrawal_reason": _l("Reason for withdrawal"),
+}
 
 
 @bp.get("/me")
@@ -30,24 +66,115 @@ def page():
     )
 
 
+@bp.get("/me/data")
+@login_required
+def data():
+    """Everything stored about the signed-in person on one readable, printable page."""
+    return render_template("me/data.html", data=privacy.export_data(current_user), labels=DATA_LABELS,
+                           field_labels=FIELD_LABELS, as_time=_as_time, status_word=_status_word,
+                           role_word=ROLE_LABELS.get, availability_words=lambda codes: [AVAILABILITY[c] for c in codes])
+
+
+def _status_word(value: str) -> str:
+    """A status from the export in words: the person's, a booking's or an enrolment's."""
+    from .rosters import STATUS_LABELS as BOOKING_LABELS
+    from .training_admin import STATUS_LABELS as ENROLMENT_LABELS
+
+    if value in {status.value for status in Status}:
+        return status_label(value)
+    for labels in (BOOKING_LABELS, ENROLMENT_LABELS):
+        for status, label in labels.items():
+            if status.value == value:
+                return label
+    return value
+
+
+def _as_time(value):
+    """An ISO timestamp from the export as a datetime the `when` filter shows; other values as they are."""
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) and "T" in value else value
+    except ValueError:
+        return value
+
+
 @bp.get("/me/export")
 @login_required
 def export():
     """Everything stored about the signed-in person, as a JSON download."""
-    response = jsonify(accounts.export_data(current_user))
+    response = jsonify(privacy.export_data(current_user))
     response.headers["Content-Disposition"] = 'attachment; filename="my-volunteer-data.json"'
+    response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _details_form(**kwargs) -> DetailsForm:
+    form = DetailsForm(**kwargs)
+    form.organisations.choices = [
+        SelectChoice(org.id, org.name) for org in db.session.scalars(select(Organisation).order_by(Organisation.name))]
+    return form
+
+
+@bp.route("/me/details", methods=["GET", "POST"])
+@login_required
+def details():
+    """Correct one's own name, phone, languages, skills, availability, organisations and motivation."""
+    user = current_user
+    if request.method == "GET":
+        form = _details_form(formdata=None, obj=user, data=_current_choices(user))
+    else:
+        form = _details_form()
+    if request.method == "GET" or not form.validate():
+        return render_template("me/details.html", form=form, spoken_languages={
+            language.code: language for language in spoken_languages()}), 200 if request.method == "GET" else 422
+    changed = _apply(user, form)
+    if changed:
+        accounts.audit("details_corrected", actor=user, subject=user, fields=changed)
+    db.session.commit()
+    flash(_("Your details are saved."), "success")
+    return redirect(url_for(".data"), code=303)
+
+
+def _current_choices(user) -> dict:
+    return {"languages": user.language_codes + ([OTHER_LANGUAGE] if user.other_languages else []),
+            "skills": user.skill_codes, "organisations": [org.id for org in user.preferred_organisations],
+            "availability": [key for key in ("weekdays", "evenings", "weekends")
+                             if getattr(user, f"available_{key}")]}
+
+
+def _apply(user, form: DetailsForm) -> list[str]:
+    """Store the corrected details; the names of the fields that changed (never their values)."""
+    before = {"full_name": user.full_name, "phone": user.phone, "motivation": user.motivation,
+              "other_languages": user.other_languages, **_current_choices(user)}
+    user.full_name = form.full_name.data
+    user.phone = form.phone.normalized
+    user.motivation = form.motivation.data
+    codes = sorted({code for code in form.languages.data if code != OTHER_LANGUAGE})
+    user.other_languages = (form.other_languages.data or "") if OTHER_LANGUAGE in form.languages.data else ""
+    user.languages = [UserLanguage(code=code) for code in codes]
+    user.skills = [UserSkill(code=code) for code in sorted(set(form.skills.data or []))]
+    for key in ("weekdays", "evenings", "weekends"):
+        setattr(user, f"available_{key}", key in form.availability.data)
+    chosen = set(form.organisations.data or [])
+    user.preferred_organisations = list(
+        db.session.scalars(select(Organisation).where(Organisation.id.in_(chosen)))) if chosen else []
+    db.session.flush()
+    after = {"full_name": user.full_name, "phone": user.phone, "motivation": user.motivation,
+             "other_languages": user.other_languages, **_current_choices(user)}
+    return sorted(key for key in before
+                  if (sorted(before[key]) if isinstance(before[key], list) else before[key])
+                  != (sorted(after[key]) if isinstance(after[key], list) else after[key]))
 
 
 @bp.route("/me/delete", methods=["GET", "POST"])
 @login_required
 def delete():
-    """Delete the account after a confirming press of a button."""
+    """Delete the account after a confirming press of a button: erased at once, a last e-mail goes out."""
     form = ConfirmForm()
     if not form.validate_on_submit():
         return render_template("me/delete.html", form=form)
-    accounts.delete_account(current_user)
+    privacy.erase(current_user._get_current_object(), clock.now(), cause="deleted_by_person",
+                  actor=current_user._get_current_object())
     db.session.commit()
     logout_user()
-    flash(_("Your account and your data have been deleted."), "info")
+    flash(_("Your account and your data have been deleted. We have sent you a last e-mail to confirm it."), "info")
     return redirect(url_for("main.home"), code=303)

@@ -9,7 +9,8 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from . import bookings, clock, staffing
-from .access import require_coordinator, shift_in_scope, site_in_scope
+from .accounts import audit
+from .access import contact_visible, require_coordinator, shift_in_scope, site_in_scope
 from .extensions import db
 from .forms import ConfirmForm
 from .htmx import is_htmx, render
@@ -49,7 +50,8 @@ def _roster_context(shift: Shift, q: str = "") -> dict:
     return {"roster": roster, "shift": shift, "day": clock.local_day(shift.starts_at), "found": found, "q": q,
             "max_candidates": staffing.MAX_CANDIDATES, "started": shift.starts_at <= now,
             "open_for_adding": shift.cancelled_at is None and shift.ends_at > now,
-            "visible": staffing.visible_people(current_user, [b.user_id for b in people])}
+            "visible": staffing.visible_people(current_user, [b.user_id for b in people]),
+            "contact": contact_visible(current_user, [person.id for person in found])}
 
 
 @bp.get("/shifts/<int:shift_id>/roster")
@@ -146,9 +148,11 @@ def attendance(shift_id: int, booking_id: int):
 
 @bp.get("/shifts/<int:shift_id>/roster/print")
 def print_shift(shift_id: int):
-    """A plain table to print and tick on paper."""
+    """A plain table to print and tick on paper; a list of people leaving the site, so it is audited."""
     shift = shift_in_scope(shift_id)
     roster, = staffing.rosters([shift])
+    audit("roster_printed", actor=current_user, shift_id=shift.id, rows=len(roster.coming) + len(roster.waitlist))
+    db.session.commit()
     return render_template("rosters/print.html", roster=roster, shift=shift, printed_at=clock.now())
 
 

@@ -77,6 +77,8 @@ class User(db.Model):
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status_changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # Retention: when the "no activity for a long time" e-mail went out; signing in clears it.
+    retention_warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     languages: Mapped[list["UserLanguage"]] = relationship(
         cascade="all, delete-orphan", order_by="UserLanguage.code")

@@ -69,6 +69,8 @@ class TrainingSession(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # People who attended and have since deleted their account: a count for statistics, nobody's name.
+    anonymous_attended: Mapped[int] = mapped_column(default=0, server_default="0")
 
     training: Mapped[Training] = relationship()
 
