@@ -206,7 +206,8 @@ def _demo_people(orgs: dict, now: datetime) -> int:
         since = now - timedelta(days=days)
         person = User(email=email, full_name=name, phone=f"+467012300{number:02d}", status=status,
                       locale="sv", motivation="", adult_confirmed=True, created_at=since, consented_at=since,
-                      email_confirmed_at=since, status_changed_at=since, privacy_version=current_app.config["PRIVACY_NOTICE_VERSION"],
+                      email_confirmed_at=since, status_changed_at=since,
+                      privacy_version=current_app.config["PRIVACY_NOTICE_VERSION"],
                       languages=[UserLanguage(code=code) for code in languages],
                       skills=[UserSkill(code=code) for code in skills],
                       preferred_organisations=[orgs[org]] if org else [],
@@ -295,6 +296,9 @@ def run(today: date | None = None, weeks: int = 3) -> str:
     if people:
         code = _demo_certificate(sites["Evakueringsboendet Norrgården"], tasks["homework_help"], coordinator, today)
         added.append(f"a certificate to verify at /verify/{code}")
-    accounts.make_coordinator(DEMO_ADMIN, "Demo Admin", [], admin=True)
+    admin = accounts.make_coordinator(DEMO_ADMIN, "Demo Admin", [], admin=True)
+    # The demo's own accounts have read the current privacy notice; real coordinators accept it at first sign-in.
+    for account in (coordinator, admin):
+        account.privacy_version = current_app.config["PRIVACY_NOTICE_VERSION"]
     what = ", ".join(added) if added else "nothing new (demo data was already there)"
     return f"Demo data: {what}. Demo coordinator: {DEMO_COORDINATOR}; demo admin: {DEMO_ADMIN}."

@@ -88,7 +88,8 @@ def test_every_main_page_mirrors_and_fits_a_phone(live_server, phone, outbox, sc
     sign_in(page, app, outbox, VOLUNTEER)
     for path, name in (("/me", "me"), ("/trainings", "trainings"), ("/trainings/mine", "my-trainings"),
                        ("/shifts", "shifts"), ("/shifts/mine", "my-shifts"), ("/me/hours", "my-hours"),
-                       ("/me/certificates/new", "certificate-form"), ("/verify", "verify")):
+                       ("/me/certificates/new", "certificate-form"), ("/verify", "verify"),
+                       ("/me/data", "my-data"), ("/me/details", "my-details")):
         _check(page, app, path, name, locale, screenshot, problems)
 
     coordinator = phone.browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
