@@ -147,6 +147,11 @@ class Client:
         return self.raw.post(url, data=data, **kwargs)
 
 
+def session_cookie(app, user) -> str:
+    """The signed session cookie a sign-in link would have set (tests/test_auth.py proves the link)."""
+    return app.session_interface.get_signing_serializer(app).dumps({"_user_id": str(user.id), "_fresh": True})
+
+
 def signed_in(app, user) -> Client:
     """A new client with the person signed in."""
     client = Client(app.test_client())
