@@ -10,7 +10,7 @@ from .conftest import Client
 # Routes anyone may open. Everything under /coordinator and /admin is checked by its prefix.
 PUBLIC = {"main.home", "main.privacy", "main.set_language", "signup.form", "signup.check_field", "signup.sent",
           "signup.confirm", "auth.sign_in", "auth.sent", "auth.redeem", "static",
-          "trainings.offer", "shifts.offer", "shifts.feed"}
+          "trainings.offer", "shifts.offer", "shifts.feed", "health.healthz"}
 SIGNED_IN = {"me.page", "me.export", "me.delete", "auth.sign_out", "trainings.page", "trainings.act",
              "trainings.mine", "shifts.page", "shifts.act", "shifts.mine", "shifts.ics", "shifts.new_feed",
              "shifts.revoke_feed"}

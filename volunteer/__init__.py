@@ -38,10 +38,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     limiter.init_app(app)
     _configure_login()
 
-    from . import (admin, auth, cli, coordinator, directory, errors, main, me, rosters, shift_admin, shifts, signup,
-                   training_admin, trainings)
+    from . import (admin, auth, cli, coordinator, directory, errors, health, main, me, rosters, shift_admin, shifts,
+                   signup, training_admin, trainings)
     for module in (main, signup, auth, me, trainings, shifts, training_admin, coordinator, shift_admin, rosters,
-                   directory, admin):
+                   directory, admin, health):
         app.register_blueprint(module.bp)
     errors.register(app)
     cli.register(app)
@@ -76,7 +76,13 @@ def _check_settings(app: Flask) -> None:
         # Writers queue for SQLite's one write lock; wait for it rather than failing (seconds).
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault("connect_args", {"timeout": 30})
     if uri.startswith("postgresql://"):
-        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri.removeprefix("postgresql://")
+        app.config["SQLALCHEMY_DATABASE_URI"] = uri = "postgresql+psycopg://" + uri.removeprefix("postgresql://")
+    if uri.startswith("postgresql"):
+        # After a database restart, test pooled connections before use instead of failing one request each;
+        # and when it is unreachable, answer 503 within seconds instead of waiting on the network.
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options.setdefault("pool_pre_ping", True)
+        options.setdefault("connect_args", {"connect_timeout": 5})
     relaxed = app.debug or app.testing
     if not relaxed and app.config["SECRET_KEY"] in (None, "", INSECURE_DEFAULT_KEY):
         raise RuntimeError("Set SECRET_KEY to a long random value (or run with --debug for local use).")
