@@ -136,8 +136,9 @@ class Client:
 
     def sign_in_as(self, user) -> None:
         """Start a session for a person, as their sign-in link would (tests/test_auth.py proves the link)."""
+        session_id = open_session(self.raw.application, user)
         with self.raw.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = session_id
             session["_fresh"] = True
 
     def submit(self, url: str, data: dict | None = None, page: str | None = None, **kwargs):
@@ -147,9 +148,20 @@ class Client:
         return self.raw.post(url, data=data, **kwargs)
 
 
+def open_session(app, user) -> str:
+    """A signed-in session on the server, as a sign-in link opens one; the id the cookies carry."""
+    from volunteer.sessions import open_session as open_device_session
+
+    with app.app_context():
+        session_id = open_device_session(user)
+        db.session.commit()
+    return session_id
+
+
 def session_cookie(app, user) -> str:
     """The signed session cookie a sign-in link would have set (tests/test_auth.py proves the link)."""
-    return app.session_interface.get_signing_serializer(app).dumps({"_user_id": str(user.id), "_fresh": True})
+    return app.session_interface.get_signing_serializer(app).dumps(
+        {"_user_id": open_session(app, user), "_fresh": True})
 
 
 def signed_in(app, user) -> Client:

@@ -15,6 +15,8 @@ from sqlalchemy import func, select
 from volunteer.extensions import db
 from volunteer.models import Booking, BookingStatus, Shift, Status
 
+from .conftest import session_cookie
+
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 4
 PEOPLE = 20
@@ -59,12 +61,6 @@ def server(database_url, tmp_path):
         process.wait(timeout=10)
 
 
-def session_cookie(app, user_id: int) -> str:
-    """The signed session cookie a sign-in link would have set (tests/test_auth.py proves the link)."""
-    serializer = app.session_interface.get_signing_serializer(app)
-    return serializer.dumps({"_user_id": str(user_id), "_fresh": True})
-
-
 def request(port, method, path, cookie, body=None):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     headers = {"Cookie": f"session={cookie}"}
@@ -86,7 +82,7 @@ def test_twenty_people_on_four_server_processes_book_the_last_place_once(make_ap
     people = [make_user(f"p{index}@example.org", status=Status.APPROVED) for index in range(PEOPLE)]
     ready = []
     for user in people:  # each person opens the page first, for a CSRF token bound to their session
-        status, html, cookie = request(server, "GET", "/shifts", session_cookie(app, user.id))
+        status, html, cookie = request(server, "GET", "/shifts", session_cookie(app, user))
         assert status == 200, html[:500]
         ready.append((cookie, CSRF_RE.search(html).group(1)))
 

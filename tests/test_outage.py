@@ -50,20 +50,20 @@ def test_healthz_reports_a_reachable_database(client):
     assert "Set-Cookie" not in response.headers
 
 
-def visitor(app, user) -> Client:
-    """A signed-in person's browser."""
+def visitor(app, user, reachable) -> Client:
+    """A signed-in person's browser (signed in while the database was there, through the reachable app)."""
     client = Client(app.test_client())
-    client.set_cookie("session", session_cookie(app, user))
+    client.set_cookie("session", session_cookie(reachable, user))
     return client
 
 
 @pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")), reason="the SQLite file case")
-def test_sqlite_file_that_cannot_be_opened_then_comes_back(make_app, database_url, make_user, tmp_path):
+def test_sqlite_file_that_cannot_be_opened_then_comes_back(app, make_app, database_url, make_user, tmp_path):
     person = make_user(status=Status.APPROVED)
     real = Path(make_url(database_url).database)
     link = tmp_path / "mounted"  # the database's folder, as a volume that is not mounted yet
-    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{link / real.name}")
-    client = visitor(app, person)
+    reachable, app = app, make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{link / real.name}")
+    client = visitor(app, person, reachable)
     for locale in ("sv", "ar", "en"):
         assert_down(app, client, locale)
     link.symlink_to(real.parent, target_is_directory=True)
@@ -138,12 +138,12 @@ def outage(database_url):
 
 
 @pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="the PostgreSQL case")
-def test_postgresql_cut_off_and_restored(outage, make_app, database_url, make_user):
+def test_postgresql_cut_off_and_restored(outage, app, make_app, database_url, make_user):
     person = make_user(status=Status.APPROVED)
     url = make_url(database_url)
-    app = make_app(SQLALCHEMY_DATABASE_URI=url.set(host="127.0.0.1", port=outage.port).render_as_string(
-        hide_password=False))
-    client = visitor(app, person)
+    reachable, app = app, make_app(SQLALCHEMY_DATABASE_URI=url.set(host="127.0.0.1", port=outage.port)
+                                   .render_as_string(hide_password=False))
+    client = visitor(app, person, reachable)
     assert_down(app, client, "sv")  # nothing listens yet: connection refused
     outage.restore()
     assert_up(client)

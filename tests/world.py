@@ -7,7 +7,8 @@ import pytest
 
 from volunteer.clock import local_day
 from volunteer.extensions import db
-from volunteer.models import Enrolment, EnrolmentStatus, Role, Shift, Status, TrainingSession, utcnow
+from volunteer.models import (Enrolment, EnrolmentStatus, Organisation, Role, Shift, Status, TrainingSession, User,
+                              utcnow)
 
 from .test_rosters import put_on
 
@@ -58,6 +59,10 @@ def world(app, make_user, make_organisation, make_shift, make_session) -> World:
         "person_id": people["applicant"].id,
         "day": local_day(shift.starts_at).isoformat(),
     }
+    with app.app_context():  # the applicant applied to FRG Testby, so only its coordinators see them
+        applicant = db.session.get(User, people["applicant"].id)
+        applicant.preferred_organisations = [db.session.get(Organisation, frg.id)]
+        db.session.commit()
     put_on(app, shift, people["volunteer"])
     enrol(app, session.id, people["volunteer"])
     return World(people=people, ids=ids)

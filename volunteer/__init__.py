@@ -92,16 +92,15 @@ def _check_settings(app: Flask) -> None:
 
 
 def _configure_login() -> None:
-    from .models import User
+    from .sessions import load_user as load_session_user
 
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = _l("Sign in to see that page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    # The "user id" Flask-Login keeps in the session and remember cookies is "person:session key".
+    login_manager.user_loader(load_session_user)
 
 
 # Scripts and styles only from this site's own files: no inline code, no eval, so injected markup cannot run.
