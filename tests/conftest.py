@@ -370,3 +370,16 @@ def coordinator(make_user, frg):
     """A coordinator of FRG Testby."""
     return make_user("coord@example.org", full_name="Cora Koordinator", status=Status.APPROVED,
                      role=Role.COORDINATOR, coordinates=[frg])
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The figures of the property-based attack (tests/test_fuzz.py), when it ran."""
+    import sys
+
+    fuzz = sys.modules.get("tests.test_fuzz")
+    if fuzz and fuzz.STATS["requests"]:
+        stats = fuzz.STATS
+        terminalreporter.write_line(
+            f"hostile input: {stats['requests']} generated requests, {stats['5xx']} responses >= 500, "
+            f"{stats['rejected forms checked']} typed values checked in rejected forms; {len(stats['forms'])} forms; "
+            f"statuses {dict(sorted(stats['statuses'].items()))}")
