@@ -69,7 +69,7 @@ def world(app, make_user, make_organisation, make_shift, make_session) -> World:
 
 
 # Pages that are not HTML for a person to read (downloads), or need a one-time token from an e-mail.
-NOT_PAGES = {"static", "me.export", "shifts.ics", "shifts.feed", "directory.export_csv", "auth.redeem",
+NOT_PAGES = {"static", "health.healthz", "me.export", "shifts.ics", "shifts.feed", "directory.export_csv", "auth.redeem",
              "signup.confirm", "shifts.offer", "trainings.offer"}
 SIGNED_IN_PAGES = {"me.page", "me.delete", "shifts.page", "shifts.mine", "trainings.page", "trainings.mine"}
 
@@ -95,3 +95,11 @@ def pages(app, world: World) -> list[tuple[str, str]]:
         if "GET" in rule.methods and rule.endpoint not in NOT_PAGES:
             found.append((who_sees(rule), fill(rule, world.ids)))
     return sorted(set(found))
+
+
+def speak(app, world: World, locale: str) -> None:
+    """Everyone in the world reads the site in this language (their saved preference)."""
+    with app.app_context():
+        for person in world.people.values():
+            db.session.get(User, person.id).locale = locale
+        db.session.commit()
