@@ -292,3 +292,12 @@ def test_deleting_the_account_ends_its_sessions_everywhere(app, outbox, make_use
     sign_in(laptop, outbox)
     assert phone.submit("/me/delete", page="/me/delete").status_code == 303
     assert laptop.get("/me").status_code == 302
+
+
+def test_the_chosen_language_outlives_signing_out(client, outbox, make_user):
+    make_user()
+    sign_in(client, outbox)
+    client.submit("/language", {"locale": "ar", "next": "/me"})
+    client.submit("/sign-out", page="/me")
+    with client.session_transaction() as session:
+        assert session.get("locale") == "ar" and "_user_id" not in session

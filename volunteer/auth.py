@@ -22,10 +22,8 @@ def start_session(user: User) -> None:
 
     Nothing from before the sign-in carries over but the chosen language: a session planted by someone else
     (session fixation) is not the one that gets signed in, and the CSRF token is renewed too."""
-    kept = {key: session[key] for key in (SESSION_KEY,) if key in session}
     sessions.close_session(session.get("_user_id", ""))  # whoever was signed in here before
-    session.clear()
-    session.update(kept)
+    _clear_session()
     session.permanent = True
     login_user(user, remember=True)
     session["_user_id"] = sessions.open_session(user)  # the remember cookie is written from this
@@ -36,8 +34,15 @@ def end_session() -> None:
     """Sign out here and delete the session on the server, so copies of the old cookies stop working."""
     sessions.close_session(session.get("_user_id", ""))
     db.session.commit()
+    _clear_session()
+    logout_user()  # after clearing: it leaves the note that deletes the remember cookie
+
+
+def _clear_session() -> None:
+    """Empty the browser's session but for the language the person chose."""
+    kept = {key: session[key] for key in (SESSION_KEY,) if key in session}
     session.clear()
-    logout_user()  # after clear(): it leaves the note that deletes the remember cookie
+    session.update(kept)
 
 
 LINK_ENDPOINTS = {TokenPurpose.SIGN_IN: "auth.redeem", TokenPurpose.CONFIRM: "signup.confirm"}
