@@ -37,12 +37,18 @@ class _Parser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.page_url = page_url
         self.forms: list[FormOnPage] = []
+        self.live_checks: list[tuple[FormOnPage, FormOnPage]] = []  # (check, the form the field is in)
         self.form: FormOnPage | None = None
         self.textarea: Field | None = None
         self.select: str | None = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if tag in ("input", "textarea", "select") and attrs.get("hx-post") and self.form and "name" in attrs:
+            # A field checked on its own as it is left (htmx): its own small form.
+            check = FormOnPage(attrs["hx-post"], "post")
+            check.add(attrs["name"], attrs.get("type") or tag, attrs.get("value") or "")
+            self.live_checks.append((check, self.form))
         if tag == "form":
             self.form = FormOnPage(attrs.get("action") or self.page_url, (attrs.get("method") or "get").lower())
             self.forms.append(self.form)
@@ -82,4 +88,7 @@ class _Parser(HTMLParser):
 def forms_on(html: str, page_url: str) -> list[FormOnPage]:
     parser = _Parser(page_url)
     parser.feed(html)
-    return parser.forms
+    for check, form in parser.live_checks:  # htmx sends the page's CSRF token with them
+        if "csrf_token" in form.fields:
+            check.fields["csrf_token"] = form.fields["csrf_token"]
+    return parser.forms + [check for check, _ in parser.live_checks]
