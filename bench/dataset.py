@@ -6,6 +6,7 @@ SQLite and PostgreSQL alike. The numbers are deterministic: the same run makes t
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
+from flask import current_app
 from sqlalchemy import func, insert, select
 
 from volunteer.clock import at, local_day
@@ -69,13 +70,15 @@ def build(now: datetime | None = None) -> Built:
                    for index in range(SITES)])
 
     created = now - timedelta(days=200)
+    notice = current_app.config["PRIVACY_NOTICE_VERSION"]  # everyone has read the current notice
     people = [{"id": 1, "email": COORDINATOR, "full_name": "Cora Koordinator", "role": Role.COORDINATOR,
-               "status": Status.APPROVED, "locale": "sv", "phone": "+46701234000", "created_at": created}]
+               "status": Status.APPROVED, "locale": "sv", "phone": "+46701234000", "created_at": created,
+               "privacy_version": notice}]
     people += [{"id": 2 + index, "email": f"volunteer-{index}@bench.example.org",
                 "full_name": f"Volontär {index:04d}", "role": Role.VOLUNTEER,
                 "status": Status.APPROVED if index % 10 else Status.CONFIRMED, "locale": ("sv", "en", "ar")[index % 3],
                 "phone": f"+4670{index:07d}", "created_at": created, "email_confirmed_at": created,
-                "privacy_version": "2026-11", "consented_at": created, "adult_confirmed": True}
+                "privacy_version": notice, "consented_at": created, "adult_confirmed": True}
                for index in range(VOLUNTEERS)]
     _insert(User, people)
     db.session.execute(insert(coordinator_organisations), [{"user_id": 1, "organisation_id": 1},

@@ -31,7 +31,7 @@ from flask_wtf.csrf import generate_csrf  # noqa: E402
 from sqlalchemy import event, make_url, select  # noqa: E402
 
 from bench import dataset  # noqa: E402
-from volunteer import clock, create_app, rules  # noqa: E402
+from volunteer import clock, create_app, rules, sessions  # noqa: E402
 from volunteer.extensions import db  # noqa: E402
 from volunteer.models import Shift, Status, User  # noqa: E402
 
@@ -141,7 +141,10 @@ def session_cookie(app, user_id: int) -> tuple[str, str]:
     with app.test_request_context(headers={"User-Agent": USER_AGENT}, environ_base={"REMOTE_ADDR": "127.0.0.1"}):
         g.pop("csrf_token", None)  # generate_csrf caches the token on g, which an outer app context shares
         session.permanent = True
-        login_user(db.session.get(User, user_id))
+        user = db.session.get(User, user_id)
+        login_user(user)
+        session["_user_id"] = sessions.open_session(user)  # sessions live on the server, as after a sign-in link
+        db.session.commit()
         token = generate_csrf()
         cookie = app.session_interface.get_signing_serializer(app).dumps(dict(session))
     return cookie, token

@@ -136,8 +136,9 @@ class Client:
 
     def sign_in_as(self, user) -> None:
         """Start a session for a person, as their sign-in link would (tests/test_auth.py proves the link)."""
+        session_id = open_session(self.raw.application, user)
         with self.raw.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = session_id
             session["_fresh"] = True
 
     def submit(self, url: str, data: dict | None = None, page: str | None = None, **kwargs):
@@ -145,6 +146,22 @@ class Client:
         data = dict(data or {})
         data.setdefault("csrf_token", self.csrf_token(page or url))
         return self.raw.post(url, data=data, **kwargs)
+
+
+def open_session(app, user) -> str:
+    """A signed-in session on the server, as a sign-in link opens one; the id the cookies carry."""
+    from volunteer.sessions import open_session as open_device_session
+
+    with app.app_context():
+        session_id = open_device_session(user)
+        db.session.commit()
+    return session_id
+
+
+def session_cookie(app, user) -> str:
+    """The signed session cookie a sign-in link would have set (tests/test_auth.py proves the link)."""
+    return app.session_interface.get_signing_serializer(app).dumps(
+        {"_user_id": open_session(app, user), "_fresh": True})
 
 
 def signed_in(app, user) -> Client:
@@ -359,3 +376,16 @@ def coordinator(make_user, frg):
     """A coordinator of FRG Testby."""
     return make_user("coord@example.org", full_name="Cora Koordinator", status=Status.APPROVED,
                      role=Role.COORDINATOR, coordinates=[frg])
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The figures of the property-based attack (tests/test_fuzz.py), when it ran."""
+    import sys
+
+    fuzz = sys.modules.get("tests.test_fuzz")
+    if fuzz and fuzz.STATS["requests"]:
+        stats = fuzz.STATS
+        terminalreporter.write_line(
+            f"hostile input: {stats['requests']} generated requests, {stats['5xx']} responses >= 500, "
+            f"{stats['rejected forms checked']} typed values checked in rejected forms; {len(stats['forms'])} forms; "
+            f"statuses {dict(sorted(stats['statuses'].items()))}")

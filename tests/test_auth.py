@@ -1,4 +1,5 @@
 """Password-less sign-in: one-time links, sessions, redirects and limits."""
+import re
 import uuid
 from datetime import timedelta
 
@@ -198,3 +199,105 @@ def test_limits_hold_in_redis_as_in_production(make_app):
         for key in server.scan_iter(f"*{prefix}*"):
             server.delete(key)
         server.close()
+
+
+def flip(token: str) -> str:
+    """The token with one character changed."""
+    return token[:-1] + ("A" if token[-1] != "A" else "B")
+
+
+@pytest.mark.parametrize("tamper", [flip, lambda t: t[:-1], lambda t: t + "A", lambda t: t.upper(),
+                                    lambda t: "x" * 2000, lambda t: t + "%00", lambda t: "../" + t])
+def test_a_tampered_link_is_refused(client, outbox, make_user, tamper):
+    make_user()
+    request_link(client, "volunteer@example.org")
+    token = outbox.link().rsplit("/", 1)[1]
+    assert client.get(f"/sign-in/{tamper(token)}").status_code in (400, 404)
+    response = client.post(f"/sign-in/{tamper(token)}", data={"csrf_token": client.csrf_token()})
+    assert response.status_code in (400, 404)
+    assert client.get("/me").status_code == 302
+    assert client.submit(f"/sign-in/{token}", page=f"/sign-in/{token}").status_code == 303, "the real one works"
+
+
+def test_the_stored_hash_is_not_a_link(app, client, outbox, make_user):
+    make_user()
+    request_link(client, "volunteer@example.org")
+    with app.app_context():
+        stored = db.session.scalar(select(LoginToken.token_hash))
+    assert client.get(f"/sign-in/{stored}").status_code == 400
+
+
+def test_another_persons_link_signs_in_only_that_person_and_ends_ones_own_session(
+        app, client, outbox, make_user):
+    make_user()
+    make_user("other@example.org", full_name="Otto Annan")
+    sign_in(client, outbox)
+    mine = client.get_cookie("session").value
+    request_link(Client(app.test_client()), "other@example.org")
+    link = outbox.link()
+    client.submit(link, page=link)
+    page = page_text(client.get("/me"))
+    assert "Otto Annan" in page and "Vera Volontär" not in page
+    replay = Client(app.test_client())
+    replay.set_cookie("session", mine)
+    assert replay.get("/me").status_code == 302, "the session it replaced is over"
+
+
+def test_signing_in_starts_a_new_session(app, client, outbox, make_user):
+    """Nothing planted in the session before signing in survives it (no session fixation); the language does."""
+    make_user()
+    client.submit("/language", {"locale": "en", "next": "/"})
+    with client.session_transaction() as session:
+        session["planted"] = "by someone else"
+        csrf_before = session["csrf_token"]
+    before = client.get_cookie("session").value
+    sign_in(client, outbox)
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        assert session.get("csrf_token") != csrf_before
+        assert session["locale"] == "en"
+        assert re.fullmatch(r"\d+:[\w-]{40,}", session["_user_id"]), "person and session key"
+    assert client.get_cookie("session").value != before
+    planted = Client(app.test_client())
+    planted.set_cookie("session", before)
+    assert planted.get("/me").status_code == 302, "the cookie from before signing in is still anonymous"
+
+
+def test_after_signing_out_the_old_cookies_no_longer_work(app, client, outbox, make_user):
+    make_user()
+    sign_in(client, outbox)
+    session_cookie = client.get_cookie("session").value
+    remember_cookie = client.get_cookie("remember_token").value
+    client.submit("/sign-out", page="/me")
+    for name, value in (("session", session_cookie), ("remember_token", remember_cookie)):
+        thief = Client(app.test_client())
+        thief.set_cookie(name, value)
+        assert thief.get("/me").status_code == 302, f"a copied {name} cookie still worked"
+
+
+def test_signing_out_on_one_phone_leaves_the_other_signed_in(app, outbox, make_user):
+    make_user()
+    phone, laptop = Client(app.test_client()), Client(app.test_client())
+    sign_in(phone, outbox)
+    sign_in(laptop, outbox)
+    phone.submit("/sign-out", page="/me")
+    assert phone.get("/me").status_code == 302
+    assert laptop.get("/me").status_code == 200
+
+
+def test_deleting_the_account_ends_its_sessions_everywhere(app, outbox, make_user):
+    make_user()
+    phone, laptop = Client(app.test_client()), Client(app.test_client())
+    sign_in(phone, outbox)
+    sign_in(laptop, outbox)
+    assert phone.submit("/me/delete", page="/me/delete").status_code == 303
+    assert laptop.get("/me").status_code == 302
+
+
+def test_the_chosen_language_outlives_signing_out(client, outbox, make_user):
+    make_user()
+    sign_in(client, outbox)
+    client.submit("/language", {"locale": "ar", "next": "/me"})
+    client.submit("/sign-out", page="/me")
+    with client.session_transaction() as session:
+        assert session.get("locale") == "ar" and "_user_id" not in session

@@ -19,3 +19,13 @@ def test_starts_in_production_with_a_secret_key():
 def test_postgresql_urls_use_psycopg3():
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "postgresql://u@h/db"})
     assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
+
+
+def test_switching_limits_off_for_one_app_leaves_them_on_for_the_next(make_app, signup_data):
+    from .conftest import Client
+
+    make_app(RATELIMIT_ENABLED=False)
+    app = make_app(SIGNUP_RATE_LIMIT="1 per hour")
+    client = Client(app.test_client())
+    statuses = [client.submit("/signup", dict(signup_data, email=f"p{n}@example.org")).status_code for n in range(2)]
+    assert statuses == [303, 429]

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from volunteer.extensions import db
 from volunteer.models import AuditEvent, Interview, RecordCheck, Role, Status, StatusChange, UserSkill
 
+from .conftest import signed_in
 from .helpers import field_error, page_text, translated
 
 HX = {"HX-Request": "true"}
@@ -240,9 +241,7 @@ def test_an_applicant_cannot_be_deactivated(coordinator_client, make_user, find_
 def test_the_applicant_sees_approved_on_their_page(app, coordinator_client, make_user, make_app):
     person = applicant(make_user)
     decide(coordinator_client, person, {"held_on": date.today().isoformat(), "decision": "approve"})
-    own = make_app().test_client()
-    with own.session_transaction() as session:
-        session["_user_id"] = str(person.id)
+    own = signed_in(make_app(), person)
     assert "Godkänd volontär" in page_text(own.get("/me"))
 
 

@@ -48,10 +48,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     from . import assets
     assets.init_app(app)
 
-    from . import (admin, auth, cli, coordinator, directory, errors, hours_report, main, me, my_hours, rosters,
-                   shift_admin, shifts, signup, training_admin, trainings, verification)
+    from . import (admin, auth, cli, coordinator, directory, errors, health, hours_report, main, me, my_hours,
+                   rosters, shift_admin, shifts, signup, training_admin, trainings, verification)
     for module in (main, signup, auth, me, trainings, shifts, my_hours, verification, training_admin, coordinator,
-                   shift_admin, rosters, directory, hours_report, admin):
+                   shift_admin, rosters, directory, hours_report, admin, health):
         app.register_blueprint(module.bp)
     errors.register(app)
     cli.register(app)
@@ -113,7 +113,13 @@ def _check_settings(app: Flask) -> None:
         # Writers queue for SQLite's one write lock; wait for it rather than failing (seconds).
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault("connect_args", {"timeout": 30})
     if uri.startswith("postgresql://"):
-        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri.removeprefix("postgresql://")
+        app.config["SQLALCHEMY_DATABASE_URI"] = uri = "postgresql+psycopg://" + uri.removeprefix("postgresql://")
+    if uri.startswith("postgresql"):
+        # After a database restart, test pooled connections before use instead of failing one request each;
+        # and when it is unreachable, answer 503 within seconds instead of waiting on the network.
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options.setdefault("pool_pre_ping", True)
+        options.setdefault("connect_args", {"connect_timeout": 5})
     relaxed = app.debug or app.testing
     if not relaxed and app.config["SECRET_KEY"] in (None, "", INSECURE_DEFAULT_KEY):
         raise RuntimeError("Set SECRET_KEY to a long random value (or run with --debug for local use).")
@@ -123,31 +129,28 @@ def _check_settings(app: Flask) -> None:
 
 
 def _configure_login() -> None:
-    from sqlalchemy.orm import joinedload, undefer
-
-    from .models import User
+    from .sessions import load_user as load_session_user
 
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = _l("Sign in to see that page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        """The signed-in person, with what the booking and enrolment rules read, in one query."""
-        if not user_id.isdigit():
-            return None
-        return db.session.get(User, int(user_id), options=[joinedload(User.held_qualifications),
-                                                          undefer(User.record_check_until)])
+    # The "user id" Flask-Login keeps in the session and remember cookies is "person:session key".
+    login_manager.user_loader(load_session_user)
+
+
+# Scripts and styles only from this site's own files: no inline code, no eval, so injected markup cannot run.
+# htmx is configured in base.html (htmx-config) not to add its indicator stylesheet, and no page uses hx-on.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                           "object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'")
 
 
 def _security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        "frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
-    )
+    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
     return response

@@ -1,7 +1,7 @@
 """Accounts: registration, one-time links, status changes and the audit trail."""
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -79,6 +79,17 @@ def issue_token(user: User, purpose: TokenPurpose) -> str:
     db.session.add(LoginToken(user=user, token_hash=hash_token(raw), purpose=purpose,
                               expires_at=utcnow() + lifetime))
     return raw
+
+
+# A form sent twice in a row (a double tap, a reload) mails its link once; after this pause it may mail again.
+LINK_RESEND_PAUSE = timedelta(minutes=1)
+
+
+def link_just_sent(user: User, purpose: TokenPurpose) -> bool:
+    """Whether a live link of this kind went to this person within the last LINK_RESEND_PAUSE."""
+    return db.session.scalar(select(LoginToken.id).where(
+        LoginToken.user_id == user.id, LoginToken.purpose == purpose, LoginToken.used_at.is_(None),
+        LoginToken.created_at > utcnow() - LINK_RESEND_PAUSE).limit(1)) is not None
 
 
 def peek_token(raw: str, purpose: TokenPurpose) -> LoginToken:

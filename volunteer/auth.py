@@ -4,10 +4,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required, login_user, logout_user
 
-from . import accounts
+from . import accounts, sessions
 from .extensions import config_limit, db, limiter
 from .forms import ConfirmForm, SignInForm
 from .htmx import redirect_to, render
+from .i18n import SESSION_KEY
 from .mail import absolute_url, send_email
 from .main import safe_next
 from .models import TokenPurpose, User
@@ -17,9 +18,31 @@ NEXT_KEY = "next_after_sign_in"
 
 
 def start_session(user: User) -> None:
-    """Sign in on this device for 30 days (until signing out)."""
+    """Sign in on this device for 30 days (until signing out), in a fresh session.
+
+    Nothing from before the sign-in carries over but the chosen language: a session planted by someone else
+    (session fixation) is not the one that gets signed in, and the CSRF token is renewed too."""
+    sessions.close_session(session.get("_user_id", ""))  # whoever was signed in here before
+    _clear_session()
     session.permanent = True
     login_user(user, remember=True)
+    session["_user_id"] = sessions.open_session(user)  # the remember cookie is written from this
+    db.session.commit()
+
+
+def end_session() -> None:
+    """Sign out here and delete the session on the server, so copies of the old cookies stop working."""
+    sessions.close_session(session.get("_user_id", ""))
+    db.session.commit()
+    _clear_session()
+    logout_user()  # after clearing: it leaves the note that deletes the remember cookie
+
+
+def _clear_session() -> None:
+    """Empty the browser's session but for the language the person chose."""
+    kept = {key: session[key] for key in (SESSION_KEY,) if key in session}
+    session.clear()
+    session.update(kept)
 
 
 LINK_ENDPOINTS = {TokenPurpose.SIGN_IN: "auth.redeem", TokenPurpose.CONFIRM: "signup.confirm"}
@@ -79,14 +102,14 @@ def use_link(token: str, purpose: TokenPurpose, template: str):
 
 @bp.route("/sign-in/<token>", methods=["GET", "POST"])
 def redeem(token: str):
+    wanted = session.get(NEXT_KEY)
     response = use_link(token, TokenPurpose.SIGN_IN, "auth/redeem.html")
-    return response or redirect(safe_next(session.pop(NEXT_KEY, None), url_for("me.page")), code=303)
+    return response or redirect(safe_next(wanted, url_for("me.page")), code=303)
 
 
 @bp.post("/sign-out")
 @login_required
 def sign_out():
-    logout_user()
-    session.pop(NEXT_KEY, None)
+    end_session()
     flash(_("You are signed out."), "info")
     return redirect(url_for("main.home"), code=303)

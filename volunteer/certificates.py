@@ -103,7 +103,8 @@ def issue(user: User, start: date, end: date, locale: str) -> Certificate:
         "shift_minutes": found.shift_minutes,
         "training_minutes": found.training_minutes,
         "tasks": [{"names": t.key.names, "minutes": t.minutes, "shifts": t.count} for t in found.by_task()],
-        "trainings": [{"title": e.session.training.title, "organisation": e.session.training.organisation.name,
+        "trainings": [{"title": e.session.training.title_in(locale),
+                       "organisation": e.session.training.organisation.name,
                        "day": clock.local_day(e.session.starts_at).isoformat(),
                        "minutes": hours.minutes(e.session.starts_at, e.session.ends_at)}
                       for e in found.enrolments],

@@ -32,6 +32,8 @@ class Config:
     MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR") or None
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Said for every app: Flask-Limiter otherwise keeps the last app's choice on its one shared instance.
+    RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "10 per hour")
     SIGNIN_RATE_LIMIT = os.environ.get("SIGNIN_RATE_LIMIT", "10 per hour")

@@ -1,8 +1,12 @@
 """Friendly, translated error pages."""
-from flask import Flask, render_template
+from flask import Flask, current_app, g, render_template
 from flask_babel import gettext as _
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from .extensions import db
+from .health import DATABASE_DOWN
 
 
 def register(app: Flask) -> None:
@@ -26,6 +30,9 @@ def register(app: Flask) -> None:
         return _page(error.code or 400, _("Something was wrong with the request"),
                      _("Go back and try again."))
 
+    for exception in DATABASE_DOWN:
+        app.register_error_handler(exception, database_unavailable)
+
     @app.errorhandler(500)
     def server_error(error):
         return _page(500, _("Something went wrong"),
@@ -34,3 +41,18 @@ def register(app: Flask) -> None:
 
 def _page(status: int, title: str, message: str):
     return render_template("errors/page.html", title=title, message=message), status
+
+
+def database_unavailable(error):
+    """503 with a calm page while the database cannot be reached; the next request tries again."""
+    current_app.logger.warning("Database unreachable: %s", error.__class__.__name__)
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone; the pool has already discarded it
+        pass
+    # The page must not touch the database again: show it as to a visitor, in the chosen or browser's language.
+    g._login_user = AnonymousUserMixin()
+    response = render_template("errors/page.html", title=_("The site is resting for a moment"),
+                               message=_("We cannot reach our database just now. Nothing you have saved is lost. "
+                                         "Try again in a minute."))
+    return response, 503, {"Retry-After": "30", "Cache-Control": "no-store"}

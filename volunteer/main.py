@@ -57,7 +57,7 @@ NEXT_KEY = "next_after_notice"
 @bp.before_app_request
 def ask_for_new_notice():
     """A signed-in visit counts as activity; someone who has not accepted the current notice is asked to first."""
-    if request.endpoint in ("static", "shifts.feed") or not current_user.is_authenticated:
+    if request.endpoint in ("static", "shifts.feed", "health.healthz") or not current_user.is_authenticated:
         return None
     note_activity(current_user, clock.now())
     if db.session.dirty:

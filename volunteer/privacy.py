@@ -59,6 +59,8 @@ NOT_EXPORTED = {
                 "reminded_at": "bookkeeping", "decided_by_id": "a coordinator's internal number"},
     "audit_event": {"id": "an internal number", "actor_id": "another person's internal number",
                     "subject_id": "the person", "details": "internal ids and other people's notes"},
+    "device_session": {name: "a signed-in device's session, stored hashed; ended when the account goes"
+                       for name in ("id", "user_id", "key_hash", "created_at")},
     "certificate": {"id": "an internal number", "user_id": "the person",
                     "issued_by_id": "a coordinator's internal number; the facts name them",
                     "withdrawn_by_id": "a coordinator's internal number"},

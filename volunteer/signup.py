@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
 from . import accounts
@@ -34,11 +35,17 @@ def form():
         return render_template("signup/page.html", **_context(form))
     if not form.validate():
         return render("signup/page.html", "signup/_form.html", status=422, **_context(form))
-    user, is_new = accounts.register(form, current_locale())
-    if is_new or user.email_confirmed_at is None:
-        mail_link(user, TokenPurpose.CONFIRM, "confirm", _l("Confirm your e-mail address"))
-    else:
-        mail_link(user, TokenPurpose.SIGN_IN, "signup_existing", _l("You already have an account"))
+    try:
+        user, is_new = accounts.register(form, current_locale())
+    except IntegrityError:  # the same address signed up at the same moment (a double tap): that one stands
+        db.session.rollback()
+        user, is_new = accounts.register(form, current_locale())
+    purpose = TokenPurpose.CONFIRM if is_new or user.email_confirmed_at is None else TokenPurpose.SIGN_IN
+    if is_new or not accounts.link_just_sent(user, purpose):
+        if purpose is TokenPurpose.CONFIRM:
+            mail_link(user, purpose, "confirm", _l("Confirm your e-mail address"))
+        else:
+            mail_link(user, purpose, "signup_existing", _l("You already have an account"))
     return redirect_to(url_for("signup.sent"))
 
 

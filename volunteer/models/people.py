@@ -148,6 +148,16 @@ class LoginToken(db.Model):
     user: Mapped[User] = relationship()
 
 
+class DeviceSession(db.Model):
+    """One signed-in browser: its cookies carry a key whose SHA-256 is stored here, so that signing out
+    (deleting the row) ends that session for good, even if an old cookie is replayed."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class AuditEvent(db.Model):
     """Who did what to whom; plain ids so the record outlives either person."""
 

@@ -1,0 +1,118 @@
+"""A small, complete world for tests that walk every route: two organisations, a person of each role, and real
+objects (site, task, shift, booking, training, session, enrolment) so that URLs carry ids that exist."""
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import pytest
+
+from volunteer.clock import local_day
+from volunteer.extensions import db
+from volunteer.models import (Certificate, Enrolment, EnrolmentStatus, Organisation, Role, Shift, Status, TrainingSession, User,
+                              utcnow)
+
+from .test_rosters import put_on
+
+ROLES = ["anonymous", "applicant", "volunteer", "other_coordinator", "coordinator", "admin"]
+
+
+@dataclass
+class World:
+    people: dict = field(default_factory=dict)
+    ids: dict = field(default_factory=dict)
+
+
+def enrol(app, session_id: int, person, status=EnrolmentStatus.ENROLLED) -> int:
+    with app.app_context():
+        enrolment = Enrolment(session_id=session_id, user_id=person.id, status=status)
+        db.session.add(enrolment)
+        db.session.get(TrainingSession, session_id).seats_taken += 1
+        db.session.commit()
+        return enrolment.id
+
+
+@pytest.fixture
+def world(app, make_user, make_organisation, make_shift, make_session) -> World:
+    """FRG Testby runs a site, a shift and a training; Röda Korset Testby has its own coordinator."""
+    frg = make_organisation("FRG Testby")
+    red_cross = make_organisation("Röda Korset Testby", kind="red_cross")
+    people = {
+        "applicant": make_user("applicant@example.org", full_name="Ali Sökande", status=Status.CONFIRMED),
+        "volunteer": make_user("volunteer@example.org", full_name="Vera Volontär", status=Status.APPROVED),
+        "neighbour": make_user("neighbour@example.org", full_name="Nils Granne", status=Status.APPROVED),
+        "coordinator": make_user("coord@example.org", full_name="Cora Koordinator", status=Status.APPROVED,
+                                 role=Role.COORDINATOR, coordinates=[frg]),
+        "other_coordinator": make_user("other@example.org", full_name="Otto Annan", status=Status.APPROVED,
+                                       role=Role.COORDINATOR, coordinates=[red_cross]),
+        "admin": make_user("admin@example.org", full_name="Ada Admin", status=Status.APPROVED, role=Role.ADMIN),
+    }
+    shift = make_shift(organisation="FRG Testby", places=3,
+                       starts_at=utcnow().replace(minute=0, second=0, microsecond=0) + timedelta(days=2))
+    session = make_session(organisation="FRG Testby")
+    with app.app_context():
+        site_id, task_id = (lambda s: (s.site_id, s.task_id))(db.session.get(Shift, shift.id))
+        training_id = db.session.get(TrainingSession, session.id).training_id
+    ids = {
+        "shift_id": shift.id, "site_id": site_id, "task_id": task_id, "organisation_id": frg.id,
+        "training_id": training_id, "session_id": session.id,
+        "booking_id": put_on(app, shift, people["neighbour"]),
+        "enrolment_id": enrol(app, session.id, people["neighbour"]),
+        "person_id": people["applicant"].id,
+        "day": local_day(shift.starts_at).isoformat(),
+    }
+    with app.app_context():  # the applicant applied to FRG Testby, so only its coordinators see them
+        applicant = db.session.get(User, people["applicant"].id)
+        applicant.preferred_organisations = [db.session.get(Organisation, frg.id)]
+        db.session.commit()
+    put_on(app, shift, people["volunteer"])
+    enrol(app, session.id, people["volunteer"])
+    with app.app_context():  # the volunteer's certificate of work for FRG Testby, and a qualification
+        certificate = Certificate(
+            code="K7QM3XRT9PWDHF2N", user_id=people["volunteer"].id, locale="sv", period_start=date(2026, 1, 1),
+            period_end=date(2026, 6, 30), issued_by_id=people["coordinator"].id, issued_at=utcnow(),
+            organisations=[db.session.get(Organisation, frg.id)],
+            facts={"name": "Vera Volontär", "organisations": ["FRG Testby"], "shift_minutes": 180,
+                   "training_minutes": 0, "tasks": [], "trainings": [], "issuer": None})
+        db.session.add(certificate)
+        db.session.commit()
+        ids.update(certificate_id=certificate.id, code=certificate.display_code,
+                   qualification_id=db.session.get(TrainingSession, session.id).training.qualification_id)
+    return World(people=people, ids=ids)
+
+
+# Pages that are not HTML for a person to read (downloads), or need a one-time token from an e-mail.
+NOT_PAGES = {"static", "health.healthz", "me.export", "shifts.ics", "shifts.feed", "directory.export_csv", "auth.redeem",
+             "signup.confirm", "shifts.offer", "trainings.offer", "hours.certificate_pdf_download",
+             "hours_report.hours_csv"}
+SIGNED_IN_PAGES = {"main.accept_notice", "me.page", "me.delete", "me.data", "me.details", "shifts.page", "shifts.mine", "trainings.page",
+                   "trainings.mine", "hours.page", "hours.new_certificate", "hours.certificate"}
+
+
+def fill(rule, ids: dict) -> str:
+    """The rule's URL with every variable taken from the world's ids."""
+    return rule.build({name: ids[name] for name in rule.arguments}, append_unknown=False)[1]
+
+
+def who_sees(rule) -> str:
+    """The role that opens a page: the least one that may."""
+    if rule.rule.startswith("/admin"):
+        return "admin"
+    if rule.rule.startswith("/coordinator"):
+        return "coordinator"
+    return "volunteer" if rule.endpoint in SIGNED_IN_PAGES else "anonymous"
+
+
+def pages(app, world: World) -> list[tuple[str, str]]:
+    """(role, url) for every HTML page the app serves with GET, with real ids."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        if "GET" in rule.methods and rule.endpoint not in NOT_PAGES:
+            found.append((who_sees(rule), fill(rule, world.ids)))
+    return sorted(set(found))
+
+
+def speak(app, world: World, locale: str) -> None:
+    """Everyone in the world reads the site in this language (their saved preference)."""
+    with app.app_context():
+        for person in world.people.values():
+            db.session.get(User, person.id).locale = locale
+        db.session.commit()

@@ -1,0 +1,41 @@
+"""Signed-in sessions kept on the server: the cookie names a session that signing out deletes."""
+import secrets
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload, undefer
+
+from .accounts import hash_token
+from .extensions import db
+from .models import DeviceSession, User
+
+
+def open_session(user: User) -> str:
+    """Record a new session for this person; the id that Flask-Login keeps in the cookies ("user:key")."""
+    key = secrets.token_urlsafe(32)
+    db.session.add(DeviceSession(user_id=user.id, key_hash=hash_token(key)))
+    return f"{user.id}:{key}"
+
+
+def _parts(session_id: str) -> tuple[int, str] | None:
+    user_id, _, key = (session_id or "").partition(":")
+    return (int(user_id), key) if user_id.isdigit() and key else None
+
+
+def load_user(session_id: str) -> User | None:
+    """The person whose live session this is; None for an ended, unknown or old-style id."""
+    parts = _parts(session_id)
+    if parts is None:
+        return None
+    # With what the booking and enrolment rules read about the person, in the same one query.
+    return db.session.scalars(
+        select(User).join(DeviceSession, DeviceSession.user_id == User.id)
+        .options(joinedload(User.held_qualifications), undefer(User.record_check_until))
+        .where(User.id == parts[0], DeviceSession.key_hash == hash_token(parts[1]))).unique().first()
+
+
+def close_session(session_id: str) -> None:
+    """End one session: its cookies, wherever they were copied, no longer sign anyone in."""
+    parts = _parts(session_id)
+    if parts is not None:
+        db.session.execute(delete(DeviceSession).where(DeviceSession.user_id == parts[0],
+                                                       DeviceSession.key_hash == hash_token(parts[1])))
