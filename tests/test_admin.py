@@ -1,4 +1,6 @@
 """Admins: partner organisations, the coordinator role and the audit log."""
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -82,6 +84,14 @@ def test_the_audit_log_stays_readable_after_people_are_deleted(app, signed_in, c
     text = page_text(signed_in.get("/admin/audit?action=deactivated"))
     assert f"Raderad volontär (nr {person.id})" in text
     assert "Adam Admin" in text and "reason: Slutar" in text
+
+
+@pytest.mark.parametrize("typed", ["%00", "nothing_like_this", "deactivated%00x", "x" * 300])
+def test_an_unknown_action_in_the_audit_filter_shows_everything(signed_in, typed):
+    """PostgreSQL refuses NUL in a text comparison: an action nobody recorded never reaches the database."""
+    response = signed_in.get(f"/admin/audit?action={typed}")
+    assert response.status_code == 200
+    assert 'selected' not in re.search(r'<select[^>]*name="action".*?</select>', page_text(response), re.S).group(0)
 
 
 def test_coordinators_may_not_open_admin_pages(client, make_user):

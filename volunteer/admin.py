@@ -95,12 +95,13 @@ def remove_coordinator(person_id: int):
 @bp.get("/audit")
 def audit_log():
     """Every recorded action, newest first; people who have been deleted show as "deleted volunteer" and a number."""
-    action = request.args.get("action") or None
+    actions = list(db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
+    # Only an action that has been recorded filters the list; anything else typed into the URL shows them all.
+    action = request.args.get("action") if request.args.get("action") in actions else None
     query = select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
     if action:
         query = query.where(AuditEvent.action == action)
     page = db.paginate(query, per_page=AUDIT_PER_PAGE, error_out=False)
     ids = {i for event in page.items for i in (event.actor_id, event.subject_id) if i}
     names = dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(ids))).all()) if ids else {}
-    actions = db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
-    return render_template("admin/audit.html", page=page, names=names, actions=list(actions), action=action)
+    return render_template("admin/audit.html", page=page, names=names, actions=actions, action=action)
