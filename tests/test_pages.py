@@ -175,3 +175,14 @@ def test_static_files_have_versioned_addresses_cached_for_a_year(client):
     assert css.group(2) == hashlib.sha256(content).hexdigest()[:12], "the version is the content's hash"
     for stale in ("/static/css/site.css", "/static/css/site.css?v=000000000000"):
         assert client.get(stale).cache_control.max_age is None, "only the current version is kept for a year"
+
+
+def test_every_whole_page_names_its_icon():
+    """A page that does not extend base.html still links the icon, or the browser asks for /favicon.ico (a 404)."""
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parents[1] / "templates"
+    whole = [path for path in templates.rglob("*.html")
+             if "<html" in path.read_text() and "email" not in path.parts]
+    assert len(whole) >= 3
+    assert [path.name for path in whole if 'rel="icon"' not in path.read_text()] == []
