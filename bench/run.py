@@ -144,6 +144,7 @@ def session_cookie(app, user_id: int) -> tuple[str, str]:
         user = db.session.get(User, user_id)
         login_user(user)
         session["_user_id"] = sessions.open_session(user)  # sessions live on the server, as after a sign-in link
+        user.last_sign_in_at = clock.now()  # as the sign-in link records it
         db.session.commit()
         token = generate_csrf()
         cookie = app.session_interface.get_signing_serializer(app).dumps(dict(session))
