@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test bench install install-dev translations extract-messages update-messages messages new-language
+.PHONY: run test bench profile install install-dev translations extract-messages update-messages messages new-language
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,3 +57,8 @@ messages: update-messages translations
 # Start a catalog for a new language: make new-language LANG_CODE=so
 new-language: extract-messages
 	$(BIN)/pybabel init -i translations/messages.pot -d translations -l $(LANG_CODE)
+
+# Where a page spends its time (bench/profile.py): make profile PAGE=/shifts, or PAGE=book for booking + cancelling.
+PAGE ?= /shifts
+profile: install-dev translations
+	$(BIN)/python bench/profile.py $(PAGE) $(PROFILE_ARGS)
