@@ -5,12 +5,12 @@ import traceback
 from pathlib import Path
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import INSECURE_DEFAULT_KEY, Config
 from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+from .i18n import install_in_templates, lazy_gettext as _l
 from .i18n import (clock_time, current_locale, date_and_times, date_range, day, join_list, language_name, left_to_right,
                    localized, long_date, month_name, number, select_locale, short_day, site_locale_options, span,
                    text_direction, time_range, weekday, when)
@@ -39,6 +39,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=select_locale)
+    install_in_templates(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)

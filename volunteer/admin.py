@@ -1,6 +1,5 @@
 """Admins: partner organisations, who is a coordinator, and the audit log."""
 from flask import Blueprint, abort, flash, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -11,6 +10,7 @@ from .catalog import ORGANISATION_KINDS
 from .extensions import db
 from .forms import CoordinatorForm, OrganisationForm
 from .htmx import redirect_to
+from .i18n import gettext as _
 from .models import AuditEvent, Organisation, Role, User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

@@ -1,14 +1,12 @@
 """Password-less sign-in with one-time links, and sign-out."""
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import login_required, login_user, logout_user
 
 from . import accounts, sessions
 from .extensions import config_limit, db, limiter
 from .forms import ConfirmForm, SignInForm
 from .htmx import redirect_to, render
-from .i18n import SESSION_KEY
+from .i18n import SESSION_KEY, gettext as _, lazy_gettext as _l
 from .mail import absolute_url, send_email
 from .main import safe_next
 from .models import TokenPurpose, User

@@ -3,9 +3,9 @@ from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 from flask import current_app
-from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
+from .i18n import gettext as _
 from .mail import absolute_url
 from .models import Shift
 

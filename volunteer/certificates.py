@@ -14,9 +14,6 @@ from datetime import date, datetime
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from flask_babel import force_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
@@ -24,7 +21,7 @@ from . import clock, hours
 from .access import organisation_scope
 from .accounts import audit
 from .extensions import db
-from .i18n import date_range, localized
+from .i18n import date_range, gettext as _, lazy_gettext as _l, localized, ngettext
 from .mail import absolute_url
 from .models import Certificate, Organisation, Role, User
 

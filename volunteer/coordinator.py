@@ -1,6 +1,5 @@
 """Coordinators: the applicants queue, a person's page, interviews, decisions and record checks."""
 from flask import Blueprint, abort, flash, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -9,6 +8,7 @@ from .access import contact_visible, organisations_in_scope, qualification_choic
 from .extensions import db
 from .forms import DecisionForm, DirectoryFilterForm, ReasonForm, RecordCheckForm
 from .htmx import fragment, is_htmx, redirect_to
+from .i18n import gettext as _
 from .main import safe_next
 from .models import RecordKind, Status, User
 

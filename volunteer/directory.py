@@ -3,8 +3,6 @@ import csv
 import io
 
 from flask import Blueprint, Response, render_template, request
-from flask_babel import gettext as _
-from flask_babel import to_user_timezone
 from flask_login import current_user
 
 from . import vetting
@@ -14,7 +12,7 @@ from .catalog import availability_labels, skill_label, status_label
 from .coordinator import filter_form
 from .extensions import db
 from .forms import display_phone
-from .i18n import language_name, spoken_language
+from .i18n import gettext as _, language_name, spoken_language, to_user_timezone
 from .models import User
 
 bp = Blueprint("directory", __name__, url_prefix="/coordinator")

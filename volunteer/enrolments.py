@@ -8,12 +8,12 @@ from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from .accounts import audit
 from .extensions import db
+from .i18n import lazy_gettext as _l
 from .mail import absolute_url, send_after_commit
 from .models import (Enrolment, EnrolmentStatus, PersonQualification, Qualification, TrainingSession, User)
 from .places import Conflict, Places  # noqa: F401 (Conflict: part of this API)

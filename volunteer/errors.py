@@ -1,12 +1,12 @@
 """Friendly, translated error pages."""
 from flask import Flask, current_app, g, render_template
-from flask_babel import gettext as _
 from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
 from .health import DATABASE_DOWN
+from .i18n import gettext as _
 
 
 def register(app: Flask) -> None:

@@ -5,8 +5,6 @@ import phonenumbers
 from dateutil.relativedelta import relativedelta
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from flask_babel import lazy_gettext as _l
-from flask_babel import to_user_timezone
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, EmailField, RadioField, SearchField, SelectField, SelectMultipleField,
                      StringField, TelField, TextAreaField)
@@ -16,7 +14,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from .catalog import AVAILABILITY, ORGANISATION_KINDS, OTHER_LANGUAGE, RECORD_KINDS, SKILLS, STATUS_LABELS
 from .clock import now
-from .i18n import SITE_LOCALES, SPOKEN_LANGUAGES, left_to_right
+from .i18n import SITE_LOCALES, SPOKEN_LANGUAGES, lazy_gettext as _l, left_to_right, to_user_timezone
 
 MOBILE_TYPES = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
 

@@ -1,7 +1,6 @@
 """Forms for hours, certificates and their verification."""
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
@@ -9,6 +8,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from . import clock
 from .certificates import CERTIFICATE_LOCALES, normalize_code
 from .forms import Form
+from .i18n import lazy_gettext as _l
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 

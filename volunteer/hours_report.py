@@ -5,7 +5,6 @@ import io
 from datetime import date
 
 from flask import Blueprint, Response, abort, flash, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from . import certificates, clock, hours
@@ -15,7 +14,7 @@ from .directory import safe_cell
 from .extensions import db
 from .hours_forms import PeriodForm, WithdrawForm
 from .htmx import redirect_to
-from .i18n import number
+from .i18n import gettext as _, number
 
 bp = Blueprint("hours_report", __name__, url_prefix="/coordinator")
 bp.before_request(require_coordinator)

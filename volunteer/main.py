@@ -2,7 +2,6 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -10,9 +9,9 @@ from . import clock
 from .extensions import db
 from .forms import ConfirmForm
 from .htmx import redirect_to
+from .i18n import SESSION_KEY, SITE_LOCALES, gettext as _
 from .models import Organisation
 from .privacy import needs_acceptance, note_activity, record_acceptance
-from .i18n import SESSION_KEY, SITE_LOCALES
 
 bp = Blueprint("main", __name__)
 

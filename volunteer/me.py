@@ -3,8 +3,6 @@ correct it, delete it."""
 from datetime import datetime
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -13,7 +11,7 @@ from . import accounts, clock, privacy
 from .catalog import AVAILABILITY, OTHER_LANGUAGE, availability_labels, skill_label, status_label
 from .extensions import db
 from .forms import ConfirmForm, DetailsForm
-from .i18n import spoken_language, spoken_languages
+from .i18n import gettext as _, lazy_gettext as _l, spoken_language, spoken_languages
 from .models import Organisation, Status, UserLanguage, UserSkill
 from .shifts import coming_shift_count, feed_url
 

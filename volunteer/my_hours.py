@@ -1,6 +1,5 @@
 """A volunteer's hours and certificates: per month, task and site; a certificate to print or download."""
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -8,6 +7,7 @@ from . import certificate_pdf, certificates, clock, hours, qr
 from .access import require_signed_in
 from .extensions import db
 from .hours_forms import CertificateForm, PeriodForm
+from .i18n import gettext as _
 from .models import Certificate
 
 bp = Blueprint("hours", __name__)

@@ -4,11 +4,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, func, or_, select, update
 
 from .accounts import audit
 from .extensions import db
+from .i18n import lazy_gettext as _l
 from .mail import absolute_url, send_after_commit
 from .models import (AuditEvent, Booking, Certificate, BookingStatus, Enrolment, EnrolmentStatus, Interview, LoginToken,
                      PersonQualification, RecordCheck, Role, Shift, Status, StatusChange, TrainingSession, User,

@@ -1,9 +1,9 @@
 """Coordinators' forms on a shift's roster: finding a volunteer and booking them by hand."""
-from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, SearchField
 from wtforms.validators import InputRequired, Length
 
 from .forms import Form
+from .i18n import lazy_gettext as _l
 
 
 class PersonSearchForm(Form):

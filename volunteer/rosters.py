@@ -3,8 +3,6 @@ roster, a site's day and the needs of the coming two weeks."""
 from datetime import datetime, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -14,6 +12,7 @@ from .access import contact_visible, require_coordinator, shift_in_scope, site_i
 from .extensions import db
 from .forms import ConfirmForm
 from .htmx import is_htmx, render
+from .i18n import gettext as _, lazy_gettext as _l
 from .models import Booking, BookingStatus, Shift, User
 from .roster_forms import AddPersonForm, PersonSearchForm
 

@@ -5,13 +5,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
 from flask import current_app
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import contains_eager
 
 from .extensions import db
-from .i18n import long_date, span, when
+from .i18n import gettext as _, lazy_gettext as _l, long_date, span, when
 from .models import (PLACE_HOLDING, Booking, BookingStatus, Enrolment, EnrolmentStatus, PersonQualification, Shift,
                      Status, TrainingSession, User)
 

@@ -4,8 +4,6 @@ import uuid
 from datetime import timedelta, timezone
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -14,7 +12,7 @@ from . import accounts, bookings, clock
 from .access import (organisations_in_scope, qualification_choices, require_coordinator, shift_in_scope, site_in_scope,
                      sites_in_scope)
 from .extensions import db
-from .i18n import SITE_LOCALES, spoken_languages
+from .i18n import SITE_LOCALES, gettext as _, ngettext, spoken_languages
 from .models import Shift, Site, Task
 from .shift_filters import shift_query
 from .shift_forms import (SITE_KINDS, CancelShiftForm, EditShiftForm, NewShiftForm, ShiftForm, SiteForm, TaskForm,

@@ -1,7 +1,6 @@
 """The open-shifts list's filters: a GET form whose values live in the URL, and the query they make."""
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from flask_wtf import FlaskForm
 from sqlalchemy import Select, exists, false, func, or_, select
@@ -12,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from .clock import day_bounds
 from .extensions import db
 from .forms import optional_int
+from .i18n import lazy_gettext as _l
 from .models import PersonQualification, RecordCheck, Shift, ShiftLanguage, Site, Status, Task, User, UserLanguage
 from .rules import booking_horizon
 

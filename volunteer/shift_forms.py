@@ -1,7 +1,6 @@
 """Coordinators' forms for sites, tasks and shifts."""
 from datetime import date, datetime, time
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField,
                      TimeField)
 from wtforms.fields.choices import SelectChoice
@@ -9,7 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from .clock import STOCKHOLM, at
 from .forms import Form, MultiCheckboxField, NamedInEveryLanguage, optional_int
-from .i18n import SPOKEN_LANGUAGES
+from .i18n import SPOKEN_LANGUAGES, lazy_gettext as _l
 from .models import ShiftLanguage
 from .training_forms import MAX_WEEKS
 

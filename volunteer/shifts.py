@@ -6,8 +6,6 @@ from itertools import groupby
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +16,7 @@ from .access import require_signed_in
 from .accounts import audit
 from .extensions import db
 from .htmx import is_htmx, redirect_to, render
+from .i18n import gettext as _, lazy_gettext as _l
 from .main import safe_next
 from .models import Booking, BookingStatus, Shift, User
 from .rules import BookingState

@@ -1,6 +1,5 @@
 """Public sign-up: the form, live field checks, and e-mail confirmation."""
 from flask import Blueprint, abort, redirect, render_template, url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
@@ -10,7 +9,7 @@ from .auth import mail_link, use_link
 from .extensions import config_limit, db, limiter
 from .forms import SignupForm
 from .htmx import redirect_to, render
-from .i18n import current_locale, spoken_languages
+from .i18n import current_locale, lazy_gettext as _l, spoken_languages
 from .models import Organisation, TokenPurpose
 
 bp = Blueprint("signup", __name__)

@@ -3,9 +3,6 @@ import uuid
 from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -17,7 +14,7 @@ from .access import (acts_for, organisation_scope, organisations_in_scope, quali
 from .extensions import db
 from .forms import ConfirmForm
 from .htmx import is_htmx, render
-from .i18n import SITE_LOCALES, spoken_languages
+from .i18n import SITE_LOCALES, gettext as _, lazy_gettext as _l, ngettext, spoken_languages
 from .models import Enrolment, EnrolmentStatus, Qualification, Training, TrainingSession
 from .clock import STOCKHOLM
 from .training_forms import GrantForm, NewSessionForm, QualificationForm, SessionForm, TrainingForm

@@ -1,13 +1,12 @@
 """Coordinators' forms for trainings, sessions and qualifications granted by hand."""
 from datetime import datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from .clock import at
 from .forms import Form, NamedInEveryLanguage, ValidEmail
-from .i18n import SITE_LOCALES, SPOKEN_LANGUAGES
+from .i18n import SITE_LOCALES, SPOKEN_LANGUAGES, lazy_gettext as _l
 
 MAX_WEEKS = 26
 

@@ -2,7 +2,6 @@
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -12,6 +11,7 @@ from . import clock, enrolments, rules
 from .access import require_signed_in
 from .extensions import db
 from .htmx import is_htmx, redirect_to, render
+from .i18n import lazy_gettext as _l
 from .main import safe_next
 from .models import (Enrolment, EnrolmentStatus, PersonQualification, Shift, Site, Task, Training, TrainingSession,
                      User)

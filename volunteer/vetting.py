@@ -1,7 +1,6 @@
 """Vetting: the applicants a coordinator may see, interviews, decisions, record checks and status changes."""
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, false, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
@@ -9,6 +8,7 @@ from .access import organisation_scope
 from .accounts import audit, note_status_change
 from .clock import now
 from .extensions import db
+from .i18n import lazy_gettext as _l
 from .mail import absolute_url, send_email
 from .models import (Interview, Organisation, PersonQualification, RecordCheck, RecordKind, Role, Status, StatusChange,
                      User, UserLanguage, UserSkill)

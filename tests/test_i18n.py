@@ -1,0 +1,49 @@
+"""The per-request catalog: found once, and found again whenever the locale changes within the request."""
+from datetime import datetime, timezone
+
+from flask import render_template_string, session
+from flask_babel import force_locale, refresh
+
+from tests.helpers import translated
+from volunteer import i18n
+
+
+def test_strings_follow_the_locale_through_force_locale_and_back(app):
+    with app.test_request_context(headers={"Accept-Language": "ar"}):
+        arabic = i18n.gettext("Open shifts")
+        assert arabic == translated(app, "ar", "Open shifts") != "Open shifts"
+        assert render_template_string("{{ _('Open shifts') }}") == arabic
+        with force_locale("sv"):  # an e-mail in its recipient's language
+            swedish = translated(app, "sv", "Open shifts")
+            assert i18n.gettext("Open shifts") == swedish
+            assert render_template_string("{{ _('Open shifts') }}") == swedish
+            assert i18n.current_locale() == "sv"
+        assert i18n.gettext("Open shifts") == arabic
+        assert render_template_string("{{ _('Open shifts') }}") == arabic
+        assert i18n.current_locale() == "ar"
+
+
+def test_a_refreshed_locale_is_found_again(app):
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert i18n.current_locale() == "en"
+        session[i18n.SESSION_KEY] = "fa"  # the language switcher's choice, within the same request
+        refresh()
+        assert i18n.current_locale() == "fa"
+        assert i18n.gettext("Open shifts") == translated(app, "fa", "Open shifts")
+
+
+def test_plurals_and_placeholders(app):
+    with app.test_request_context(headers={"Accept-Language": "sv"}):
+        assert i18n.ngettext("%(num)d shift", "%(num)d shifts", 1) == translated(app, "sv", "%(num)d shift", num=1)
+        assert render_template_string("{{ ngettext('%(num)d shift', '%(num)d shifts', 3) }}") == "3 pass"
+
+
+def test_outside_a_request_strings_stay_as_written():
+    assert i18n.gettext("Open shifts") == "Open shifts"
+    assert i18n.ngettext("%(num)d shift", "%(num)d shifts", 2) == "2 shifts"
+
+
+def test_times_are_stockholms():
+    winter = datetime(2026, 1, 15, 12, 0, tzinfo=timezone.utc)
+    assert i18n.to_user_timezone(winter).hour == 13
+    assert i18n.to_user_timezone(datetime(2026, 7, 15, 12, 0)).hour == 14  # naive means UTC
