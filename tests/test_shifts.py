@@ -610,3 +610,53 @@ def test_deleting_an_account_gives_its_place_to_the_waitlist(app, make_user, mak
     assert status_of(app, shift.id, waiting_user.id) is BookingStatus.OFFERED
     assert "w@example.org" in [message["To"] for message in outbox.messages()]
     assert outbox.last()["To"] == "holder@example.org", "the last e-mail: the account is deleted"
+
+
+# Cards are rendered once and reused (volunteer/fragments.py): whatever changes must still show, and no
+# person's form may carry another person's CSRF token.
+
+def tokens(html: str) -> set[str]:
+    return set(re.findall(r'name="csrf_token" value="([^"]+)"', html))
+
+
+def test_a_reused_card_carries_each_persons_own_csrf_token_and_the_booking_works(app, make_user, make_shift):
+    shift = make_shift(places=3)
+    anna, _ = person(app, make_user, "anna@example.org")
+    bo, bo_user = person(app, make_user, "bo@example.org")
+    first = card_of(anna.get("/shifts"), shift.id)
+    again = card_of(bo.get("/shifts"), shift.id)
+    assert len(app.extensions["shift_cards"][0]) >= 1
+    assert tokens(first) and tokens(again) and not tokens(first) & tokens(again)
+    assert first.replace(tokens(first).pop(), "") == again.replace(tokens(again).pop(), ""), "the same card"
+    assert act(bo, shift.id, "book").status_code == 303
+    assert status_of(app, shift.id, bo_user.id) is BookingStatus.BOOKED
+
+
+def test_a_card_shows_what_changed_since_it_was_made(app, make_user, make_shift):
+    from volunteer.models import Site, Task
+    shift = make_shift(places=3)
+    anna, _ = person(app, make_user, "anna@example.org")
+    bo, _ = person(app, make_user, "bo@example.org")
+    assert 'data-places-left="3"' in card_of(anna.get("/shifts"), shift.id)
+    assert act(bo, shift.id, "book").status_code == 303
+    card = card_of(anna.get("/shifts"), shift.id)
+    assert 'data-places-left="2"' in card and 'data-action="book"' in card
+    assert 'data-action="cancel"' in card_of(bo.get("/shifts"), shift.id), "Bo's own state, not Anna's card"
+    for model, row_id, column, value, shown in (
+            (Site, shift.site_id, "name", "Boende Nyby", "Boende Nyby"),
+            (Task, shift.task_id, "names", {"sv": "Samtalsstöd", "en": "Talking support"}, "Talking support"),
+            (Shift, shift.id, "notes", "Bring indoor shoes", "Bring indoor shoes")):
+        with app.app_context():  # one thing at a time, each on a card that was just made
+            setattr(db.session.get(model, row_id), column, value)
+            db.session.commit()
+        assert shown in card_of(anna.get("/shifts"), shift.id), column
+
+
+def test_a_reused_card_is_in_each_readers_language(app, make_user, make_shift):
+    shift = make_shift(languages=("ar",))
+    english, _ = person(app, make_user, "en@example.org")
+    arabic, _ = person(app, make_user, "ar@example.org", locale="ar")
+    in_english = card_of(english.get("/shifts"), shift.id)
+    in_arabic = card_of(arabic.get("/shifts"), shift.id)
+    assert translated(app, "ar", "Places left") in in_arabic and "Places left" in in_english
+    assert "Arabic" in in_english and "Arabic" not in in_arabic

@@ -59,6 +59,8 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    from . import fragments
+    fragments.init_app(app)
     from .rules import may_take_trainings
     app.jinja_env.globals.update(
         current_locale=current_locale,
