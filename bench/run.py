@@ -30,7 +30,7 @@ from flask_migrate import upgrade  # noqa: E402
 from flask_wtf.csrf import generate_csrf  # noqa: E402
 from sqlalchemy import event, make_url, select  # noqa: E402
 
-from bench import dataset  # noqa: E402
+from bench import dataset, floor  # noqa: E402
 from volunteer import clock, create_app, rules, sessions  # noqa: E402
 from volunteer.extensions import db  # noqa: E402
 from volunteer.models import Shift, Status, User  # noqa: E402
@@ -42,6 +42,8 @@ ACCEPT_ENCODING = "gzip, deflate, br, zstd"
 WORKERS = 2
 LUA = Path(__file__).resolve().parent / "load.lua"
 CPU_ROUNDS = 20
+# The site's own floor (bench/floor.py): a signed-in request that does nothing else.
+FLOOR = "signed-in floor"
 ASSET_RE = re.compile(r'<(?:link rel="stylesheet" href|script src)="([^"]+)"')
 
 
@@ -76,6 +78,7 @@ def main() -> int:
         url = stack.enter_context(fresh_database(args.db, work))
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET,
                           "MAIL_OUTBOX_DIR": str(work / "outbox"), "RATELIMIT_STORAGE_URI": "memory://"})
+        floor.add_floor(app)
         with app.app_context():
             upgrade(directory=str(ROOT / "migrations"))
             started = time.monotonic()
@@ -90,11 +93,13 @@ def main() -> int:
                "FLASK_DEBUG": "0", "PYTHONPATH": str(ROOT)}
         hello_port = stack.enter_context(gunicorn("bench.hello:app", env, work / "hello.log"))
         app_port = stack.enter_context(gunicorn("app:app", env, work / "app.log"))
+        floor_port = stack.enter_context(gunicorn("bench.floor:create()", env, work / "floor.log"))
         hello = Page("hello (ceiling)", "/")
         for page in [hello, *pages]:
-            port = hello_port if page is hello else app_port
+            port = {"hello (ceiling)": hello_port, FLOOR: floor_port}.get(page.name, app_port)
             load(wrk, port, page, 2, min(connections), warm_up=True)
             for count in connections:
+                unbook(app, page)
                 load(wrk, port, page, args.seconds, count)
                 print(f"  {page.name} at {count}: {page.runs[count]['rps']:.0f} req/s", flush=True)
         rss = {"app": peak_rss(app_port), "hello": peak_rss(hello_port)}
@@ -155,6 +160,7 @@ def scenarios(app, built: dataset.Built, bookers: int) -> list[Page]:
     volunteer, _ = session_cookie(app, built.volunteer_id)
     coordinator, _ = session_cookie(app, built.coordinator_id)
     return [
+        Page(FLOOR, floor.PATH, volunteer),
         Page("home", "/"),
         Page("/shifts", "/shifts", volunteer),
         Page("/shifts?my_languages", "/shifts?my_languages=y", volunteer),
@@ -260,6 +266,15 @@ def measure_in_process(app, page: Page) -> None:
     for href in ASSET_RE.findall(body.decode()):
         assets.append(served_size(client, href, {})[1])
     page.first_load = sum(assets)
+
+
+def unbook(app, page: Page) -> None:
+    """Each booker starts unbooked: a run that stopped between booking and cancelling left some booked, and
+    the next run's first "book" would be refused (a 409 counted as an error)."""
+    client = app.test_client(use_cookies=False)
+    for booker in page.bookers:
+        headers = headers_for(booker["cookie"], **{"HX-Request": "true", "X-CSRFToken": booker["token"]})
+        client.post(f"/shifts/{booker['shift']}/cancel", headers=headers)
 
 
 def free_port() -> int:

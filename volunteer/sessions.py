@@ -1,7 +1,7 @@
 """Signed-in sessions kept on the server: the cookie names a session that signing out deletes."""
 import secrets
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import joinedload, undefer
 
 from .accounts import hash_token
@@ -26,11 +26,14 @@ def load_user(session_id: str) -> User | None:
     parts = _parts(session_id)
     if parts is None:
         return None
-    # With what the booking and enrolment rules read about the person, in the same one query.
-    return db.session.scalars(
-        select(User).join(DeviceSession, DeviceSession.user_id == User.id)
-        .options(joinedload(User.held_qualifications), undefer(User.record_check_until))
-        .where(User.id == parts[0], DeviceSession.key_hash == hash_token(parts[1]))).unique().first()
+    return db.session.scalars(_SIGNED_IN, {"user_id": parts[0], "key_hash": hash_token(parts[1])}).unique().first()
+
+
+# Every signed-in request runs this, so the statement is built once, not on each request. With what the booking
+# and enrolment rules read about the person, in the same one query.
+_SIGNED_IN = (select(User).join(DeviceSession, DeviceSession.user_id == User.id)
+              .options(joinedload(User.held_qualifications), undefer(User.record_check_until))
+              .where(User.id == bindparam("user_id"), DeviceSession.key_hash == bindparam("key_hash")))
 
 
 def close_session(session_id: str) -> None:
