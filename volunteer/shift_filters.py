@@ -52,12 +52,18 @@ def shift_query(languages=selectinload) -> Select:
 
 class ShiftPage(Pagination):
     """One page of shifts and how many there are in all, in one query: the total rides along on every row
-    (a window function) instead of a second COUNT query. Give it a shift_query(joinedload)."""
+    as a scalar subquery (counted once, on the starts_at index) instead of a second COUNT query. Give it a
+    shift_query(joinedload).
+
+    Not count(*) OVER (): the window made the database build every matching row, with its joins, before
+    keeping 30 (3.2 ms against 0.35 ms on SQLite with the benchmark's 1,700 coming shifts)."""
 
     def _query_items(self) -> list:
         query = self._query_args["select"]
+        total = select(func.count()).select_from(
+            query.with_only_columns(Shift.id).order_by(None).subquery()).scalar_subquery()
         rows = db.session.execute(
-            query.add_columns(func.count().over().label("total"))
+            query.add_columns(total.label("total"))
             .limit(self.per_page).offset(self._query_offset)).unique().all()
         self._total = rows[0].total if rows else None
         return [row[0] for row in rows]
