@@ -378,3 +378,34 @@ def test_the_needs_overview_takes_as_many_queries_for_30_shifts_as_for_3(app, co
         assert len(db.session.scalars(select(Site)).all()) == 2
     many = count_statements(app, client, "/coordinator/needs")
     assert many == few
+
+
+def test_the_people_on_a_days_shifts_are_found_by_shift_not_by_status(app, coordinator, make_user, make_shift):
+    """SQLite has no statistics until ANALYZE; with only single-column indexes it read the bookings by status
+    (most of them) to find the few on a day's shifts. The plan must search by shift."""
+    client, _ = coordinator
+    day = datetime(2026, 10, 8, 6, 0, tzinfo=timezone.utc)
+    person = volunteer(make_user, "p@example.org", "Person")
+    for n in range(8):  # a busy day: the planner weighs a list of eight shifts against a list of statuses
+        shift = make_shift(starts_at=day + timedelta(hours=n), places=3)
+        put_on(app, shift, person)
+    statements = []
+
+    def record(conn, cursor, statement, parameters, *args):
+        if statement.lstrip().startswith("SELECT booking.id") and "booking.shift_id IN" in statement:
+            statements.append((statement, parameters))
+
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name != "sqlite":
+            pytest.skip("PostgreSQL plans by its own statistics (ANALYZE runs by itself)")
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert client.get(f"/coordinator/sites/{shift.site_id}/day/2026-10-08").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert statements, "the roster's query was not seen"
+    statement, parameters = statements[0]
+    with engine.connect() as connection:
+        plan = " ".join(row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters))
+    assert "ix_booking_status" not in plan and "USING INDEX ix_booking_shift_id" in plan, plan

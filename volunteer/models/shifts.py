@@ -2,7 +2,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -109,10 +109,15 @@ PLACE_HOLDING = (BookingStatus.BOOKED, BookingStatus.OFFERED, BookingStatus.ATTE
 class Booking(db.Model):
     """A person on a shift; one row per person and shift, reused when they come back."""
 
-    __table_args__ = (UniqueConstraint("shift_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("shift_id", "user_id"),
+        # The people on some shifts in some statuses (rosters): without it SQLite chose the status index and
+        # read most bookings (1.5 ms against 0.05 ms with the benchmark's 15,000).
+        Index("ix_booking_shift_id_status", "shift_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    shift_id: Mapped[int] = mapped_column(ForeignKey("shift.id", ondelete="CASCADE"), index=True)
+    shift_id: Mapped[int] = mapped_column(ForeignKey("shift.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     status: Mapped[BookingStatus] = mapped_column(enum_column(BookingStatus), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
