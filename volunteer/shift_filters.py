@@ -81,7 +81,9 @@ def open_shifts(user: User, filters: dict, now: datetime) -> Select:
 
     "Only shifts I can book" narrows in SQL to what can be decided there (free places, the qualification
     and record extract the person holds); the rules then drop the rest (an overlap, say)."""
-    query = (shift_query(joinedload)
+    # Sites and tasks: the filter form has just loaded them all (filter_choices), so each card's site and task
+    # come from the session's identity map, not from joined columns decoded again on every row.
+    query = (select(Shift).options(joinedload(Shift.required_qualification), joinedload(Shift.languages))
              .where(Shift.cancelled_at.is_(None), Shift.starts_at > now, Shift.starts_at <= now + booking_horizon())
              .order_by(Shift.starts_at, Shift.id))
     if site := filters.get("site"):
