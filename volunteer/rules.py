@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
 from flask import current_app
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import contains_eager
 
 from .extensions import db
@@ -247,14 +247,20 @@ def shift_standing(user: User, shifts: list[Shift], now: datetime) -> ShiftStand
     """The person's bookings on these shifts and the coming shifts they hold a place on, in one query; their
     qualifications and record check come with the signed-in person (or one query each for someone else)."""
     ids = {shift.id for shift in shifts}
-    holding = and_(Booking.status.in_(PLACE_HOLDING), Shift.ends_at > now, Shift.cancelled_at.is_(None))
-    rows = db.session.scalars(
-        select(Booking).join(Booking.shift).options(contains_eager(Booking.shift).joinedload(Shift.site))
-        .where(Booking.user_id == user.id, or_(Booking.shift_id.in_(sorted(ids)), holding))).all()
+    rows = db.session.scalars(_STANDING, {"user_id": user.id, "shift_ids": sorted(ids), "now": now}).all()
     busy = [booking.shift for booking in rows if booking.status in PLACE_HOLDING
             and booking.shift.ends_at > now and booking.shift.cancelled_at is None]
     return ShiftStanding({booking.shift_id: booking for booking in rows if booking.shift_id in ids}, busy,
                          list(user.held_qualifications), user.record_check_until)
+
+
+# Built once: every list of shifts and every booking action runs it.
+_STANDING = (
+    select(Booking).join(Booking.shift).options(contains_eager(Booking.shift).joinedload(Shift.site))
+    .where(Booking.user_id == bindparam("user_id"),
+           or_(Booking.shift_id.in_(bindparam("shift_ids", expanding=True)),
+               and_(Booking.status.in_(PLACE_HOLDING), Shift.ends_at > bindparam("now"),
+                    Shift.cancelled_at.is_(None)))))
 
 
 def live_shift_offer(booking: Booking | None, now: datetime) -> bool:
