@@ -31,6 +31,23 @@ end
 
 local me = nil
 local booked = false
+-- Statuses of 400 and above, as "status:count" pairs, read by done() from every thread.
+failed = ""
+local failures = {}
+
+-- The person's state follows the answers, not the requests: wrk makes one request at the start of a connection
+-- that it never sends, which flipped the turn and made the next "cancel" come before any "book" (a 409).
+function response(status, headers, body)
+  if me ~= nil and status < 400 then
+    booked = not booked
+  end
+  if status >= 400 then
+    failures[status] = (failures[status] or 0) + 1
+    local pairs_ = {}
+    for code, count in pairs(failures) do pairs_[#pairs_ + 1] = code .. ":" .. count end
+    failed = table.concat(pairs_, ",")
+  end
+end
 
 function init(args)
   local list = bookers()
@@ -44,7 +61,6 @@ function request()
     return wrk.format("GET", path)
   end
   local action = booked and "cancel" or "book"
-  booked = not booked
   local headers = {
     ["Cookie"] = "session=" .. me.cookie,
     ["X-CSRFToken"] = me.token,
@@ -56,8 +72,16 @@ end
 
 function done(summary, latency, requests)
   local errors = summary.errors
+  local statuses = {}
+  for _, thread in ipairs(threads) do
+    for code, count in string.gmatch(thread:get("failed") or "", "(%d+):(%d+)") do
+      statuses[code] = (statuses[code] or 0) + tonumber(count)
+    end
+  end
+  local listed = {}
+  for code, count in pairs(statuses) do listed[#listed + 1] = string.format('"%s": %d', code, count) end
   io.write(string.format(
-    'BENCH-JSON {"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, "errors": %d}\n',
+    'BENCH-JSON {"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, "errors": %d, "statuses": {%s}}\n',
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    errors.connect + errors.read + errors.write + errors.status + errors.timeout))
+    errors.connect + errors.read + errors.write + errors.status + errors.timeout, table.concat(listed, ", ")))
 end

@@ -69,6 +69,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", "6")))
     parser.add_argument("--connections", default=os.environ.get("BENCH_CONNECTIONS", "1,10"))
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--only", help="measure only the pages whose names contain one of these words "
+                                       "(comma-separated, e.g. --only shifts,book); hello is always measured")
     args = parser.parse_args()
     connections = [int(value) for value in args.connections.split(",")]
     wrk = find_wrk()
@@ -85,6 +87,8 @@ def main() -> int:
             built = dataset.build()
             print(f"data set: {built.counts} in {time.monotonic() - started:.1f}s on {args.db}", flush=True)
             pages = scenarios(app, built, max(connections))
+            if args.only:
+                pages = [page for page in pages if any(word in page.name for word in args.only.split(","))]
             db.engine.dispose()
         for page in pages:
             measure_in_process(app, page)
@@ -369,17 +373,20 @@ def table(hello: Page, pages: list[Page], connections: list[int], rss: dict, db_
     rows = [head, ["---"] * len(head)]
     for page in [hello, *pages]:
         row = [page.name]
-        errors = 0
+        errors, statuses = 0, {}
         for count in connections:
             run = page.runs[count]
             ratio = 100 * run["rps"] / hello.runs[count]["rps"]
             row += [f"{run['rps']:.0f}", f"{run['p50_us'] / 1000:.1f}", f"{run['p99_us'] / 1000:.1f}", f"{ratio:.0f}%"]
             errors += run["errors"]
+            for code, number in run.get("statuses", {}).items():
+                statuses[code] = statuses.get(code, 0) + number
         if page is hello:
             row += ["-", "-", "-", "-", "-"]
         else:
             row += [f"{page.cpu_ms:.1f}", page.queries, kb(page.raw), kb(page.gzipped), kb(page.first_load)]
-        row.append(str(errors))
+        row.append(str(errors) + (f" ({', '.join(f'HTTP {code}: {n}' for code, n in sorted(statuses.items()))})"
+                                  if statuses else ""))
         rows.append(row)
     lines = ["| " + " | ".join(row) + " |" for row in rows]
     lines.append("")
