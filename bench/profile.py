@@ -2,9 +2,11 @@
 
 Usage: .venv/bin/python bench/profile.py /shifts [--as volunteer|coordinator|nobody] [--requests 50]
        .venv/bin/python bench/profile.py book   (booking then cancelling a shift with htmx, as in make bench)
-(or `make profile PAGE=/shifts`). The data set is built once into bench/.profile.db (delete it to rebuild);
-`--html FILE` writes pyinstrument's interactive page instead of the text tree."""
+(or `make profile PAGE=/shifts`). The data set is built once into bench/.profile.db (delete it to rebuild), or
+with --db postgres into the PostgreSQL database volunteer_profile on BENCH_DATABASE_URL's server (--rebuild drops
+it first); `--html FILE` writes pyinstrument's interactive page instead of the text tree."""
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -14,6 +16,7 @@ sys.path.insert(0, str(ROOT))
 
 from flask_migrate import upgrade  # noqa: E402
 from pyinstrument import Profiler  # noqa: E402
+from sqlalchemy import make_url  # noqa: E402
 
 from bench import dataset  # noqa: E402
 from bench.run import SECRET, Page, headers_for, open_shifts_for, session_cookie  # noqa: E402
@@ -22,6 +25,7 @@ from volunteer.extensions import db  # noqa: E402
 from volunteer.models import User  # noqa: E402
 
 DATABASE = ROOT / "bench" / ".profile.db"
+PG_DATABASE = "volunteer_profile"
 
 
 def main() -> int:
@@ -30,10 +34,12 @@ def main() -> int:
     parser.add_argument("--as", dest="who", choices=("volunteer", "coordinator", "nobody"), default="volunteer")
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--html", help="write pyinstrument's HTML page to this file")
+    parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--rebuild", action="store_true", help="build the data set again")
     args = parser.parse_args()
 
-    fresh = not DATABASE.exists()
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{DATABASE}", "SECRET_KEY": SECRET,
+    url, fresh = database(args.db, args.rebuild)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET,
                       "MAIL_OUTBOX_DIR": str(ROOT / "bench" / ".profile-outbox"),
                       "RATELIMIT_STORAGE_URI": "memory://"})
     with app.app_context():
@@ -65,6 +71,26 @@ def main() -> int:
         print(profiler.output_text(unicode=True, color=False, show_all=False))
     print(f"{args.path}: {cpu_ms:.2f} ms CPU per request (with the profiler's overhead)")
     return 0
+
+
+def database(kind: str, rebuild: bool) -> tuple[str, bool]:
+    """The profile's database URL, and whether it is new (to be migrated and filled)."""
+    if kind == "sqlite":
+        if rebuild:
+            DATABASE.unlink(missing_ok=True)
+        return f"sqlite:///{DATABASE}", not DATABASE.exists()
+    import psycopg
+
+    server = os.environ.get("BENCH_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
+    admin = make_url(server).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if rebuild:
+            conn.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
+        fresh = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (PG_DATABASE,)).fetchone() is None
+        if fresh:
+            conn.execute(f'CREATE DATABASE "{PG_DATABASE}"')
+    return make_url(server).set(drivername="postgresql+psycopg", database=PG_DATABASE).render_as_string(
+        hide_password=False), fresh
 
 
 def requester(client, page: Page):
