@@ -17,8 +17,22 @@ def init_app(app: Flask) -> None:
 
 
 def static_version(filename: str) -> str | None:
-    """A short hash of a static file's content, None for a file that does not exist."""
-    path = Path(current_app.static_folder, filename)
+    """A short hash of a static file's content, None for a file that does not exist.
+
+    Looked at again on every link only in debug mode (a file edited while the site runs); otherwise the
+    files are those the site started with, and each is looked at once."""
+    if current_app.debug:
+        return _version(current_app.static_folder, filename)
+    return _fixed_version(current_app.static_folder, filename)
+
+
+@lru_cache(maxsize=256)
+def _fixed_version(folder: str, filename: str) -> str | None:
+    return _version(folder, filename)
+
+
+def _version(folder: str, filename: str) -> str | None:
+    path = Path(folder, filename)
     try:
         stat = path.stat()
     except (OSError, ValueError):
