@@ -1,5 +1,7 @@
 """The per-request catalog: found once, and found again whenever the locale changes within the request."""
+import re
 from datetime import datetime, timezone
+from pathlib import Path
 
 from flask import render_template_string, session
 from flask_babel import force_locale, refresh
@@ -47,3 +49,12 @@ def test_times_are_stockholms():
     winter = datetime(2026, 1, 15, 12, 0, tzinfo=timezone.utc)
     assert i18n.to_user_timezone(winter).hour == 13
     assert i18n.to_user_timezone(datetime(2026, 7, 15, 12, 0)).hour == 14  # naive means UTC
+
+
+def test_the_code_translates_through_volunteer_i18n():
+    """One path for every string: flask_babel's own gettext would find the catalog again on every call."""
+    package = Path(i18n.__file__).parent
+    direct = [str(path.relative_to(package)) for path in package.rglob("*.py") if path.name != "i18n.py"
+              and re.search(r"^from flask_babel import .*\b(n?gettext|lazy_gettext|to_user_timezone)\b",
+                            path.read_text(), re.M)]
+    assert direct == []
