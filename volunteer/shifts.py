@@ -59,9 +59,9 @@ class Card:
         return [(action, rules.booking_button_label(self.state, action)) for action in self.state.actions]
 
 
-def cards_for(user: User, shifts: list[Shift]) -> list[Card]:
+def cards_for(user: User, shifts: list[Shift], known: rules.ShiftStanding | None = None) -> list[Card]:
     now = clock.now()
-    known = rules.shift_standing(user, shifts, now)
+    known = known or rules.shift_standing(user, shifts, now)
     cards = []
     for shift in shifts:
         state = rules.booking_state(user, shift, now, known)
@@ -106,11 +106,14 @@ def act(shift_id: int, action: str):
     process_lapsed_offers()
     shift = db.session.scalar(shift_query().where(Shift.id == shift_id)) or abort(404)
     now = clock.now()
-    if rules.booking_state(current_user, shift, now).allows(action):
+    known = rules.shift_standing(current_user, [shift], now)
+    if rules.booking_state(current_user, shift, now, known).allows(action):
         try:
-            bookings.ACTIONS[action](current_user, shift, now)
+            known.bookings[shift.id] = bookings.ACTIONS[action](current_user, shift, now, known)
+            # The card is made before the commit, from what this transaction knows: after it, all would load again.
+            fragment = _fragment(shift, known) if is_htmx() else None
             db.session.commit()
-            return _done(shift, action)
+            return _done(shift, action, fragment)
         except (bookings.Conflict, IntegrityError):
             db.session.rollback()
     return _refused(shift)
@@ -127,9 +130,16 @@ def _card(shift: Shift) -> Card:
     return card
 
 
-def _done(shift: Shift, action: str):
-    if is_htmx():
-        return render("shifts/page.html", "shifts/_shift.html", card=_card(shift))
+def _fragment(shift: Shift, known: rules.ShiftStanding):
+    """The card after an action, for htmx: of what the standing knew, only this shift's booking and places have
+    changed (the shifts that could overlap it are the same)."""
+    card, = cards_for(current_user, [shift], known)
+    return render("shifts/page.html", "shifts/_shift.html", card=card)
+
+
+def _done(shift: Shift, action: str, fragment):
+    if fragment is not None:
+        return fragment
     flash(str(DONE[action]), "success")
     return redirect_to(_back(shift))
 
