@@ -3,6 +3,8 @@ import secrets
 import smtplib
 import ssl
 from datetime import datetime, timezone
+from email import policy
+from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
@@ -14,6 +16,25 @@ from sqlalchemy.orm import Session
 
 from .extensions import db
 from .i18n import text_direction
+
+
+class _HeaderFactory(HeaderRegistry):
+    """The standard library's headers, each kind's class made once: the stock registry makes a new class for every
+    header of every message, about a third of the time it takes to build and write one."""
+
+    def __init__(self):
+        super().__init__()
+        self._classes = {}
+
+    def __getitem__(self, name: str) -> type:
+        key = name.lower()
+        if key not in self._classes:
+            self._classes[key] = super().__getitem__(name)
+        return self._classes[key]
+
+
+# email.policy.default, with the factory above: the same headers, the same bytes.
+POLICY = policy.default.clone(header_factory=_HeaderFactory())
 
 
 def absolute_url(endpoint: str, **values) -> str:
@@ -31,7 +52,7 @@ def send_email(to: str, locale: str, template: str, subject, attachments=(), **c
     attachments: (filename, bytes, "type/subtype") triples, e.g. a calendar file."""
     with force_locale(locale):
         context.update(locale=locale, direction=text_direction(locale))
-        message = EmailMessage()
+        message = EmailMessage(policy=POLICY)
         message["Subject"] = str(subject)
         message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
         message["To"] = to
