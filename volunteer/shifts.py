@@ -104,7 +104,7 @@ def page():
 def act(shift_id: int, action: str):
     """Book, join the waitlist, confirm an offer or cancel: accepted only if the state allows it."""
     process_lapsed_offers()
-    shift = db.session.scalar(shift_query().where(Shift.id == shift_id)) or abort(404)
+    shift = db.session.scalars(shift_query(joinedload).where(Shift.id == shift_id)).unique().first() or abort(404)
     now = clock.now()
     known = rules.shift_standing(current_user, [shift], now)
     if rules.booking_state(current_user, shift, now, known).allows(action):
