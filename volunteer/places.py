@@ -53,27 +53,31 @@ class Places:
     def take(self, parent_id: int) -> bool:
         """Take one place if one is free (and the parent is not cancelled), in this transaction."""
         parent, counter = self.parent, getattr(self.parent, self.taken)
-        taken = db.session.execute(
+        return self._count(
             update(parent).where(parent.id == parent_id, counter < getattr(parent, self.capacity),
                                  parent.cancelled_at.is_(None))
-            .values({self.taken: counter + 1}).execution_options(synchronize_session=False)).rowcount
-        if taken == 1:
-            self._counter_moved(parent_id)
-        return taken == 1
+            .values({self.taken: counter + 1}), parent_id)
 
     def release(self, parent_id: int) -> None:
         parent, counter = self.parent, getattr(self.parent, self.taken)
-        db.session.execute(
-            update(parent).where(parent.id == parent_id, counter > 0)
-            .values({self.taken: counter - 1}).execution_options(synchronize_session=False))
-        self._counter_moved(parent_id)
+        self._count(update(parent).where(parent.id == parent_id, counter > 0).values({self.taken: counter - 1}),
+                    parent_id)
 
-    def _counter_moved(self, parent_id: int) -> None:
-        """The counter of a parent this session has loaded loads again when next read (the UPDATE, not the
-        session, moved it)."""
+    def _count(self, statement, parent_id: int) -> bool:
+        """Run a conditional UPDATE of a parent's counter; whether it matched. A parent this session has loaded
+        gets the new count back from the UPDATE (RETURNING, where the database has it: SQLite 3.35 and later,
+        PostgreSQL), or else loads it again when next read."""
+        statement = statement.execution_options(synchronize_session=False)
         loaded = db.session.identity_map.get(identity_key(self.parent, parent_id))
-        if loaded is not None:
-            db.session.expire(loaded, [self.taken])
+        if not db.session.get_bind().dialect.update_returning:
+            matched = db.session.execute(statement).rowcount == 1
+            if matched and loaded is not None:
+                db.session.expire(loaded, [self.taken])
+            return matched
+        count = db.session.execute(statement.returning(getattr(self.parent, self.taken))).scalar()
+        if count is not None and loaded is not None:
+            set_committed_value(loaded, self.taken, count)
+        return count is not None
 
     def move(self, row, to, now: datetime, *, allowed: tuple, **values) -> None:
         """Change a row's status only if it still has one of the allowed statuses."""
