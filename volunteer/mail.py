@@ -1,4 +1,5 @@
 """E-mail in the recipient's language: SMTP when MAIL_SERVER is set, else console and instance/outbox."""
+import functools
 import secrets
 import smtplib
 import ssl
@@ -19,18 +20,24 @@ from .i18n import text_direction
 
 
 class _HeaderFactory(HeaderRegistry):
-    """The standard library's headers, each kind's class made once: the stock registry makes a new class for every
-    header of every message, about a third of the time it takes to build and write one."""
+    """The standard library's header registry, remembering what it made. The stock one makes a new class with
+    type() for every header of every message, and parses the same From, Subject and MIME headers again for
+    each e-mail; headers are immutable, so one made once serves every message."""
 
     def __init__(self):
         super().__init__()
         self._classes = {}
+        self._made = functools.lru_cache(maxsize=512)(super().__call__)
 
     def __getitem__(self, name: str) -> type:
         key = name.lower()
         if key not in self._classes:
             self._classes[key] = super().__getitem__(name)
         return self._classes[key]
+
+    def __call__(self, name: str, value):
+        # Other values than text (an Address, say) do not hash: they are parsed each time.
+        return self._made(name, value) if isinstance(value, str) else super().__call__(name, value)
 
 
 # email.policy.default, with the factory above: the same headers, the same bytes.
