@@ -110,18 +110,19 @@ def act(shift_id: int, action: str):
     if rules.booking_state(current_user, shift, now, known).allows(action):
         try:
             known.bookings[shift.id] = bookings.ACTIONS[action](current_user, shift, now, known)
-            # The card is made before the commit, from what this transaction knows: after it, all would load again.
-            fragment = _fragment(shift, known) if is_htmx() else None
+            # Made before the commit, from what this transaction knows (the person's language, too): after it,
+            # all of it would load again.
+            done = _fragment(shift, known) if is_htmx() else str(DONE[action])
             db.session.commit()
-            return _done(shift, action, fragment)
+            return _done(shift_id, done)
         except (bookings.Conflict, IntegrityError):
             db.session.rollback()
     return _refused(shift)
 
 
-def _back(shift: Shift) -> str:
+def _back(shift_id: int) -> str:
     target = safe_next(request.form.get("next"), url_for("shifts.page"))
-    return f"{target.split('#')[0]}#shift-{shift.id}"
+    return f"{target.split('#')[0]}#shift-{shift_id}"
 
 
 def _card(shift: Shift) -> Card:
@@ -137,18 +138,19 @@ def _fragment(shift: Shift, known: rules.ShiftStanding):
     return render("shifts/page.html", "shifts/_shift.html", card=card)
 
 
-def _done(shift: Shift, action: str, fragment):
-    if fragment is not None:
-        return fragment
-    flash(str(DONE[action]), "success")
-    return redirect_to(_back(shift))
+def _done(shift_id: int, done: Response | str):
+    """The card for htmx; without it, the message (shown once the change is committed) and back to the page."""
+    if isinstance(done, Response):
+        return done
+    flash(done, "success")
+    return redirect_to(_back(shift_id))  # the id, not the shift: the commit has expired it
 
 
 def _refused(shift: Shift):
     """The card again, with where the person now stands: 409, never a 500."""
     card = _card(shift)
     card.refused = True
-    return render("shifts/refused.html", "shifts/_shift.html", status=409, card=card, back=_back(shift))
+    return render("shifts/refused.html", "shifts/_shift.html", status=409, card=card, back=_back(shift.id))
 
 
 @bp.get("/shifts/mine")
