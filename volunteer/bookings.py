@@ -20,7 +20,7 @@ from .i18n import lazy_gettext as _l
 from .mail import absolute_url, send_after_commit
 from .models import Booking, BookingStatus, Shift, User, coordinator_organisations
 from .places import Conflict, Places  # noqa: F401 (Conflict: part of this API)
-from .rules import late_cancellation
+from .rules import ShiftStanding, late_cancellation
 
 PLACES = Places(parent=Shift, row=Booking, parent_key="shift_id", taken="places_taken", capacity="places",
                 held=BookingStatus.BOOKED, waitlisted=BookingStatus.WAITLISTED, offered=BookingStatus.OFFERED,
@@ -38,28 +38,48 @@ def find(user: User, shift: Shift) -> Booking | None:
     return PLACES.find(user.id, shift.id)
 
 
-def book(user: User, shift: Shift, now: datetime) -> None:
+def _known(user: User, shift: Shift, known: ShiftStanding | None) -> Booking | None:
+    """The person's booking on the shift: as the rules loaded it in this transaction, or from the database."""
+    return known.bookings.get(shift.id) if known is not None else find(user, shift)
+
+
+def _held(user: User, shift: Shift, known: ShiftStanding | None) -> Booking:
+    booking = _known(user, shift, known)
+    if booking is None:
+        raise Conflict()
+    return booking
+
+
+# The person's own actions. known: where they stood, as loaded in this transaction to decide that the action is
+# allowed (saves loading their booking again). Each returns the person's booking as it now is.
+
+
+def book(user: User, shift: Shift, now: datetime, known: ShiftStanding | None = None) -> Booking:
     """Take a free place; Conflict when the last one has just gone."""
-    PLACES.claim(user.id, shift.id, BookingStatus.BOOKED, now, waitlisted_at=None, offer_expires_at=None,
-                 decided_by_id=None, reminded_at=None)
+    booking = PLACES.claim(user.id, shift.id, BookingStatus.BOOKED, now, _known(user, shift, known),
+                           waitlisted_at=None, offer_expires_at=None, decided_by_id=None, reminded_at=None)
     if not take_place(shift.id):
         raise Conflict()
     audit("shift_booked", actor=user, subject=user, shift_id=shift.id)
     _mail(user, shift, "shift_booked", _l("You are booked on a shift"), attach=True)
+    return booking
 
 
-def join_waitlist(user: User, shift: Shift, now: datetime) -> None:
+def join_waitlist(user: User, shift: Shift, now: datetime, known: ShiftStanding | None = None) -> Booking:
     """Queue for a full shift; the queue's order is the time of joining."""
-    PLACES.claim(user.id, shift.id, BookingStatus.WAITLISTED, now, waitlisted_at=now, offer_expires_at=None,
-                 reminded_at=None)
+    booking = PLACES.claim(user.id, shift.id, BookingStatus.WAITLISTED, now, _known(user, shift, known),
+                           waitlisted_at=now, offer_expires_at=None, reminded_at=None)
     audit("shift_waitlisted", actor=user, subject=user, shift_id=shift.id)
+    return booking
 
 
-def confirm_offer(user: User, shift: Shift, now: datetime) -> None:
+def confirm_offer(user: User, shift: Shift, now: datetime, known: ShiftStanding | None = None) -> Booking:
     """Take the place held for the person (the place is already theirs) while the offer lasts."""
-    PLACES.confirm_offer(PLACES.row_of(user.id, shift.id), now)
+    booking = _held(user, shift, known)
+    PLACES.confirm_offer(booking, now)
     audit("shift_offer_confirmed", actor=user, subject=user, shift_id=shift.id)
     _mail(user, shift, "shift_booked", _l("You are booked on a shift"), attach=True)
+    return booking
 
 
 def _give_back(booking: Booking, shift: Shift, now: datetime, **values) -> BookingStatus:
@@ -71,15 +91,17 @@ def _give_back(booking: Booking, shift: Shift, now: datetime, **values) -> Booki
     return before
 
 
-def cancel(user: User, shift: Shift, now: datetime) -> None:
+def cancel(user: User, shift: Shift, now: datetime, known: ShiftStanding | None = None) -> Booking:
     """Give up a place, an offer or a spot on the waitlist; a freed place goes to the waitlist.
 
     After the cut-off the coordinators of the site's organisation are e-mailed at once."""
-    before = _give_back(PLACES.row_of(user.id, shift.id), shift, now)
+    booking = _held(user, shift, known)
+    before = _give_back(booking, shift, now)
     late = before is BookingStatus.BOOKED and late_cancellation(shift, now)
     if late:
         _mail_coordinators(shift, user)
     audit("shift_cancelled_by_person", actor=user, subject=user, shift_id=shift.id, was=before.value, late=late)
+    return booking
 
 
 ACTIONS = {"book": book, "waitlist": join_waitlist, "confirm": confirm_offer, "cancel": cancel}

@@ -1,8 +1,11 @@
 """E-mail in the recipient's language: SMTP when MAIL_SERVER is set, else console and instance/outbox."""
+import functools
 import secrets
 import smtplib
 import ssl
 from datetime import datetime, timezone
+from email import policy
+from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
@@ -14,6 +17,31 @@ from sqlalchemy.orm import Session
 
 from .extensions import db
 from .i18n import text_direction
+
+
+class _HeaderFactory(HeaderRegistry):
+    """The standard library's header registry, remembering what it made. The stock one makes a new class with
+    type() for every header of every message, and parses the same From, Subject and MIME headers again for
+    each e-mail; headers are immutable, so one made once serves every message."""
+
+    def __init__(self):
+        super().__init__()
+        self._classes = {}
+        self._made = functools.lru_cache(maxsize=512)(super().__call__)
+
+    def __getitem__(self, name: str) -> type:
+        key = name.lower()
+        if key not in self._classes:
+            self._classes[key] = super().__getitem__(name)
+        return self._classes[key]
+
+    def __call__(self, name: str, value):
+        # Other values than text (an Address, say) do not hash: they are parsed each time.
+        return self._made(name, value) if isinstance(value, str) else super().__call__(name, value)
+
+
+# email.policy.default, with the factory above: the same headers, the same bytes.
+POLICY = policy.default.clone(header_factory=_HeaderFactory())
 
 
 def absolute_url(endpoint: str, **values) -> str:
@@ -31,7 +59,7 @@ def send_email(to: str, locale: str, template: str, subject, attachments=(), **c
     attachments: (filename, bytes, "type/subtype") triples, e.g. a calendar file."""
     with force_locale(locale):
         context.update(locale=locale, direction=text_direction(locale))
-        message = EmailMessage()
+        message = EmailMessage(policy=POLICY)
         message["Subject"] = str(subject)
         message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
         message["To"] = to

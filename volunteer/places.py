@@ -12,11 +12,15 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from .extensions import db
 
 # How long a freed place is held for the first person on the waitlist.
 OFFER_WINDOW = timedelta(hours=24)
+# claim() without the person's row: it looks the row up.
+LOOK_UP = object()
 
 
 class Conflict(Exception):
@@ -49,17 +53,31 @@ class Places:
     def take(self, parent_id: int) -> bool:
         """Take one place if one is free (and the parent is not cancelled), in this transaction."""
         parent, counter = self.parent, getattr(self.parent, self.taken)
-        taken = db.session.execute(
+        return self._count(
             update(parent).where(parent.id == parent_id, counter < getattr(parent, self.capacity),
                                  parent.cancelled_at.is_(None))
-            .values({self.taken: counter + 1}).execution_options(synchronize_session=False)).rowcount
-        return taken == 1
+            .values({self.taken: counter + 1}), parent_id)
 
     def release(self, parent_id: int) -> None:
         parent, counter = self.parent, getattr(self.parent, self.taken)
-        db.session.execute(
-            update(parent).where(parent.id == parent_id, counter > 0)
-            .values({self.taken: counter - 1}).execution_options(synchronize_session=False))
+        self._count(update(parent).where(parent.id == parent_id, counter > 0).values({self.taken: counter - 1}),
+                    parent_id)
+
+    def _count(self, statement, parent_id: int) -> bool:
+        """Run a conditional UPDATE of a parent's counter; whether it matched. A parent this session has loaded
+        gets the new count back from the UPDATE (RETURNING, where the database has it: SQLite 3.35 and later,
+        PostgreSQL), or else loads it again when next read."""
+        statement = statement.execution_options(synchronize_session=False)
+        loaded = db.session.identity_map.get(identity_key(self.parent, parent_id))
+        if not db.session.get_bind().dialect.update_returning:
+            matched = db.session.execute(statement).rowcount == 1
+            if matched and loaded is not None:
+                db.session.expire(loaded, [self.taken])
+            return matched
+        count = db.session.execute(statement.returning(getattr(self.parent, self.taken))).scalar()
+        if count is not None and loaded is not None:
+            set_committed_value(loaded, self.taken, count)
+        return count is not None
 
     def move(self, row, to, now: datetime, *, allowed: tuple, **values) -> None:
         """Change a row's status only if it still has one of the allowed statuses."""
@@ -69,7 +87,9 @@ class Places:
             .values(status=to, updated_at=now, **values).execution_options(synchronize_session=False)).rowcount
         if moved != 1:
             raise Conflict()
-        db.session.expire(row)
+        # The row now holds exactly these values: no need to load it again.
+        for key, value in {"status": to, "updated_at": now, **values}.items():
+            set_committed_value(row, key, value)
 
     def find(self, user_id: int, parent_id: int):
         model = self.row
@@ -82,9 +102,12 @@ class Places:
             raise Conflict()
         return row
 
-    def claim(self, user_id: int, parent_id: int, to, now: datetime, **values):
-        """The person's row for this parent in a new status: inserted, or reused if they had cancelled."""
-        row = self.find(user_id, parent_id)
+    def claim(self, user_id: int, parent_id: int, to, now: datetime, row=LOOK_UP, **values):
+        """The person's row for this parent in a new status: inserted, or reused if they had cancelled.
+
+        row: the person's row (or None) if the caller has loaded it already in this transaction."""
+        if row is LOOK_UP:
+            row = self.find(user_id, parent_id)
         if row is None:
             row = self.row(user_id=user_id, status=to, created_at=now, updated_at=now,
                            **{self.parent_key: parent_id}, **values)
@@ -109,16 +132,19 @@ class Places:
     def offer_to_queue(self, parent, now: datetime, offer_made) -> int:
         """Hold free places for the people first in the queue; offer_made(row, deadline) tells each one.
         How many were offered."""
-        db.session.refresh(parent)  # its counter moved in UPDATEs this transaction has not loaded
-        if parent.cancelled_at is not None or parent.starts_at <= now:
-            return 0
         model, offered = self.row, 0
         while True:
             first = db.session.scalar(
                 select(model).options(joinedload(model.user))
                 .where(getattr(model, self.parent_key) == parent.id, model.status == self.waitlisted)
                 .order_by(model.waitlisted_at, model.id).limit(1))
-            if first is None or not self.take(parent.id):
+            if first is None:
+                return offered
+            if not offered:  # someone is waiting: the parent as it stands now (nobody is, most of the time)
+                db.session.refresh(parent)
+                if parent.cancelled_at is not None or parent.starts_at <= now:
+                    return 0
+            if not self.take(parent.id):
                 return offered
             deadline = min(now + OFFER_WINDOW, parent.starts_at)
             try:

@@ -59,9 +59,9 @@ class Card:
         return [(action, rules.booking_button_label(self.state, action)) for action in self.state.actions]
 
 
-def cards_for(user: User, shifts: list[Shift]) -> list[Card]:
+def cards_for(user: User, shifts: list[Shift], known: rules.ShiftStanding | None = None) -> list[Card]:
     now = clock.now()
-    known = rules.shift_standing(user, shifts, now)
+    known = known or rules.shift_standing(user, shifts, now)
     cards = []
     for shift in shifts:
         state = rules.booking_state(user, shift, now, known)
@@ -104,21 +104,25 @@ def page():
 def act(shift_id: int, action: str):
     """Book, join the waitlist, confirm an offer or cancel: accepted only if the state allows it."""
     process_lapsed_offers()
-    shift = db.session.scalar(shift_query().where(Shift.id == shift_id)) or abort(404)
+    shift = db.session.scalars(shift_query(joinedload).where(Shift.id == shift_id)).unique().first() or abort(404)
     now = clock.now()
-    if rules.booking_state(current_user, shift, now).allows(action):
+    known = rules.shift_standing(current_user, [shift], now)
+    if rules.booking_state(current_user, shift, now, known).allows(action):
         try:
-            bookings.ACTIONS[action](current_user, shift, now)
+            known.bookings[shift.id] = bookings.ACTIONS[action](current_user, shift, now, known)
+            # Made before the commit, from what this transaction knows (the person's language, too): after it,
+            # all of it would load again.
+            done = _fragment(shift, known) if is_htmx() else str(DONE[action])
             db.session.commit()
-            return _done(shift, action)
+            return _done(shift_id, done)
         except (bookings.Conflict, IntegrityError):
             db.session.rollback()
     return _refused(shift)
 
 
-def _back(shift: Shift) -> str:
+def _back(shift_id: int) -> str:
     target = safe_next(request.form.get("next"), url_for("shifts.page"))
-    return f"{target.split('#')[0]}#shift-{shift.id}"
+    return f"{target.split('#')[0]}#shift-{shift_id}"
 
 
 def _card(shift: Shift) -> Card:
@@ -127,18 +131,26 @@ def _card(shift: Shift) -> Card:
     return card
 
 
-def _done(shift: Shift, action: str):
-    if is_htmx():
-        return render("shifts/page.html", "shifts/_shift.html", card=_card(shift))
-    flash(str(DONE[action]), "success")
-    return redirect_to(_back(shift))
+def _fragment(shift: Shift, known: rules.ShiftStanding):
+    """The card after an action, for htmx: of what the standing knew, only this shift's booking and places have
+    changed (the shifts that could overlap it are the same)."""
+    card, = cards_for(current_user, [shift], known)
+    return render("shifts/page.html", "shifts/_shift.html", card=card)
+
+
+def _done(shift_id: int, done: Response | str):
+    """The card for htmx; without it, the message (shown once the change is committed) and back to the page."""
+    if isinstance(done, Response):
+        return done
+    flash(done, "success")
+    return redirect_to(_back(shift_id))  # the id, not the shift: the commit has expired it
 
 
 def _refused(shift: Shift):
     """The card again, with where the person now stands: 409, never a 500."""
     card = _card(shift)
     card.refused = True
-    return render("shifts/refused.html", "shifts/_shift.html", status=409, card=card, back=_back(shift))
+    return render("shifts/refused.html", "shifts/_shift.html", status=409, card=card, back=_back(shift.id))
 
 
 @bp.get("/shifts/mine")
