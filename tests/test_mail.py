@@ -62,3 +62,11 @@ def test_without_a_mail_server_mail_is_printed_and_saved(client, signup_data, ou
     assert len(outbox.messages()) == 1
     printed = capsys.readouterr().out
     assert "anna@example.org" in printed and outbox.link() in printed
+
+
+def test_repeated_headers_are_made_once_but_no_recipient_is_kept():
+    from volunteer.mail import POLICY
+    factory = POLICY.header_factory
+    assert factory("From", "Volontärer <no-reply@example.org>") is factory("From", "Volontärer <no-reply@example.org>")
+    assert factory("To", "anna@example.org") is not factory("To", "anna@example.org")
+    assert factory("To", "anna@example.org") == "anna@example.org"

@@ -24,10 +24,13 @@ class _HeaderFactory(HeaderRegistry):
     type() for every header of every message, and parses the same From, Subject and MIME headers again for
     each e-mail; headers are immutable, so one made once serves every message."""
 
+    SHARED = frozenset({"subject", "from", "mime-version", "content-type", "content-transfer-encoding",
+                        "content-disposition"})
+
     def __init__(self):
         super().__init__()
         self._classes = {}
-        self._made = functools.lru_cache(maxsize=512)(super().__call__)
+        self._made = functools.lru_cache(maxsize=256)(super().__call__)
 
     def __getitem__(self, name: str) -> type:
         key = name.lower()
@@ -36,8 +39,12 @@ class _HeaderFactory(HeaderRegistry):
         return self._classes[key]
 
     def __call__(self, name: str, value):
-        # Other values than text (an Address, say) do not hash: they are parsed each time.
-        return self._made(name, value) if isinstance(value, str) else super().__call__(name, value)
+        # Only the headers that every message repeats: not the recipient's address (personal data, which no
+        # cache should keep after the message is gone) nor the unique Message-ID. Other values than text (an
+        # Address, say) do not hash: they are parsed each time.
+        if name.lower() in self.SHARED and isinstance(value, str):
+            return self._made(name, value)
+        return super().__call__(name, value)
 
 
 # email.policy.default, with the factory above: the same headers, the same bytes.
