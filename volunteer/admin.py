@@ -8,7 +8,7 @@ from . import accounts
 from .access import require_admin
 from .catalog import ORGANISATION_KINDS
 from .extensions import db
-from .forms import CoordinatorForm, OrganisationForm
+from .forms import CoordinatorForm, OrganisationForm, page_number
 from .htmx import redirect_to
 from .i18n import gettext as _
 from .models import AuditEvent, Organisation, Role, User
@@ -101,7 +101,7 @@ def audit_log():
     query = select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
     if action:
         query = query.where(AuditEvent.action == action)
-    page = db.paginate(query, per_page=AUDIT_PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=AUDIT_PER_PAGE, error_out=False)
     ids = {i for event in page.items for i in (event.actor_id, event.subject_id) if i}
     names = dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(ids))).all()) if ids else {}
     return render_template("admin/audit.html", page=page, names=names, actions=actions, action=action)

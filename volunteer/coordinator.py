@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from . import accounts, vetting
 from .access import contact_visible, organisations_in_scope, qualification_choices, require_coordinator
 from .extensions import db
-from .forms import DecisionForm, DirectoryFilterForm, ReasonForm, RecordCheckForm
+from .forms import DecisionForm, DirectoryFilterForm, ReasonForm, RecordCheckForm, page_number
 from .htmx import fragment, is_htmx, redirect_to
 from .i18n import gettext as _
 from .main import safe_next
@@ -46,7 +46,7 @@ def applicants():
     filters = {**form.filters(), "status": Status.CONFIRMED.value}
     query = vetting.filtered(vetting.people_in_scope(current_user), filters)
     page = db.paginate(vetting.with_profile(query.order_by(User.created_at.desc(), User.id.desc())),
-                       per_page=PER_PAGE, error_out=False)
+                       page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template("coordinator/applicants.html", form=form, page=page,
                            query_args={k: v for k, v in request.args.items() if k != "page"},
                            contact=contact_visible(current_user, [person.id for person in page.items]),

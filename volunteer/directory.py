@@ -11,7 +11,7 @@ from .accounts import audit
 from .catalog import availability_labels, skill_label, status_label
 from .coordinator import filter_form
 from .extensions import db
-from .forms import display_phone
+from .forms import display_phone, page_number
 from .i18n import gettext as _, language_name, spoken_language, to_user_timezone
 from .models import User
 
@@ -30,7 +30,7 @@ def directory_query(filters: dict):
 @bp.get("/volunteers")
 def volunteers():
     form = filter_form()
-    page = db.paginate(directory_query(form.filters()), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(directory_query(form.filters()), page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template("directory/page.html", form=form, page=page,
                            contact=contact_visible(current_user, [person.id for person in page.items]),
                            query_args={k: v for k, v in request.args.items() if k != "page"})

@@ -4,7 +4,7 @@ from datetime import date
 import phonenumbers
 from dateutil.relativedelta import relativedelta
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
+from flask import current_app, request
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, EmailField, RadioField, SearchField, SelectField, SelectMultipleField,
                      StringField, TelField, TextAreaField)
@@ -208,6 +208,19 @@ class ReasonForm(Form):
 
     reason = TextAreaField(_l("Reason"), validators=[
         DataRequired(_l("Write a reason.")), Length(max=1000, message=_l("Write at most %(max)d characters."))])
+
+
+# Far past the end of any list here, and an OFFSET every database can hold (a 20-digit page was a 500).
+MAX_PAGE = 100_000
+
+
+def page_number() -> int:
+    """The list page asked for in the URL (?page=), from 1 to MAX_PAGE; anything else is the first page."""
+    try:
+        page = int(request.args.get("page", 1))
+    except ValueError:
+        return 1
+    return min(max(page, 1), MAX_PAGE)
 
 
 def optional_int(value):

@@ -12,6 +12,7 @@ from .access import organisation_scope, require_coordinator
 from .accounts import audit
 from .directory import safe_cell
 from .extensions import db
+from .forms import page_number
 from .hours_forms import PeriodForm, WithdrawForm
 from .htmx import redirect_to
 from .i18n import gettext as _, number
@@ -70,7 +71,8 @@ def hours_csv():
 @bp.get("/certificates")
 def certificate_list():
     """Certificates naming one of the coordinator's organisations, newest first."""
-    page = db.paginate(certificates.in_scope(current_user), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(certificates.in_scope(current_user), page=page_number(), per_page=PER_PAGE,
+                       error_out=False)
     return render_template("hours_report/certificates.html", page=page)
 
 

@@ -12,6 +12,7 @@ from . import accounts, bookings, clock
 from .access import (organisations_in_scope, qualification_choices, require_coordinator, shift_in_scope, site_in_scope,
                      sites_in_scope)
 from .extensions import db
+from .forms import page_number
 from .i18n import SITE_LOCALES, gettext as _, ngettext, spoken_languages
 from .models import Shift, Site, Task
 from .shift_filters import shift_query
@@ -105,7 +106,7 @@ def shifts():
     query = (shift_query()
              .where(Shift.site_id.in_(chosen), Shift.ends_at > clock.now())
              .order_by(Shift.starts_at, Shift.id))
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template("shift_admin/shifts.html", page=page, sites=sites, site_id=site_id,
                            query_args={"site": site_id} if site_id else {})
 

@@ -15,6 +15,7 @@ from . import bookings, calendar, clock, rules
 from .access import require_signed_in
 from .accounts import audit
 from .extensions import db
+from .forms import page_number
 from .htmx import is_htmx, redirect_to, render
 from .i18n import gettext as _, lazy_gettext as _l
 from .main import safe_next
@@ -90,7 +91,7 @@ def page():
     sites, tasks = filter_choices()
     form = ShiftFilterForm(sites, tasks, request.args)
     filters = form.filters()
-    found = ShiftPage(select=open_shifts(current_user, filters, clock.now()), page=None, per_page=PER_PAGE,
+    found = ShiftPage(select=open_shifts(current_user, filters, clock.now()), page=page_number(), per_page=PER_PAGE,
                       max_per_page=None, error_out=False)
     cards = cards_for(current_user, found.items)
     if filters.get("bookable"):
