@@ -1,6 +1,7 @@
 """Volunteers and shifts: every booking state, each transition, the waitlist, my shifts, calendars, reminders."""
 import re
 import threading
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -175,7 +176,9 @@ def test_the_list_is_paginated(app, make_user, make_shift):
     assert "35 shifts" in first
 
 
-def count_queries(app, client, url):
+@contextmanager
+def statements_of(app):
+    """The SQL statements sent while the block runs."""
     statements = []
 
     def record(conn, cursor, statement, *args):
@@ -185,9 +188,14 @@ def count_queries(app, client, url):
         engine = db.engine
     event.listen(engine, "before_cursor_execute", record)
     try:
-        assert client.get(url).status_code == 200
+        yield statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+def count_queries(app, client, url):
+    with statements_of(app) as statements:
+        assert client.get(url).status_code == 200
     return len(statements)
 
 
@@ -280,18 +288,9 @@ MOST_QUERIES_TO_ACT = {"book": 8, "cancel": 9}
 
 def statements_to_post(app, client, url, **kwargs) -> tuple:
     """The response to a POST and the SQL statements it took."""
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        return client.post(url, **kwargs), statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    with statements_of(app) as statements:
+        response = client.post(url, **kwargs)
+    return response, statements
 
 
 @pytest.mark.parametrize("returning", [True, False], ids=["update-returning", "no-returning"])
