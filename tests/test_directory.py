@@ -10,7 +10,7 @@ from volunteer.directory import safe_cell
 from volunteer.extensions import db
 from volunteer.models import AuditEvent, Organisation, Status, User, UserSkill
 
-from .helpers import page_text
+from .helpers import page_text, statements_of
 
 
 @pytest.fixture
@@ -115,18 +115,9 @@ def test_the_language_overview_counts_approved_volunteers_per_organisation(
 
 @pytest.mark.parametrize("url", ["/coordinator/volunteers", "/coordinator/applicants"])
 def test_queries_per_page_do_not_grow_with_the_number_of_people(app, signed_in, make_user, url):
-    from sqlalchemy import event
-
     def queries_for_page() -> int:
-        statements = []
-        with app.app_context():
-            engine = db.engine
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
+        with statements_of(app) as statements:
             assert signed_in.get(url).status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
         return len(statements)
 
     for number in range(3):

@@ -4,13 +4,13 @@ import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from volunteer.extensions import db
 from volunteer.models import PLACE_HOLDING, Booking, BookingStatus, Role, Shift, Site, Status, User, utcnow
 
 from .conftest import MovableClock, signed_in
-from .helpers import page_text
+from .helpers import page_text, statements_of
 
 # Monday 5 October 2026, 10:00 in Stockholm.
 NOW = datetime(2026, 10, 5, 8, 0, tzinfo=timezone.utc)
@@ -323,18 +323,8 @@ def test_the_needs_overview_counts_unfilled_places_and_uncovered_languages(app, 
 
 
 def count_statements(app, client, url) -> int:
-    with app.app_context():
-        engine = db.engine
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with statements_of(app) as statements:
         assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     return len(statements)
 
 
@@ -389,21 +379,14 @@ def test_the_people_on_a_days_shifts_are_found_by_shift_not_by_status(app, coord
     for n in range(8):  # a busy day: the planner weighs a list of eight shifts against a list of statuses
         shift = make_shift(starts_at=day + timedelta(hours=n), places=3)
         put_on(app, shift, person)
-    statements = []
-
-    def record(conn, cursor, statement, parameters, *args):
-        if statement.lstrip().startswith("SELECT booking.id") and "booking.shift_id IN" in statement:
-            statements.append((statement, parameters))
-
     with app.app_context():
         engine = db.engine
         if engine.dialect.name != "sqlite":
             pytest.skip("PostgreSQL plans by its own statistics (ANALYZE runs by itself)")
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with statements_of(app) as sent:
         assert client.get(f"/coordinator/sites/{shift.site_id}/day/2026-10-08").status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    statements = [(statement, parameters) for statement, parameters in sent
+                  if statement.lstrip().startswith("SELECT booking.id") and "booking.shift_id IN" in statement]
     assert statements, "the roster's query was not seen"
     statement, parameters = statements[0]
     with engine.connect() as connection:

@@ -4,14 +4,14 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from volunteer import bookings
 from volunteer.extensions import db
 from volunteer.models import Booking, BookingStatus, Role, Shift, Site, Status, Task, User
 
 from .conftest import MovableClock, signed_in
-from .helpers import field_error, page_text
+from .helpers import field_error, page_text, statements_of
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 NOW = datetime(2026, 10, 5, 8, 0, tzinfo=timezone.utc)  # Monday; the clocks go back on 25 October
@@ -243,15 +243,8 @@ def test_a_started_shift_cannot_be_cancelled_or_edited(app, clock, cora, make_sh
 
 def test_the_shift_list_needs_the_same_queries_for_few_or_many_shifts(app, cora, make_shift):
     def count():
-        statements = []
-        with app.app_context():
-            engine = db.engine
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
+        with statements_of(app) as statements:
             assert cora.get("/coordinator/shifts").status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
         return len(statements)
 
     for index in range(3):

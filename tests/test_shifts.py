@@ -1,14 +1,13 @@
 """Volunteers and shifts: every booking state, each transition, the waitlist, my shifts, calendars, reminders."""
 import re
 import threading
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 from flask_babel import force_locale
 from icalendar import Calendar
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from volunteer import bookings, rules
 from volunteer.extensions import db
@@ -18,7 +17,7 @@ from volunteer.models import (AuditEvent, Booking, BookingStatus, PersonQualific
 from volunteer.rules import BookingState
 
 from .conftest import Client, MovableClock, signed_in
-from .helpers import LOCALES, RTL, page_text, translated
+from .helpers import LOCALES, RTL, page_text, statements_of, translated
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 # A Tuesday morning in October, before the clocks go back (25 October 2026).
@@ -174,23 +173,6 @@ def test_the_list_is_paginated(app, make_user, make_shift):
     second = page_text(client.get("/shifts?page=2"))
     assert first.count('class="card shift-card') == 30 and second.count('class="card shift-card') == 5
     assert "35 shifts" in first
-
-
-@contextmanager
-def statements_of(app):
-    """The SQL statements sent while the block runs."""
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def count_queries(app, client, url):
