@@ -219,10 +219,11 @@ def headers_for(cookie: str | None, **extra) -> dict:
 
 @contextmanager
 def counting(app):
+    """The SQL statements sent while the block runs, as (statement, parameters) pairs; the tests count with it too."""
     statements = []
 
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
+    def record(conn, cursor, statement, parameters, *args):
+        statements.append((statement, parameters))
 
     with app.app_context():
         engine = db.engine

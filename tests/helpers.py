@@ -1,12 +1,10 @@
 """Small helpers shared by the test modules."""
 import re
-from contextlib import contextmanager
 from html import unescape
 
 from flask_babel import force_locale, gettext
-from sqlalchemy import event
 
-from volunteer.extensions import db
+from bench.run import counting as statements_of  # noqa: F401 (the tests' query counter)
 from volunteer.i18n import SITE_LOCALES
 
 LOCALES = list(SITE_LOCALES)
@@ -40,20 +38,3 @@ def html_root(response) -> tuple[str, str]:
     """The lang and dir attributes of the <html> element."""
     match = re.search(r'<html lang="([^"]+)" dir="([^"]+)">', response.get_data(as_text=True))
     return match.group(1), match.group(2)
-
-
-@contextmanager
-def statements_of(app):
-    """The SQL statements sent while the block runs, as (statement, parameters) pairs."""
-    statements = []
-
-    def record(conn, cursor, statement, parameters, *args):
-        statements.append((statement, parameters))
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
