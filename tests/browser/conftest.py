@@ -8,6 +8,10 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from volunteer.models import utcnow
+
+from ..conftest import MovableClock
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
@@ -58,6 +62,19 @@ def serving(make_app, **config):
 def live_server(make_app):
     """The app served over HTTP in a thread, with BASE_URL pointing at it."""
     with serving(make_app) as app:
+        yield app
+
+
+@pytest.fixture
+def clock():
+    """The time the served app sees: now, on the hour; tests move it forward by setting clock.now."""
+    return MovableClock(utcnow().replace(minute=0, second=0, microsecond=0))
+
+
+@pytest.fixture
+def served(make_app, clock):
+    """Like live_server, with a clock the test moves forward."""
+    with serving(make_app, CLOCK=clock) as app:
         yield app
 
 

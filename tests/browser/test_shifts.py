@@ -7,23 +7,12 @@ import pytest
 from playwright.sync_api import expect
 
 from volunteer.extensions import db
-from volunteer.models import Role, Shift, Status, utcnow
+from volunteer.models import Role, Shift, Status
 
-from ..conftest import MovableClock
 from ..helpers import translated
-from .conftest import PHONE, serving
+from .conftest import PHONE
 from .test_trainings import sign_in
 
-
-@pytest.fixture
-def clock():
-    return MovableClock(utcnow().replace(minute=0, second=0, microsecond=0))
-
-
-@pytest.fixture
-def served(make_app, clock):
-    with serving(make_app, CLOCK=clock) as app:
-        yield app
 
 
 @pytest.mark.parametrize("locale", ["sv", "ar", "fa"])

@@ -8,23 +8,11 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from volunteer.extensions import db
-from volunteer.models import Role, TrainingSession, utcnow
+from volunteer.models import Role, TrainingSession
 
-from ..conftest import MovableClock
 from ..helpers import translated
-from .conftest import PHONE, serving
+from .conftest import PHONE
 
-
-@pytest.fixture
-def clock():
-    return MovableClock(utcnow().replace(minute=0, second=0, microsecond=0))
-
-
-@pytest.fixture
-def served(make_app, clock):
-    """Like live_server, with a clock the test moves forward."""
-    with serving(make_app, CLOCK=clock) as app:
-        yield app
 
 
 def sign_in(browser, app, outbox, email):

@@ -9,27 +9,14 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from volunteer.models import Role, Status, utcnow
+from volunteer.models import Role, Status
 
-from ..conftest import MovableClock
 from ..helpers import translated
-from .conftest import serving
+from .conftest import PHONE
 from .test_coordinator import sign_in
 from .test_journey import latest_link
 
 SMALL = {"width": 320, "height": 640}
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def clock():
-    return MovableClock(utcnow().replace(minute=0, second=0, microsecond=0))
-
-
-@pytest.fixture
-def served(make_app, clock):
-    with serving(make_app, CLOCK=clock) as app:
-        yield app
 
 
 def fits(page, viewport):
