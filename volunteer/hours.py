@@ -81,11 +81,8 @@ def tally(items, key, worked) -> list[Tally]:
     return list(totals.values())
 
 
-@dataclass
-class Month:
-    first_day: date
-    shift_minutes: int = 0
-    training_minutes: int = 0
+class InHours:
+    """Hours from shift_minutes and training_minutes, however the class comes by them."""
 
     @property
     def shift_hours(self) -> float:
@@ -100,6 +97,13 @@ class Month:
         return as_hours(self.shift_minutes + self.training_minutes)
 
 
+@dataclass
+class Month(InHours):
+    first_day: date
+    shift_minutes: int = 0
+    training_minutes: int = 0
+
+
 def _shift_minutes(booking: Booking) -> int:
     return minutes(booking.shift.starts_at, booking.shift.ends_at)
 
@@ -109,7 +113,7 @@ def _session_minutes(enrolment: Enrolment) -> int:
 
 
 @dataclass
-class Summary:
+class Summary(InHours):
     """One person's recorded hours in a period."""
 
     bookings: list[Booking]
@@ -133,18 +137,6 @@ class Summary:
     @property
     def training_minutes(self) -> int:
         return sum(_session_minutes(enrolment) for enrolment in self.enrolments)
-
-    @property
-    def shift_hours(self) -> float:
-        return as_hours(self.shift_minutes)
-
-    @property
-    def training_hours(self) -> float:
-        return as_hours(self.training_minutes)
-
-    @property
-    def hours(self) -> float:
-        return as_hours(self.shift_minutes + self.training_minutes)
 
     @property
     def empty(self) -> bool:
