@@ -5,7 +5,7 @@ from html import unescape
 from flask_babel import force_locale, gettext
 
 from bench.run import counting as statements_of  # noqa: F401 (the tests' query counter)
-from volunteer.i18n import SITE_LOCALES
+from volunteer.i18n.locale import SITE_LOCALES
 
 LOCALES = list(SITE_LOCALES)
 RTL = {"ar", "fa"}

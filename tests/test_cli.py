@@ -59,7 +59,7 @@ def test_migrations_match_the_models(app):
 
 
 def test_demo_names_that_everyone_reads_are_in_every_site_language(app, runner):
-    from volunteer.i18n import SITE_LOCALES
+    from volunteer.i18n.locale import SITE_LOCALES
     from volunteer.models import Qualification, Task, Training
 
     runner.invoke(args=["seed-demo"])

@@ -139,7 +139,7 @@ def test_time_ranges_keep_their_order_in_right_to_left_languages(app, locale, ex
 
     from flask_babel import force_locale
 
-    from volunteer.i18n import left_to_right, time_range
+    from volunteer.i18n.formats import left_to_right, time_range
 
     start, end = datetime(2026, 11, 24, 16, tzinfo=timezone.utc), datetime(2026, 11, 24, 19, tzinfo=timezone.utc)
     with app.test_request_context(), force_locale(locale):

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from volunteer import bookings, rules
 from volunteer.extensions import db
-from volunteer.i18n import time_range
+from volunteer.i18n.formats import time_range
 from volunteer.models import (AuditEvent, Booking, BookingStatus, PersonQualification, Qualification, RecordCheck,
                               RecordKind, Shift, Status, User)
 from volunteer.rules import BookingState

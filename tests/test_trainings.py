@@ -287,7 +287,7 @@ def test_a_freed_place_is_held_for_the_first_in_the_queue_and_mailed_in_their_la
     with app.test_request_context():
         from flask_babel import force_locale
 
-        from volunteer.i18n import when
+        from volunteer.i18n.formats import when
         with force_locale("ar"):
             deadline = when(NOW + timedelta(hours=24))
     assert deadline in text

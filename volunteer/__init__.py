@@ -10,10 +10,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import INSECURE_DEFAULT_KEY, Config
 from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
-from .i18n import install_in_templates, lazy_gettext as _l
-from .i18n import (clock_time, current_locale, date_and_times, date_range, day, join_list, language_name, left_to_right,
-                   localized, long_date, month_name, number, select_locale, short_day, site_locale_options, span,
-                   text_direction, time_range, weekday, when)
+from .i18n.catalog import current_locale, install_in_templates, lazy_gettext as _l
+from .i18n.formats import (clock_time, date_and_times, date_range, day, join_list, left_to_right, long_date, month_name,
+                           number, short_day, span, time_range, weekday, when)
+from .i18n.languages import language_name, localized, site_locale_options, text_direction
+from .i18n.locale import select_locale
 
 ROOT = Path(__file__).resolve().parent.parent
 _QUERY = re.compile(r"([A-Z]{3,7} /[^?\s]*)\?\S*")

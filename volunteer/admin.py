@@ -10,7 +10,7 @@ from .catalog import ORGANISATION_KINDS
 from .extensions import db
 from .forms import CoordinatorForm, OrganisationForm, page_number
 from .htmx import redirect_to
-from .i18n import gettext as _
+from .i18n.catalog import gettext as _
 from .models import AuditEvent, Organisation, Role, User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

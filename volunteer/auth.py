@@ -6,7 +6,8 @@ from . import accounts, sessions
 from .extensions import config_limit, db, limiter
 from .forms import ConfirmForm, SignInForm
 from .htmx import redirect_to, render
-from .i18n import SESSION_KEY, gettext as _, lazy_gettext as _l
+from .i18n.catalog import gettext as _, lazy_gettext as _l
+from .i18n.locale import SESSION_KEY
 from .mail import absolute_url, send_email
 from .main import safe_next
 from .models import TokenPurpose, User

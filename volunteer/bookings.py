@@ -16,7 +16,7 @@ from . import calendar
 from .accounts import audit
 from .clock import day_bounds, local_day
 from .extensions import db
-from .i18n import lazy_gettext as _l
+from .i18n.catalog import lazy_gettext as _l
 from .mail import absolute_url, send_after_commit
 from .models import Booking, BookingStatus, Shift, User, coordinator_organisations
 from .places import Conflict, Places  # noqa: F401 (Conflict: part of this API)

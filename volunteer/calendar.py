@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from icalendar import Calendar, Event
 
-from .i18n import gettext as _
+from .i18n.catalog import gettext as _
 from .mail import absolute_url
 from .models import Shift
 

@@ -1,5 +1,5 @@
 """Fixed lists the forms offer, with translatable labels."""
-from .i18n import lazy_gettext as _l
+from .i18n.catalog import lazy_gettext as _l
 
 SKILLS = {
     "teaching": _l("Teaching or homework help"),

@@ -21,7 +21,9 @@ from . import clock, hours
 from .access import organisation_scope
 from .accounts import audit
 from .extensions import db
-from .i18n import date_range, gettext as _, lazy_gettext as _l, localized, ngettext
+from .i18n.catalog import gettext as _, lazy_gettext as _l, ngettext
+from .i18n.formats import date_range
+from .i18n.languages import localized
 from .mail import absolute_url
 from .models import Certificate, Organisation, Role, User
 

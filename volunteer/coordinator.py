@@ -8,7 +8,7 @@ from .access import contact_visible, organisations_in_scope, qualification_choic
 from .extensions import db
 from .forms import DecisionForm, DirectoryFilterForm, ReasonForm, RecordCheckForm, page_number
 from .htmx import fragment, is_htmx, redirect_to
-from .i18n import gettext as _
+from .i18n.catalog import gettext as _
 from .main import safe_next
 from .models import RecordKind, Status, User
 

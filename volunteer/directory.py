@@ -12,7 +12,9 @@ from .catalog import availability_labels, skill_label, status_label
 from .coordinator import filter_form
 from .extensions import db
 from .forms import display_phone, page_number
-from .i18n import gettext as _, language_name, spoken_language, to_user_timezone
+from .i18n.catalog import gettext as _
+from .i18n.formats import to_user_timezone
+from .i18n.languages import language_name, spoken_language
 from .models import User
 
 bp = Blueprint("directory", __name__, url_prefix="/coordinator")

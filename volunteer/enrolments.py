@@ -13,9 +13,9 @@ from sqlalchemy.orm import joinedload
 
 from .accounts import audit
 from .extensions import db
-from .i18n import lazy_gettext as _l
+from .i18n.catalog import lazy_gettext as _l
 from .mail import absolute_url, send_after_commit
-from .models import (Enrolment, EnrolmentStatus, PersonQualification, Qualification, TrainingSession, User)
+from .models import Enrolment, EnrolmentStatus, PersonQualification, Qualification, TrainingSession, User
 from .places import Conflict, Places  # noqa: F401 (Conflict: part of this API)
 
 SEATS = Places(parent=TrainingSession, row=Enrolment, parent_key="session_id", taken="seats_taken",

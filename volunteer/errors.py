@@ -6,7 +6,7 @@ from werkzeug.exceptions import HTTPException
 
 from .extensions import db
 from .health import DATABASE_DOWN
-from .i18n import gettext as _
+from .i18n.catalog import gettext as _
 
 
 def register(app: Flask) -> None:

@@ -15,7 +15,8 @@ from .extensions import db
 from .forms import page_number
 from .hours_forms import PeriodForm, WithdrawForm
 from .htmx import redirect_to
-from .i18n import gettext as _, number
+from .i18n.catalog import gettext as _
+from .i18n.formats import number
 
 bp = Blueprint("hours_report", __name__, url_prefix="/coordinator")
 bp.before_request(require_coordinator)

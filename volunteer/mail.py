@@ -16,7 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from .extensions import db
-from .i18n import text_direction
+from .i18n.languages import text_direction
 
 
 class _HeaderFactory(HeaderRegistry):

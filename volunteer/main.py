@@ -9,7 +9,8 @@ from . import clock
 from .extensions import db
 from .forms import ConfirmForm
 from .htmx import redirect_to
-from .i18n import SESSION_KEY, SITE_LOCALES, gettext as _
+from .i18n.catalog import gettext as _
+from .i18n.locale import SESSION_KEY, SITE_LOCALES
 from .models import Organisation
 from .privacy import needs_acceptance, note_activity, record_acceptance
 

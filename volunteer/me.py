@@ -11,7 +11,8 @@ from . import accounts, clock, privacy
 from .catalog import AVAILABILITY, OTHER_LANGUAGE, availability_labels, skill_label, status_label
 from .extensions import db
 from .forms import ConfirmForm, DetailsForm
-from .i18n import gettext as _, lazy_gettext as _l, spoken_language, spoken_languages
+from .i18n.catalog import gettext as _, lazy_gettext as _l
+from .i18n.languages import spoken_language, spoken_languages
 from .models import Organisation, Status, UserLanguage, UserSkill
 from .shifts import coming_shift_count, feed_url
 

@@ -7,7 +7,7 @@ from . import certificate_pdf, certificates, clock, hours, qr
 from .access import require_signed_in
 from .extensions import db
 from .hours_forms import CertificateForm, PeriodForm
-from .i18n import gettext as _
+from .i18n.catalog import gettext as _
 from .models import Certificate
 
 bp = Blueprint("hours", __name__)

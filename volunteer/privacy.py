@@ -8,9 +8,9 @@ from sqlalchemy import and_, exists, func, or_, select, update
 
 from .accounts import audit
 from .extensions import db
-from .i18n import lazy_gettext as _l
+from .i18n.catalog import lazy_gettext as _l
 from .mail import absolute_url, send_after_commit
-from .models import (AuditEvent, Booking, Certificate, BookingStatus, Enrolment, EnrolmentStatus, Interview, LoginToken,
+from .models import (AuditEvent, Booking, BookingStatus, Certificate, Enrolment, EnrolmentStatus, Interview, LoginToken,
                      PersonQualification, RecordCheck, Role, Shift, Status, StatusChange, TrainingSession, User,
                      coordinator_organisations)
 

@@ -3,7 +3,7 @@ from wtforms import HiddenField, IntegerField, SearchField
 from wtforms.validators import InputRequired, Length
 
 from .forms import Form
-from .i18n import lazy_gettext as _l
+from .i18n.catalog import lazy_gettext as _l
 
 
 class PersonSearchForm(Form):

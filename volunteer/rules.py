@@ -9,7 +9,8 @@ from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import contains_eager
 
 from .extensions import db
-from .i18n import gettext as _, lazy_gettext as _l, long_date, span, when
+from .i18n.catalog import gettext as _, lazy_gettext as _l
+from .i18n.formats import long_date, span, when
 from .models import (PLACE_HOLDING, Booking, BookingStatus, Enrolment, EnrolmentStatus, PersonQualification, Shift,
                      Status, TrainingSession, User)
 

@@ -13,7 +13,9 @@ from .access import (organisations_in_scope, qualification_choices, require_coor
                      sites_in_scope)
 from .extensions import db
 from .forms import page_number
-from .i18n import SITE_LOCALES, gettext as _, ngettext, spoken_languages
+from .i18n.catalog import gettext as _, ngettext
+from .i18n.languages import spoken_languages
+from .i18n.locale import SITE_LOCALES
 from .models import Shift, Site, Task
 from .shift_filters import shift_query
 from .shift_forms import (SITE_KINDS, CancelShiftForm, EditShiftForm, NewShiftForm, ShiftForm, SiteForm, TaskForm,

@@ -8,7 +8,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from .clock import STOCKHOLM, at
 from .forms import Form, MultiCheckboxField, NamedInEveryLanguage, optional_int
-from .i18n import SPOKEN_LANGUAGES, lazy_gettext as _l
+from .i18n.catalog import lazy_gettext as _l
+from .i18n.languages import SPOKEN_LANGUAGES
 from .models import ShiftLanguage
 from .training_forms import MAX_WEEKS
 

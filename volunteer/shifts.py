@@ -17,7 +17,7 @@ from .accounts import audit
 from .extensions import db
 from .forms import page_number
 from .htmx import is_htmx, redirect_to, render
-from .i18n import gettext as _, lazy_gettext as _l
+from .i18n.catalog import gettext as _, lazy_gettext as _l
 from .main import safe_next
 from .models import Booking, BookingStatus, Shift, User
 from .rules import BookingState

@@ -9,7 +9,8 @@ from .auth import mail_link, use_link
 from .extensions import config_limit, db, limiter
 from .forms import SignupForm
 from .htmx import redirect_to, render
-from .i18n import current_locale, lazy_gettext as _l, spoken_languages
+from .i18n.catalog import current_locale, lazy_gettext as _l
+from .i18n.languages import spoken_languages
 from .models import Organisation, TokenPurpose
 
 bp = Blueprint("signup", __name__)

@@ -9,14 +9,15 @@ from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
 from . import accounts, clock, enrolments
-from .access import (acts_for, organisation_scope, organisations_in_scope, qualification_choices,
-                     require_coordinator)
+from .access import acts_for, organisation_scope, organisations_in_scope, qualification_choices, require_coordinator
+from .clock import STOCKHOLM
 from .extensions import db
 from .forms import ConfirmForm
 from .htmx import is_htmx, render
-from .i18n import SITE_LOCALES, gettext as _, lazy_gettext as _l, ngettext, spoken_languages
+from .i18n.catalog import gettext as _, lazy_gettext as _l, ngettext
+from .i18n.languages import spoken_languages
+from .i18n.locale import SITE_LOCALES
 from .models import Enrolment, EnrolmentStatus, Qualification, Training, TrainingSession
-from .clock import STOCKHOLM
 from .training_forms import GrantForm, NewSessionForm, QualificationForm, SessionForm, TrainingForm
 
 bp = Blueprint("training_admin", __name__, url_prefix="/coordinator/trainings")

@@ -6,7 +6,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from .clock import at
 from .forms import Form, NamedInEveryLanguage, ValidEmail
-from .i18n import SITE_LOCALES, SPOKEN_LANGUAGES, lazy_gettext as _l
+from .i18n.catalog import lazy_gettext as _l
+from .i18n.languages import SPOKEN_LANGUAGES
+from .i18n.locale import SITE_LOCALES
 
 MAX_WEEKS = 26
 

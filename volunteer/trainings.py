@@ -11,10 +11,9 @@ from . import clock, enrolments, rules
 from .access import require_signed_in
 from .extensions import db
 from .htmx import is_htmx, redirect_to, render
-from .i18n import lazy_gettext as _l
+from .i18n.catalog import lazy_gettext as _l
 from .main import safe_next
-from .models import (Enrolment, EnrolmentStatus, PersonQualification, Shift, Site, Task, Training, TrainingSession,
-                     User)
+from .models import Enrolment, EnrolmentStatus, PersonQualification, Shift, Site, Task, Training, TrainingSession, User
 from .rules import EnrolmentState
 
 bp = Blueprint("trainings", __name__)

@@ -8,7 +8,7 @@ from .access import organisation_scope
 from .accounts import audit, note_status_change
 from .clock import now
 from .extensions import db
-from .i18n import lazy_gettext as _l
+from .i18n.catalog import lazy_gettext as _l
 from .mail import absolute_url, send_email
 from .models import (Interview, Organisation, PersonQualification, RecordCheck, RecordKind, Role, Status, StatusChange,
                      User, UserLanguage, UserSkill)

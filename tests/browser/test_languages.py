@@ -2,7 +2,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from volunteer.i18n import SITE_LOCALES
+from volunteer.i18n.locale import SITE_LOCALES
 
 from ..helpers import RTL, translated
 

@@ -6,7 +6,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..i18n import localized
+from ..i18n.languages import localized
 from .base import UTCDateTime, enum_column, utcnow
 from .people import Organisation, User
 

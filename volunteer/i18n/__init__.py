@@ -1,0 +1,1 @@
+"""The site's languages: locale selection, the per-request catalog, spoken languages and formats."""
