@@ -1,8 +1,8 @@
 """The shared access checks: anonymous visitors sign in first, volunteers are refused, coordinators pass."""
 from flask import Blueprint
 
-from volunteer.access import organisation_scope, require_coordinator
 from volunteer.models import Role, Status
+from volunteer.web.access import organisation_scope, require_coordinator
 
 from .conftest import Client
 

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from volunteer import create_app
-from volunteer.forms import clean_text
 from volunteer.models import Role, Status
+from volunteer.web.forms import clean_text
 
 from .conftest import Client
 from .forms_on_page import forms_on

@@ -8,14 +8,14 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import JSON, Column, MetaData, String, Text, cast, func, select
 
-from volunteer import _no_query_strings
 from volunteer.extensions import db
-from volunteer.forms import display_phone
 from volunteer.me import DATA_LABELS, FIELD_LABELS
-from volunteer.models import (AuditEvent, Booking, BookingStatus, Certificate, Enrolment, EnrolmentStatus, Interview, LoginToken,
-                              Organisation, PersonQualification, Qualification, RecordCheck, RecordKind, Role,
-                              Shift, Status, StatusChange, TokenPurpose, TrainingSession, User, UserSkill)
+from volunteer.models import (AuditEvent, Booking, BookingStatus, Certificate, Enrolment, EnrolmentStatus, Interview,
+                              LoginToken, Organisation, PersonQualification, Qualification, RecordCheck, RecordKind,
+                              Role, Shift, Status, StatusChange, TokenPurpose, TrainingSession, User, UserSkill)
 from volunteer.privacy import EXPORTED, NOT_EXPORTED
+from volunteer.web.forms import display_phone
+from volunteer.web.security import no_query_strings
 
 from .conftest import Client, MovableClock, signed_in
 from .helpers import LOCALES, page_text, translated
@@ -453,7 +453,7 @@ def test_database_errors_in_the_log_carry_no_personal_data(make_app, make_user, 
 def test_the_request_log_leaves_out_query_strings():
     record = logging.LogRecord("werkzeug", logging.INFO, "", 0, '"%s" %s %s',
                                (f"GET /coordinator/volunteers?q={EMAIL} HTTP/1.1", "200", "-"), None)
-    _no_query_strings(record)
+    no_query_strings(record)
     assert EMAIL not in record.getMessage() and "GET /coordinator/volunteers?" in record.getMessage()
 
 

@@ -5,13 +5,13 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from . import accounts
-from .access import require_admin
 from .catalog import ORGANISATION_KINDS
 from .extensions import db
-from .forms import CoordinatorForm, OrganisationForm, page_number
-from .htmx import redirect_to
 from .i18n.catalog import gettext as _
 from .models import AuditEvent, Organisation, Role, User
+from .web.access import require_admin
+from .web.forms import CoordinatorForm, OrganisationForm, page_number
+from .web.htmx import redirect_to
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(require_admin)

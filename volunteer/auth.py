@@ -4,13 +4,13 @@ from flask_login import login_required, login_user, logout_user
 
 from . import accounts, sessions
 from .extensions import config_limit, db, limiter
-from .forms import ConfirmForm, SignInForm
-from .htmx import redirect_to, render
 from .i18n.catalog import gettext as _, lazy_gettext as _l
 from .i18n.locale import SESSION_KEY
 from .mail import absolute_url, send_email
-from .main import safe_next
 from .models import TokenPurpose, User
+from .web.forms import ConfirmForm, SignInForm
+from .web.htmx import redirect_to, render
+from .web.urls import safe_next
 
 bp = Blueprint("auth", __name__)
 NEXT_KEY = "next_after_sign_in"

@@ -18,7 +18,6 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from . import clock, hours
-from .access import organisation_scope
 from .accounts import audit
 from .extensions import db
 from .i18n.catalog import gettext as _, lazy_gettext as _l, ngettext
@@ -26,6 +25,7 @@ from .i18n.formats import date_range
 from .i18n.languages import localized
 from .mail import absolute_url
 from .models import Certificate, Organisation, Role, User
+from .web.access import organisation_scope
 
 # Crockford's base32: no I, L, O or U, so a code read aloud or typed from paper is hard to get wrong.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"

@@ -5,8 +5,8 @@ from sqlalchemy import select
 
 from . import accounts, bookings, clock, enrolments, privacy, seed
 from .extensions import db
-from .forms import normalize_email
 from .models import Organisation
+from .web.forms import normalize_email
 
 
 def register(app: Flask) -> None:

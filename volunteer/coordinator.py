@@ -4,13 +4,13 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from . import accounts, vetting
-from .access import contact_visible, organisations_in_scope, qualification_choices, require_coordinator
 from .extensions import db
-from .forms import DecisionForm, DirectoryFilterForm, ReasonForm, RecordCheckForm, page_number
-from .htmx import fragment, is_htmx, redirect_to
 from .i18n.catalog import gettext as _
-from .main import safe_next
 from .models import RecordKind, Status, User
+from .web.access import contact_visible, organisations_in_scope, qualification_choices, require_coordinator
+from .web.forms import DecisionForm, DirectoryFilterForm, ReasonForm, RecordCheckForm, page_number
+from .web.htmx import fragment, is_htmx, redirect_to
+from .web.urls import safe_next
 
 bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
 bp.before_request(require_coordinator)

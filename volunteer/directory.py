@@ -6,16 +6,16 @@ from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
 
 from . import vetting
-from .access import contact_visible, require_coordinator
 from .accounts import audit
 from .catalog import availability_labels, skill_label, status_label
 from .coordinator import filter_form
 from .extensions import db
-from .forms import display_phone, page_number
 from .i18n.catalog import gettext as _
 from .i18n.formats import to_user_timezone
 from .i18n.languages import language_name, spoken_language
 from .models import User
+from .web.access import contact_visible, require_coordinator
+from .web.forms import display_phone, page_number
 
 bp = Blueprint("directory", __name__, url_prefix="/coordinator")
 bp.before_request(require_coordinator)

@@ -7,8 +7,8 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from . import clock
 from .certificates import CERTIFICATE_LOCALES, normalize_code
-from .forms import Form
 from .i18n.catalog import lazy_gettext as _l
+from .web.forms import Form
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 

@@ -8,15 +8,15 @@ from flask import Blueprint, Response, abort, flash, render_template, request, u
 from flask_login import current_user
 
 from . import certificates, clock, hours
-from .access import organisation_scope, require_coordinator
 from .accounts import audit
 from .directory import safe_cell
 from .extensions import db
-from .forms import page_number
 from .hours_forms import PeriodForm, WithdrawForm
-from .htmx import redirect_to
 from .i18n.catalog import gettext as _
 from .i18n.formats import number
+from .web.access import organisation_scope, require_coordinator
+from .web.forms import page_number
+from .web.htmx import redirect_to
 
 bp = Blueprint("hours_report", __name__, url_prefix="/coordinator")
 bp.before_request(require_coordinator)

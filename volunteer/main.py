@@ -1,31 +1,19 @@
 """Home, privacy notice and the language switcher."""
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from . import clock
 from .extensions import db
-from .forms import ConfirmForm
-from .htmx import redirect_to
 from .i18n.catalog import gettext as _
 from .i18n.locale import SESSION_KEY, SITE_LOCALES
 from .models import Organisation
 from .privacy import needs_acceptance, note_activity, record_acceptance
+from .web.forms import ConfirmForm
+from .web.htmx import redirect_to
+from .web.urls import safe_next
 
 bp = Blueprint("main", __name__)
-
-
-def safe_next(target: str | None, fallback: str) -> str:
-    """Only a path on this site: no scheme, no host, no backslash tricks."""
-    if not target:
-        return fallback
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
-            or "\\" in target or any(ord(ch) < 32 for ch in target):
-        return fallback
-    return target
 
 
 @bp.get("/")

@@ -10,11 +10,11 @@ from wtforms.fields.choices import SelectChoice
 from . import accounts, clock, privacy
 from .catalog import AVAILABILITY, OTHER_LANGUAGE, availability_labels, skill_label, status_label
 from .extensions import db
-from .forms import ConfirmForm, DetailsForm
 from .i18n.catalog import gettext as _, lazy_gettext as _l
 from .i18n.languages import spoken_language, spoken_languages
 from .models import Organisation, Status, UserLanguage, UserSkill
 from .shifts import coming_shift_count, feed_url
+from .web.forms import ConfirmForm, DetailsForm
 
 bp = Blueprint("me", __name__)
 

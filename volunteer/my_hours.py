@@ -4,11 +4,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from . import certificate_pdf, certificates, clock, hours, qr
-from .access import require_signed_in
 from .extensions import db
 from .hours_forms import CertificateForm, PeriodForm
 from .i18n.catalog import gettext as _
 from .models import Certificate
+from .web.access import require_signed_in
 
 bp = Blueprint("hours", __name__)
 bp.before_request(require_signed_in)

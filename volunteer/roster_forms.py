@@ -2,8 +2,8 @@
 from wtforms import HiddenField, IntegerField, SearchField
 from wtforms.validators import InputRequired, Length
 
-from .forms import Form
 from .i18n.catalog import lazy_gettext as _l
+from .web.forms import Form
 
 
 class PersonSearchForm(Form):

@@ -9,10 +9,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from . import accounts, bookings, clock
-from .access import (organisations_in_scope, qualification_choices, require_coordinator, shift_in_scope, site_in_scope,
-                     sites_in_scope)
 from .extensions import db
-from .forms import page_number
 from .i18n.catalog import gettext as _, ngettext
 from .i18n.languages import spoken_languages
 from .i18n.locale import SITE_LOCALES
@@ -20,6 +17,9 @@ from .models import Shift, Site, Task
 from .shift_filters import shift_query
 from .shift_forms import (SITE_KINDS, CancelShiftForm, EditShiftForm, NewShiftForm, ShiftForm, SiteForm, TaskForm,
                           local_parts)
+from .web.access import (organisations_in_scope, qualification_choices, require_coordinator, shift_in_scope,
+                         site_in_scope, sites_in_scope)
+from .web.forms import page_number
 
 bp = Blueprint("shift_admin", __name__, url_prefix="/coordinator")
 bp.before_request(require_coordinator)

@@ -10,10 +10,10 @@ from wtforms.fields.choices import SelectChoice
 
 from .clock import day_bounds
 from .extensions import db
-from .forms import optional_int
 from .i18n.catalog import lazy_gettext as _l
 from .models import PersonQualification, RecordCheck, Shift, ShiftLanguage, Site, Status, Task, User, UserLanguage
 from .rules import booking_horizon
+from .web.forms import optional_int
 
 class ShiftFilterForm(FlaskForm):
     """Filters for open shifts (GET, no CSRF); an invalid value is ignored rather than failing the page."""

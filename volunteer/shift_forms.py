@@ -7,11 +7,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from .clock import STOCKHOLM, at
-from .forms import Form, MultiCheckboxField, NamedInEveryLanguage, optional_int
 from .i18n.catalog import lazy_gettext as _l
 from .i18n.languages import SPOKEN_LANGUAGES
 from .models import ShiftLanguage
 from .training_forms import MAX_WEEKS
+from .web.forms import Form, MultiCheckboxField, NamedInEveryLanguage, optional_int
 
 SITE_KINDS = {"evacuation_housing": _l("Evacuation housing"), "meeting_place": _l("Meeting place")}
 TEXT_LIMIT = _l("Write at most %(max)d characters.")

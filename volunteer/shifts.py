@@ -12,16 +12,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from . import bookings, calendar, clock, rules
-from .access import require_signed_in
 from .accounts import audit
 from .extensions import db
-from .forms import page_number
-from .htmx import is_htmx, redirect_to, render
 from .i18n.catalog import gettext as _, lazy_gettext as _l
-from .main import safe_next
 from .models import Booking, BookingStatus, Shift, User
 from .rules import BookingState
 from .shift_filters import ShiftFilterForm, ShiftPage, filter_choices, open_shifts, shift_query
+from .web.access import require_signed_in
+from .web.forms import page_number
+from .web.htmx import is_htmx, redirect_to, render
+from .web.urls import safe_next
 
 bp = Blueprint("shifts", __name__)
 

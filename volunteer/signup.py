@@ -7,11 +7,11 @@ from wtforms.fields.choices import SelectChoice
 from . import accounts
 from .auth import mail_link, use_link
 from .extensions import config_limit, db, limiter
-from .forms import SignupForm
-from .htmx import redirect_to, render
 from .i18n.catalog import current_locale, lazy_gettext as _l
 from .i18n.languages import spoken_languages
 from .models import Organisation, TokenPurpose
+from .web.forms import SignupForm
+from .web.htmx import redirect_to, render
 
 bp = Blueprint("signup", __name__)
 

@@ -5,10 +5,10 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from .clock import at
-from .forms import Form, NamedInEveryLanguage, ValidEmail
 from .i18n.catalog import lazy_gettext as _l
 from .i18n.languages import SPOKEN_LANGUAGES
 from .i18n.locale import SITE_LOCALES
+from .web.forms import Form, NamedInEveryLanguage, ValidEmail
 
 MAX_WEEKS = 26
 

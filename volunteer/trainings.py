@@ -8,13 +8,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from . import clock, enrolments, rules
-from .access import require_signed_in
 from .extensions import db
-from .htmx import is_htmx, redirect_to, render
 from .i18n.catalog import lazy_gettext as _l
-from .main import safe_next
 from .models import Enrolment, EnrolmentStatus, PersonQualification, Shift, Site, Task, Training, TrainingSession, User
 from .rules import EnrolmentState
+from .web.access import require_signed_in
+from .web.htmx import is_htmx, redirect_to, render
+from .web.urls import safe_next
 
 bp = Blueprint("trainings", __name__)
 

@@ -12,12 +12,12 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .catalog import AVAILABILITY, ORGANISATION_KINDS, OTHER_LANGUAGE, RECORD_KINDS, SKILLS, STATUS_LABELS
-from .clock import now
-from .i18n.catalog import lazy_gettext as _l
-from .i18n.formats import left_to_right, to_user_timezone
-from .i18n.languages import SPOKEN_LANGUAGES
-from .i18n.locale import SITE_LOCALES
+from ..catalog import AVAILABILITY, ORGANISATION_KINDS, OTHER_LANGUAGE, RECORD_KINDS, SKILLS, STATUS_LABELS
+from ..clock import now
+from ..i18n.catalog import lazy_gettext as _l
+from ..i18n.formats import left_to_right, to_user_timezone
+from ..i18n.languages import SPOKEN_LANGUAGES
+from ..i18n.locale import SITE_LOCALES
 
 MOBILE_TYPES = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
 

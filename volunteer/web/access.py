@@ -5,10 +5,9 @@ from flask_login import current_user
 from sqlalchemy import select, true, union
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from .extensions import db, login_manager
-from .models import (Booking, BookingStatus, Enrolment, EnrolmentStatus, Interview, Organisation, Qualification,
-                     Shift, Site, Status, Training, TrainingSession, User, coordinator_organisations,
-                     preferred_organisations)
+from ..extensions import db, login_manager
+from ..models import (Booking, BookingStatus, Enrolment, EnrolmentStatus, Interview, Organisation, Qualification, Shift,
+                      Site, Status, Training, TrainingSession, User, coordinator_organisations, preferred_organisations)
 
 
 def require_coordinator():

@@ -4,7 +4,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from .extensions import db
+from ..extensions import db
 
 bp = Blueprint("health", __name__)
 

@@ -4,9 +4,9 @@ from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from .extensions import db
+from ..extensions import db
+from ..i18n.catalog import gettext as _
 from .health import DATABASE_DOWN
-from .i18n.catalog import gettext as _
 
 
 def register(app: Flask) -> None:

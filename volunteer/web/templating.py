@@ -1,0 +1,26 @@
+"""What every template can use: the site's filters and globals."""
+from ..i18n.catalog import current_locale
+from ..i18n.formats import (clock_time, date_and_times, date_range, day, join_list, left_to_right, long_date,
+                            month_name, number, short_day, span, time_range, weekday, when)
+from ..i18n.languages import language_name, localized, site_locale_options, text_direction
+
+
+def init_app(app) -> None:
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    from ..catalog import availability_labels, record_kind_label, skill_label, status_label
+    from ..rules import may_take_trainings
+    from .forms import display_phone
+    app.jinja_env.globals.update(
+        current_locale=current_locale,
+        text_direction=text_direction,
+        site_locale_options=site_locale_options,
+        may_take_trainings=may_take_trainings,
+    )
+    app.jinja_env.filters.update(
+        phone=display_phone, join_list=join_list, when=when, day=day, long_date=long_date, clock_time=clock_time,
+        language_name=language_name, localized=localized, span=span, short_day=short_day, time_range=time_range,
+        weekday=weekday, number=number, ltr=left_to_right, date_and_times=date_and_times, month_name=month_name,
+        date_range=date_range,
+        skill_label=skill_label, availability_labels=availability_labels, status_label=status_label,
+        record_kind=record_kind_label)
