@@ -31,7 +31,8 @@ from flask_wtf.csrf import generate_csrf  # noqa: E402
 from sqlalchemy import event, make_url, select  # noqa: E402
 
 from bench import dataset, floor  # noqa: E402
-from volunteer import clock, create_app, rules, sessions  # noqa: E402
+from volunteer import clock, create_app, sessions
+from volunteer.rules import shifts as rules  # noqa: E402
 from volunteer.extensions import db  # noqa: E402
 from volunteer.models import Shift, Status, User  # noqa: E402
 

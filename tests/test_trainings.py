@@ -7,11 +7,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from volunteer import rules
 from volunteer.extensions import db
 from volunteer.models import (AuditEvent, Enrolment, EnrolmentStatus, PersonQualification, Qualification, Status,
                               TrainingSession, User)
-from volunteer.rules import EnrolmentState
+from volunteer.rules import trainings as rules
+from volunteer.rules.trainings import EnrolmentState
 
 from .conftest import Client, MovableClock, signed_in
 from .helpers import page_text, translated

@@ -19,8 +19,8 @@ from .extensions import db
 from .i18n.catalog import lazy_gettext as _l
 from .mail import absolute_url, send_after_commit
 from .models import Booking, BookingStatus, Shift, User, coordinator_organisations
-from .places import Conflict, Places  # noqa: F401 (Conflict: part of this API)
-from .rules import ShiftStanding, late_cancellation
+from .rules.places import Conflict, Places  # noqa: F401 (Conflict: part of this API)
+from .rules.shifts import ShiftStanding, late_cancellation
 
 PLACES = Places(parent=Shift, row=Booking, parent_key="shift_id", taken="places_taken", capacity="places",
                 held=BookingStatus.BOOKED, waitlisted=BookingStatus.WAITLISTED, offered=BookingStatus.OFFERED,

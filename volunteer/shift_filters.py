@@ -12,7 +12,7 @@ from .clock import day_bounds
 from .extensions import db
 from .i18n.catalog import lazy_gettext as _l
 from .models import PersonQualification, RecordCheck, Shift, ShiftLanguage, Site, Status, Task, User, UserLanguage
-from .rules import booking_horizon
+from .rules.shifts import booking_horizon
 from .web.forms import optional_int
 
 class ShiftFilterForm(FlaskForm):

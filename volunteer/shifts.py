@@ -11,12 +11,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from . import bookings, calendar, clock, rules
+from . import bookings, calendar, clock
 from .accounts import audit
 from .extensions import db
 from .i18n.catalog import gettext as _, lazy_gettext as _l
 from .models import Booking, BookingStatus, Shift, User
-from .rules import BookingState
+from .rules import shifts as rules
+from .rules.shifts import BookingState
 from .shift_filters import ShiftFilterForm, ShiftPage, filter_choices, open_shifts, shift_query
 from .web.access import require_signed_in
 from .web.forms import page_number

@@ -7,11 +7,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from . import clock, enrolments, rules
+from . import clock, enrolments
 from .extensions import db
 from .i18n.catalog import lazy_gettext as _l
 from .models import Enrolment, EnrolmentStatus, PersonQualification, Shift, Site, Task, Training, TrainingSession, User
-from .rules import EnrolmentState
+from .rules import trainings as rules
+from .rules.qualifications import lasting
+from .rules.trainings import EnrolmentState
 from .web.access import require_signed_in
 from .web.htmx import is_htmx, redirect_to, render
 from .web.urls import safe_next
@@ -151,7 +153,7 @@ def held_qualifications(user: User, now) -> list[Held]:
         select(PersonQualification).options(joinedload(PersonQualification.qualification))
         .where(PersonQualification.user_id == user.id)).all()
     best: dict[int, PersonQualification] = {}
-    for record in sorted(records, key=rules.lasting):
+    for record in sorted(records, key=lasting):
         best[record.qualification_id] = record  # the longest-lasting comes last
     opens: dict[int, list] = {}
     if best:

@@ -9,7 +9,7 @@ def init_app(app) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     from ..catalog import availability_labels, record_kind_label, skill_label, status_label
-    from ..rules import may_take_trainings
+    from ..rules.trainings import may_take_trainings
     from .forms import display_phone
     app.jinja_env.globals.update(
         current_locale=current_locale,

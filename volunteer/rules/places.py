@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from .extensions import db
+from ..extensions import db
 
 # How long a freed place is held for the first person on the waitlist.
 OFFER_WINDOW = timedelta(hours=24)
