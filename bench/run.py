@@ -31,10 +31,11 @@ from flask_wtf.csrf import generate_csrf  # noqa: E402
 from sqlalchemy import event, make_url, select  # noqa: E402
 
 from bench import dataset, floor  # noqa: E402
-from volunteer import clock, create_app, sessions
-from volunteer.rules import shifts as rules  # noqa: E402
+from volunteer import clock, create_app
+from volunteer.accounts import device_sessions as sessions
 from volunteer.extensions import db  # noqa: E402
 from volunteer.models import Shift, Status, User  # noqa: E402
+from volunteer.rules import shifts as rules  # noqa: E402
 
 SECRET = "bench-secret-key-that-is-long-enough-for-signing"
 USER_AGENT = "volunteer-bench"

@@ -150,7 +150,7 @@ class Client:
 
 def open_session(app, user) -> str:
     """A signed-in session on the server, as a sign-in link opens one; the id the cookies carry."""
-    from volunteer.sessions import open_session as open_device_session
+    from volunteer.accounts.device_sessions import open_session as open_device_session
 
     with app.app_context():
         session_id = open_device_session(user)

@@ -43,8 +43,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .web import assets
     assets.init_app(app)
 
-    from . import (admin, auth, cli, coordinator, directory, hours_report, main, me, my_hours, rosters, shift_admin,
-                   shifts, signup, training_admin, trainings, verification)
+    from . import (admin, cli, coordinator, directory, hours_report, main, me, my_hours, rosters, shift_admin, shifts,
+                   training_admin, trainings, verification)
+    from .accounts import sign_in as auth, signup
     from .web import errors, health
     for module in (main, signup, auth, me, trainings, shifts, my_hours, verification, training_admin, coordinator,
                    shift_admin, rosters, directory, hours_report, admin, health):
@@ -87,7 +88,7 @@ def _check_settings(app: Flask) -> None:
 
 
 def _configure_login() -> None:
-    from .sessions import load_user as load_session_user
+    from .accounts.device_sessions import load_user as load_session_user
 
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = _l("Sign in to see that page.")

@@ -4,7 +4,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from . import accounts
+from .accounts import service as accounts
+from .audit import audit
 from .catalog import ORGANISATION_KINDS
 from .extensions import db
 from .i18n.catalog import gettext as _
@@ -48,7 +49,7 @@ def organisation(organisation_id: int | None):
     form.populate_obj(organisation)
     db.session.add(organisation)
     db.session.flush()
-    accounts.audit("organisation_saved" if existing else "organisation_created", actor=current_user,
+    audit("organisation_saved" if existing else "organisation_created", actor=current_user,
                    organisation=organisation.name)
     db.session.commit()
     flash(_("%(name)s is saved.", name=organisation.name), "success")

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from . import calendar
-from .accounts import audit
+from .audit import audit
 from .clock import day_bounds, local_day
 from .extensions import db
 from .i18n.catalog import lazy_gettext as _l

@@ -18,7 +18,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from . import clock, hours
-from .accounts import audit
+from .audit import audit
 from .extensions import db
 from .i18n.catalog import gettext as _, lazy_gettext as _l, ngettext
 from .i18n.formats import date_range

@@ -3,7 +3,8 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
-from . import accounts, bookings, clock, enrolments, privacy, seed
+from . import bookings, clock, enrolments, privacy, seed
+from .accounts import service as accounts
 from .extensions import db
 from .models import Organisation
 from .web.forms import normalize_email

@@ -3,7 +3,8 @@ from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from . import accounts, vetting
+from . import vetting
+from .audit import audit
 from .extensions import db
 from .i18n.catalog import gettext as _
 from .models import RecordKind, Status, User
@@ -61,7 +62,7 @@ def decision_form(person: User, **kwargs) -> DecisionForm:
 def person(person_id: int):
     """A volunteer's full profile; every view is in the audit log."""
     person = person_or_404(person_id)
-    accounts.audit("profile_viewed", actor=current_user, subject=person)
+    audit("profile_viewed", actor=current_user, subject=person)
     db.session.commit()
     return person_page(person)
 

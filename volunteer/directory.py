@@ -6,7 +6,7 @@ from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
 
 from . import vetting
-from .accounts import audit
+from .audit import audit
 from .catalog import availability_labels, skill_label, status_label
 from .coordinator import filter_form
 from .extensions import db

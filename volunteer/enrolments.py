@@ -7,11 +7,10 @@ IntegrityError (a double tap meets the unique constraint)."""
 from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
-
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
-from .accounts import audit
+from .audit import audit
 from .extensions import db
 from .i18n.catalog import lazy_gettext as _l
 from .mail import absolute_url, send_after_commit

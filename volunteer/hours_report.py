@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, flash, render_template, request, u
 from flask_login import current_user
 
 from . import certificates, clock, hours
-from .accounts import audit
+from .audit import audit
 from .directory import safe_cell
 from .extensions import db
 from .hours_forms import PeriodForm, WithdrawForm

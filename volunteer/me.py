@@ -7,14 +7,16 @@ from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from . import accounts, clock, privacy
+from . import clock, privacy
+from .accounts.forms import DetailsForm
+from .audit import audit
 from .catalog import AVAILABILITY, OTHER_LANGUAGE, availability_labels, skill_label, status_label
 from .extensions import db
 from .i18n.catalog import gettext as _, lazy_gettext as _l
 from .i18n.languages import spoken_language, spoken_languages
 from .models import Organisation, Status, UserLanguage, UserSkill
 from .shifts import coming_shift_count, feed_url
-from .web.forms import ConfirmForm, DetailsForm
+from .web.forms import ConfirmForm
 
 bp = Blueprint("me", __name__)
 
@@ -127,7 +129,7 @@ def details():
             language.code: language for language in spoken_languages()}), 200 if request.method == "GET" else 422
     changed = _apply(user, form)
     if changed:
-        accounts.audit("details_corrected", actor=user, subject=user, fields=changed)
+        audit("details_corrected", actor=user, subject=user, fields=changed)
     db.session.commit()
     flash(_("Your details are saved."), "success")
     return redirect(url_for(".data"), code=303)

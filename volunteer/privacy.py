@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import and_, exists, func, or_, select, update
 
-from .accounts import audit
+from .audit import audit
 from .extensions import db
 from .i18n.catalog import lazy_gettext as _l
 from .mail import absolute_url, send_after_commit

@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from . import bookings, clock, staffing
-from .accounts import audit
+from .audit import audit
 from .extensions import db
 from .i18n.catalog import gettext as _, lazy_gettext as _l
 from .models import Booking, BookingStatus, Shift, User

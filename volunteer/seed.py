@@ -4,7 +4,8 @@ from datetime import date, datetime, time, timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
-from . import accounts, certificates
+from . import certificates
+from .accounts import service as accounts
 from .clock import STOCKHOLM, at
 from .extensions import db
 from .models import (Booking, BookingStatus, Organisation, PersonQualification, Qualification, Role, Shift,

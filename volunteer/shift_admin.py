@@ -8,7 +8,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from . import accounts, bookings, clock
+from . import bookings, clock
+from .audit import audit
 from .extensions import db
 from .i18n.catalog import gettext as _, ngettext
 from .i18n.languages import spoken_languages
@@ -46,7 +47,7 @@ def edit_site(site_id: int | None = None):
         form.populate_obj(site)
         db.session.add(site)
         db.session.flush()
-        accounts.audit("site_saved", actor=current_user, site_id=site.id)
+        audit("site_saved", actor=current_user, site_id=site.id)
         db.session.commit()
         flash(_("The site is saved."), "success")
         return redirect(url_for("shift_admin.sites"), code=303)
@@ -86,7 +87,7 @@ def edit_task(task_id: int | None = None):
         task.code, task.names = form.code.data, form.names()
         db.session.add(task)
         db.session.flush()
-        accounts.audit("task_saved", actor=current_user, task_id=task.id)
+        audit("task_saved", actor=current_user, task_id=task.id)
         db.session.commit()
         flash(_("The task is saved."), "success")
         return redirect(url_for("shift_admin.tasks"), code=303)
@@ -146,7 +147,7 @@ def new_shift():
         shift = Shift(series_id=series, created_by_id=current_user.id, created_at=clock.now(), languages=[])
         form.apply_to(shift, day)
         db.session.add(shift)
-    accounts.audit("shifts_created", actor=current_user, site_id=form.site_id.data, count=len(days),
+    audit("shifts_created", actor=current_user, site_id=form.site_id.data, count=len(days),
                    series_id=series)
     db.session.commit()
     flash(ngettext("%(num)d shift created.", "%(num)d shifts created.", len(days)), "success")
@@ -204,7 +205,7 @@ def edit_shift(shift_id: int):
         bookings.fill_from_waitlist(each, clock.now())  # more places go to the queue first
         if before != (each.starts_at, each.ends_at, each.site_id, each.task_id):
             told += bookings.tell_about_change(each)
-    accounts.audit("shifts_edited", actor=current_user, shift_id=shift.id, count=len(affected), told=told)
+    audit("shifts_edited", actor=current_user, shift_id=shift.id, count=len(affected), told=told)
     db.session.commit()
     flash(ngettext("Saved; %(num)d person was told about the change by e-mail.",
                    "Saved; %(num)d people were told about the change by e-mail.", told)

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from . import bookings, calendar, clock
-from .accounts import audit
+from .audit import audit
 from .extensions import db
 from .i18n.catalog import gettext as _, lazy_gettext as _l
 from .models import Booking, BookingStatus, Shift, User

@@ -8,7 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
-from . import accounts, clock, enrolments
+from . import clock, enrolments
+from .accounts import service as accounts
+from .audit import audit
 from .clock import STOCKHOLM
 from .extensions import db
 from .i18n.catalog import gettext as _, lazy_gettext as _l, ngettext
@@ -117,7 +119,7 @@ def edit_training(training_id: int | None = None):
     training.organisation_id = form.organisation_id.data
     training.qualification_id = form.qualification_id.data or None
     db.session.flush()
-    accounts.audit("training_saved", actor=current_user, training_id=training.id, title=training.title)
+    audit("training_saved", actor=current_user, training_id=training.id, title=training.title)
     db.session.commit()
     flash(_("The training is saved."), "success")
     return redirect(url_for("training_admin.index", _anchor=f"training-{training.id}"), code=303)
@@ -145,7 +147,7 @@ def new_session(training_id: int):
             training_id=training.id, starts_at=starts_at, ends_at=ends_at, place=form.place.data,
             language=form.language.data, seats=form.seats.data, series_id=series, created_by_id=current_user.id,
             created_at=clock.now()))
-    accounts.audit("training_sessions_created", actor=current_user, training_id=training.id,
+    audit("training_sessions_created", actor=current_user, training_id=training.id,
                    count=len(occurrences), series_id=series)
     db.session.commit()
     flash(ngettext("%(num)d session created.", "%(num)d sessions created.", len(occurrences)), "success")
@@ -169,7 +171,7 @@ def edit_session(session_id: int):
         enrolments.fill_from_waitlist(session, clock.now())  # more seats go to the queue first
         told = enrolments.tell_about_change(session) if before != (
             session.starts_at, session.ends_at, session.place) else 0
-        accounts.audit("training_session_edited", actor=current_user, session_id=session.id, told=told)
+        audit("training_session_edited", actor=current_user, session_id=session.id, told=told)
         db.session.commit()
         flash(ngettext("The session is saved; %(num)d person was told about the change by e-mail.",
                        "The session is saved; %(num)d people were told about the change by e-mail.", told)
@@ -292,7 +294,7 @@ def edit_qualification(qualification_id: int | None = None):
             qualification.validity_months = form.validity_months.data or None
             db.session.add(qualification)
             db.session.flush()
-            accounts.audit("qualification_saved", actor=current_user, qualification_id=qualification.id)
+            audit("qualification_saved", actor=current_user, qualification_id=qualification.id)
             db.session.commit()
             flash(_("The qualification is saved."), "success")
             return redirect(url_for("training_admin.qualifications", _anchor=f"qualification-{qualification.id}"),

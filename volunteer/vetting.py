@@ -4,7 +4,7 @@ from datetime import date
 from sqlalchemy import Select, false, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
-from .accounts import audit, note_status_change
+from .audit import audit, note_status_change
 from .clock import now
 from .extensions import db
 from .i18n.catalog import lazy_gettext as _l

@@ -2,15 +2,16 @@
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import login_required, login_user, logout_user
 
-from . import accounts, sessions
-from .extensions import config_limit, db, limiter
-from .i18n.catalog import gettext as _, lazy_gettext as _l
-from .i18n.locale import SESSION_KEY
-from .mail import absolute_url, send_email
-from .models import TokenPurpose, User
-from .web.forms import ConfirmForm, SignInForm
-from .web.htmx import redirect_to, render
-from .web.urls import safe_next
+from ..extensions import config_limit, db, limiter
+from ..i18n.catalog import gettext as _, lazy_gettext as _l
+from ..i18n.locale import SESSION_KEY
+from ..mail import absolute_url, send_email
+from ..models import TokenPurpose, User
+from ..web.forms import ConfirmForm
+from ..web.htmx import redirect_to, render
+from ..web.urls import safe_next
+from . import device_sessions as sessions, service as accounts
+from .forms import SignInForm
 
 bp = Blueprint("auth", __name__)
 NEXT_KEY = "next_after_sign_in"

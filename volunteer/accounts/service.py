@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
-from .extensions import db
-from .models import (AuditEvent, LoginToken, Organisation, Role, Status, StatusChange,
-                     TokenPurpose, User, UserLanguage, UserSkill, utcnow)
+from ..audit import audit, note_status_change
+from ..extensions import db
+from ..models import LoginToken, Organisation, Role, Status, TokenPurpose, User, UserLanguage, UserSkill, utcnow
 
 
 class InvalidToken(Exception):
@@ -17,18 +17,6 @@ class InvalidToken(Exception):
 
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def audit(action: str, actor: User | None = None, subject: User | None = None, **details) -> None:
-    """Record an audit event in the current transaction."""
-    db.session.add(AuditEvent(action=action, actor_id=actor.id if actor else None,
-                              subject_id=subject.id if subject else None, details=details))
-
-
-def note_status_change(user: User, from_status: Status | None, actor: User | None, reason: str = "") -> None:
-    """Keep a step of the person's status history (the status itself is already set on the user)."""
-    db.session.add(StatusChange(user=user, from_status=from_status, to_status=user.status, reason=reason,
-                                changed_by_id=actor.id if actor else None, changed_at=user.status_changed_at))
 
 
 def find_user(email: str) -> User | None:

@@ -4,9 +4,9 @@ import secrets
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import joinedload, undefer
 
-from .accounts import hash_token
-from .extensions import db
-from .models import DeviceSession, User
+from ..extensions import db
+from ..models import DeviceSession, User
+from .service import hash_token
 
 
 def open_session(user: User) -> str:

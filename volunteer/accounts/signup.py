@@ -4,14 +4,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
-from . import accounts
-from .auth import mail_link, use_link
-from .extensions import config_limit, db, limiter
-from .i18n.catalog import current_locale, lazy_gettext as _l
-from .i18n.languages import spoken_languages
-from .models import Organisation, TokenPurpose
-from .web.forms import SignupForm
-from .web.htmx import redirect_to, render
+from ..extensions import config_limit, db, limiter
+from ..i18n.catalog import current_locale, lazy_gettext as _l
+from ..i18n.languages import spoken_languages
+from ..models import Organisation, TokenPurpose
+from ..web.htmx import redirect_to, render
+from . import service as accounts
+from .forms import SignupForm
+from .sign_in import mail_link, use_link
 
 bp = Blueprint("signup", __name__)
 

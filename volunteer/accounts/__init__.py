@@ -1,0 +1,1 @@
+"""Accounts: signing up, confirming, signing in with one-time links, device sessions."""
