@@ -197,7 +197,7 @@ def test_a_record_extract_is_noted_as_seen_and_never_stored(app, coordinator_cli
     assert "Arbete med barn i annan verksamhet än skola och barnomsorg: sedd" in text
     assert "Cora Koordinator" in text
     with app.app_context():
-        from volunteer.vetting import valid_record_check
+        from volunteer.vetting.service import valid_record_check
         assert valid_record_check(person.id, seen + timedelta(days=365)) is not None
         assert valid_record_check(person.id, seen + timedelta(days=366)) is None
 

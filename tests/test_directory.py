@@ -6,9 +6,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from volunteer.directory import safe_cell
 from volunteer.extensions import db
 from volunteer.models import AuditEvent, Organisation, Status, User, UserSkill
+from volunteer.web.spreadsheets import safe_cell
 
 from .helpers import page_text, statements_of
 

@@ -9,7 +9,6 @@ from flask_login import current_user
 
 from . import certificates, clock, hours
 from .audit import audit
-from .directory import safe_cell
 from .extensions import db
 from .hours_forms import PeriodForm, WithdrawForm
 from .i18n.catalog import gettext as _
@@ -17,6 +16,7 @@ from .i18n.formats import number
 from .web.access import organisation_scope, require_coordinator
 from .web.forms import page_number
 from .web.htmx import redirect_to
+from .web.spreadsheets import safe_cell
 
 bp = Blueprint("hours_report", __name__, url_prefix="/coordinator")
 bp.before_request(require_coordinator)

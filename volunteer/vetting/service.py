@@ -4,14 +4,14 @@ from datetime import date
 from sqlalchemy import Select, false, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
-from .audit import audit, note_status_change
-from .clock import now
-from .extensions import db
-from .i18n.catalog import lazy_gettext as _l
-from .mail import absolute_url, send_email
-from .models import (Interview, Organisation, PersonQualification, RecordCheck, RecordKind, Role, Status, StatusChange,
-                     User, UserLanguage, UserSkill)
-from .web.access import organisation_scope
+from ..audit import audit, note_status_change
+from ..clock import now
+from ..extensions import db
+from ..i18n.catalog import lazy_gettext as _l
+from ..mail import absolute_url, send_email
+from ..models import (Interview, Organisation, PersonQualification, RecordCheck, RecordKind, Role, Status, StatusChange,
+                      User, UserLanguage, UserSkill)
+from ..web.access import organisation_scope
 
 # Which status a coordinator may move a person to, from which, and the audit action it records.
 TRANSITIONS = {

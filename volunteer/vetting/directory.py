@@ -5,23 +5,23 @@ import io
 from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
 
-from . import vetting
-from .audit import audit
-from .catalog import availability_labels, skill_label, status_label
-from .coordinator import filter_form
-from .extensions import db
-from .i18n.catalog import gettext as _
-from .i18n.formats import to_user_timezone
-from .i18n.languages import language_name, spoken_language
-from .models import User
-from .web.access import contact_visible, require_coordinator
-from .web.forms import display_phone, page_number
+from ..audit import audit
+from ..catalog import availability_labels, skill_label, status_label
+from ..extensions import db
+from ..i18n.catalog import gettext as _
+from ..i18n.formats import to_user_timezone
+from ..i18n.languages import language_name, spoken_language
+from ..models import User
+from ..web.access import contact_visible, require_coordinator
+from ..web.forms import display_phone, page_number
+from ..web.spreadsheets import safe_cell
+from . import service as vetting
+from .forms import filter_form
 
 bp = Blueprint("directory", __name__, url_prefix="/coordinator")
 bp.before_request(require_coordinator)
 
 PER_PAGE = 25
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def directory_query(filters: dict):
@@ -71,12 +71,6 @@ def csv_text(people: list[User], contact: set[int]) -> str:
             to_user_timezone(person.created_at).strftime("%Y-%m-%d %H:%M"),
         )])
     return out.getvalue()
-
-
-def safe_cell(value) -> str:
-    """A cell a spreadsheet will not run as a formula: a leading = + - @ gets an apostrophe in front."""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 @bp.get("/languages")

@@ -3,15 +3,16 @@ from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from . import vetting
-from .audit import audit
-from .extensions import db
-from .i18n.catalog import gettext as _
-from .models import RecordKind, Status, User
-from .web.access import contact_visible, organisations_in_scope, qualification_choices, require_coordinator
-from .web.forms import DecisionForm, DirectoryFilterForm, ReasonForm, RecordCheckForm, page_number
-from .web.htmx import fragment, is_htmx, redirect_to
-from .web.urls import safe_next
+from ..audit import audit
+from ..extensions import db
+from ..i18n.catalog import gettext as _
+from ..models import RecordKind, Status, User
+from ..web.access import contact_visible, require_coordinator
+from ..web.forms import page_number
+from ..web.htmx import fragment, is_htmx, redirect_to
+from ..web.urls import safe_next
+from . import service as vetting
+from .forms import DecisionForm, ReasonForm, RecordCheckForm, filter_form
 
 bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
 bp.before_request(require_coordinator)
@@ -19,11 +20,6 @@ bp.before_request(require_coordinator)
 PER_PAGE = 25
 DECISIONS = {"approve": Status.APPROVED, "reject": Status.REJECTED}
 ACTIVE_TOGGLE = {Status.APPROVED: Status.INACTIVE, Status.INACTIVE: Status.APPROVED}
-
-
-def filter_form() -> DirectoryFilterForm:
-    """The queue's and the directory's filters, read from the query string."""
-    return DirectoryFilterForm(organisations_in_scope(current_user), qualification_choices(), request.args)
 
 
 def person_or_404(person_id: int) -> User:

@@ -1,0 +1,1 @@
+"""Vetting: applicants, interviews and decisions, people's pages, record extracts, the directory."""
