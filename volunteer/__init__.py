@@ -43,9 +43,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .web import assets
     assets.init_app(app)
 
-    from . import (admin, cli, hours_report, main, me, my_hours, rosters, shift_admin, shifts, training_admin,
-                   trainings, verification)
+    from . import admin, cli, hours_report, main, me, my_hours, rosters, shift_admin, shifts, verification
     from .accounts import sign_in as auth, signup
+    from .trainings import manage as training_admin, views as trainings
     from .vetting import directory, manage as coordinator
     from .web import errors, health
     for module in (main, signup, auth, me, trainings, shifts, my_hours, verification, training_admin, coordinator,

@@ -3,10 +3,11 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
-from . import bookings, clock, enrolments, privacy, seed
+from . import bookings, clock, privacy, seed
 from .accounts import service as accounts
 from .extensions import db
 from .models import Organisation
+from .trainings import enrolments
 from .web.forms import normalize_email
 
 

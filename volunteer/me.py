@@ -79,7 +79,7 @@ def data():
 def _status_word(value: str) -> str:
     """A status from the export in words: the person's, a booking's or an enrolment's."""
     from .rosters import STATUS_LABELS as BOOKING_LABELS
-    from .training_admin import STATUS_LABELS as ENROLMENT_LABELS
+    from .trainings.manage import STATUS_LABELS as ENROLMENT_LABELS
 
     if value in {status.value for status in Status}:
         return status_label(value)

@@ -164,7 +164,8 @@ def erase(user: User, now: datetime, *, cause: str, actor: User | None = None, t
 
     Coming places go to the waitlist and the coordinators hear; attended shifts and trainings stay only as
     anonymous counts; the audit trail keeps the actions under the bare id; everything else goes with the row."""
-    from . import bookings, enrolments
+    from . import bookings
+    from .trainings import enrolments
 
     _tell_coordinators(user, now)
     enrolments.release_all(user, now)
@@ -198,7 +199,7 @@ def _keep_anonymous_counts(user: User) -> None:
 def _tell_coordinators(user: User, now: datetime) -> None:
     """Coordinators of the organisation hear of every coming place the person held (not their name)."""
     from .bookings import shift_details
-    from .enrolments import _session_details
+    from .trainings.enrolments import _session_details
 
     held_shifts = db.session.scalars(
         select(Shift).join(Booking).where(Booking.user_id == user.id, Shift.starts_at > now,

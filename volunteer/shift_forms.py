@@ -10,7 +10,7 @@ from .clock import STOCKHOLM, at
 from .i18n.catalog import lazy_gettext as _l
 from .i18n.languages import SPOKEN_LANGUAGES
 from .models import ShiftLanguage
-from .training_forms import MAX_WEEKS
+from .trainings.forms import MAX_WEEKS
 from .web.forms import Form, MultiCheckboxField, NamedInEveryLanguage, optional_int
 
 SITE_KINDS = {"evacuation_housing": _l("Evacuation housing"), "meeting_place": _l("Meeting place")}

@@ -7,16 +7,17 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from . import clock, enrolments
-from .extensions import db
-from .i18n.catalog import lazy_gettext as _l
-from .models import Enrolment, EnrolmentStatus, PersonQualification, Shift, Site, Task, Training, TrainingSession, User
-from .rules import trainings as rules
-from .rules.qualifications import lasting
-from .rules.trainings import EnrolmentState
-from .web.access import require_signed_in
-from .web.htmx import is_htmx, redirect_to, render
-from .web.urls import safe_next
+from .. import clock
+from ..extensions import db
+from ..i18n.catalog import lazy_gettext as _l
+from ..models import Enrolment, EnrolmentStatus, PersonQualification, Shift, Site, Task, Training, TrainingSession, User
+from ..rules import trainings as rules
+from ..rules.qualifications import lasting
+from ..rules.trainings import EnrolmentState
+from ..web.access import require_signed_in
+from ..web.htmx import is_htmx, redirect_to, render
+from ..web.urls import safe_next
+from . import enrolments
 
 bp = Blueprint("trainings", __name__)
 

@@ -4,11 +4,11 @@ from datetime import datetime, timedelta
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from .clock import at
-from .i18n.catalog import lazy_gettext as _l
-from .i18n.languages import SPOKEN_LANGUAGES
-from .i18n.locale import SITE_LOCALES
-from .web.forms import Form, NamedInEveryLanguage, ValidEmail
+from ..clock import at
+from ..i18n.catalog import lazy_gettext as _l
+from ..i18n.languages import SPOKEN_LANGUAGES
+from ..i18n.locale import SITE_LOCALES
+from ..web.forms import Form, NamedInEveryLanguage, ValidEmail
 
 MAX_WEEKS = 26
 

@@ -10,12 +10,12 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
-from .audit import audit
-from .extensions import db
-from .i18n.catalog import lazy_gettext as _l
-from .mail import absolute_url, send_after_commit
-from .models import Enrolment, EnrolmentStatus, PersonQualification, Qualification, TrainingSession, User
-from .rules.places import Conflict, Places  # noqa: F401 (Conflict: part of this API)
+from ..audit import audit
+from ..extensions import db
+from ..i18n.catalog import lazy_gettext as _l
+from ..mail import absolute_url, send_after_commit
+from ..models import Enrolment, EnrolmentStatus, PersonQualification, Qualification, TrainingSession, User
+from ..rules.places import Conflict, Places  # noqa: F401 (Conflict: part of this API)
 
 SEATS = Places(parent=TrainingSession, row=Enrolment, parent_key="session_id", taken="seats_taken",
                capacity="seats", held=EnrolmentStatus.ENROLLED, waitlisted=EnrolmentStatus.WAITLISTED,

@@ -8,19 +8,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
-from . import clock, enrolments
-from .accounts import service as accounts
-from .audit import audit
-from .clock import STOCKHOLM
-from .extensions import db
-from .i18n.catalog import gettext as _, lazy_gettext as _l, ngettext
-from .i18n.languages import spoken_languages
-from .i18n.locale import SITE_LOCALES
-from .models import Enrolment, EnrolmentStatus, Qualification, Training, TrainingSession
-from .training_forms import GrantForm, NewSessionForm, QualificationForm, SessionForm, TrainingForm
-from .web.access import acts_for, organisation_scope, organisations_in_scope, qualification_choices, require_coordinator
-from .web.forms import ConfirmForm
-from .web.htmx import is_htmx, render
+from .. import clock
+from ..accounts import service as accounts
+from ..audit import audit
+from ..clock import STOCKHOLM
+from ..extensions import db
+from ..i18n.catalog import gettext as _, lazy_gettext as _l, ngettext
+from ..i18n.languages import spoken_languages
+from ..i18n.locale import SITE_LOCALES
+from ..models import Enrolment, EnrolmentStatus, Qualification, Training, TrainingSession
+from ..web.access import (acts_for, organisation_scope, organisations_in_scope, qualification_choices,
+                          require_coordinator)
+from ..web.forms import ConfirmForm
+from ..web.htmx import is_htmx, render
+from . import enrolments
+from .forms import GrantForm, NewSessionForm, QualificationForm, SessionForm, TrainingForm
 
 bp = Blueprint("training_admin", __name__, url_prefix="/coordinator/trainings")
 bp.before_request(require_coordinator)

@@ -1,0 +1,1 @@
+"""Trainings: sessions volunteers enrol on, coordinators' trainings and sessions, enrolments and attendance."""
