@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from volunteer import bookings
 from volunteer.extensions import db
 from volunteer.models import Booking, BookingStatus, Role, Shift, Site, Status, Task, User
+from volunteer.shifts import bookings
 
 from .conftest import MovableClock, signed_in
 from .helpers import field_error, page_text, statements_of

@@ -9,13 +9,13 @@ from flask_babel import force_locale
 from icalendar import Calendar
 from sqlalchemy import func, select
 
-from volunteer import bookings
 from volunteer.extensions import db
 from volunteer.i18n.formats import time_range
 from volunteer.models import (AuditEvent, Booking, BookingStatus, PersonQualification, Qualification, RecordCheck,
                               RecordKind, Shift, Status, User)
 from volunteer.rules import shifts as rules
 from volunteer.rules.shifts import BookingState
+from volunteer.shifts import bookings
 
 from .conftest import Client, MovableClock, signed_in
 from .helpers import LOCALES, RTL, page_text, statements_of, translated

@@ -43,8 +43,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .web import assets
     assets.init_app(app)
 
-    from . import admin, cli, hours_report, main, me, my_hours, rosters, shift_admin, shifts, verification
+    from . import admin, cli, hours_report, main, me, my_hours, verification
     from .accounts import sign_in as auth, signup
+    from .shifts import manage as shift_admin, rosters, views as shifts
     from .trainings import manage as training_admin, views as trainings
     from .vetting import directory, manage as coordinator
     from .web import errors, health
@@ -55,7 +56,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     cli.register(app)
 
     templating.init_app(app)
-    from . import fragments
+    from .shifts import card_cache as fragments
     fragments.init_app(app)
     security.init_app(app)
     return app

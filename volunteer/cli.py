@@ -3,10 +3,11 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
-from . import bookings, clock, privacy, seed
+from . import clock, privacy, seed
 from .accounts import service as accounts
 from .extensions import db
 from .models import Organisation
+from .shifts import bookings
 from .trainings import enrolments
 from .web.forms import normalize_email
 

@@ -15,7 +15,8 @@ from .extensions import db
 from .i18n.catalog import gettext as _, lazy_gettext as _l
 from .i18n.languages import spoken_language, spoken_languages
 from .models import Organisation, Status, UserLanguage, UserSkill
-from .shifts import coming_shift_count, feed_url
+from .shifts.calendar import feed_url
+from .shifts.queries import coming_shift_count
 from .web.forms import ConfirmForm
 
 bp = Blueprint("me", __name__)
@@ -78,7 +79,7 @@ def data():
 
 def _status_word(value: str) -> str:
     """A status from the export in words: the person's, a booking's or an enrolment's."""
-    from .rosters import STATUS_LABELS as BOOKING_LABELS
+    from .shifts.rosters import STATUS_LABELS as BOOKING_LABELS
     from .trainings.manage import STATUS_LABELS as ENROLMENT_LABELS
 
     if value in {status.value for status in Status}:

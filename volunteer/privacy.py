@@ -164,7 +164,7 @@ def erase(user: User, now: datetime, *, cause: str, actor: User | None = None, t
 
     Coming places go to the waitlist and the coordinators hear; attended shifts and trainings stay only as
     anonymous counts; the audit trail keeps the actions under the bare id; everything else goes with the row."""
-    from . import bookings
+    from .shifts import bookings
     from .trainings import enrolments
 
     _tell_coordinators(user, now)
@@ -198,7 +198,7 @@ def _keep_anonymous_counts(user: User) -> None:
 
 def _tell_coordinators(user: User, now: datetime) -> None:
     """Coordinators of the organisation hear of every coming place the person held (not their name)."""
-    from .bookings import shift_details
+    from .shifts.bookings import shift_details
     from .trainings.enrolments import _session_details
 
     held_shifts = db.session.scalars(

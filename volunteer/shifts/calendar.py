@@ -2,12 +2,12 @@
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, url_for
 from icalendar import Calendar, Event
 
-from .i18n.catalog import gettext as _
-from .mail import absolute_url
-from .models import Shift
+from ..i18n.catalog import gettext as _
+from ..mail import absolute_url
+from ..models import Shift, User
 
 
 def _calendar(name: str | None = None) -> Calendar:
@@ -52,3 +52,9 @@ def feed(name: str, shifts: list[Shift]) -> bytes:
     for shift in shifts:
         calendar.add_component(event_for(shift))
     return calendar.to_ical()
+
+
+def feed_url(user: User) -> str | None:
+    if not user.calendar_token:
+        return None
+    return url_for("shifts.feed", token=user.calendar_token, _external=True)

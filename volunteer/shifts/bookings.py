@@ -12,15 +12,15 @@ from flask_babel import force_locale
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
+from ..audit import audit
+from ..clock import day_bounds, local_day
+from ..extensions import db
+from ..i18n.catalog import lazy_gettext as _l
+from ..mail import absolute_url, send_after_commit
+from ..models import Booking, BookingStatus, Shift, User, coordinator_organisations
+from ..rules.places import Conflict, Places  # noqa: F401 (Conflict: part of this API)
+from ..rules.shifts import ShiftStanding, late_cancellation
 from . import calendar
-from .audit import audit
-from .clock import day_bounds, local_day
-from .extensions import db
-from .i18n.catalog import lazy_gettext as _l
-from .mail import absolute_url, send_after_commit
-from .models import Booking, BookingStatus, Shift, User, coordinator_organisations
-from .rules.places import Conflict, Places  # noqa: F401 (Conflict: part of this API)
-from .rules.shifts import ShiftStanding, late_cancellation
 
 PLACES = Places(parent=Shift, row=Booking, parent_key="shift_id", taken="places_taken", capacity="places",
                 held=BookingStatus.BOOKED, waitlisted=BookingStatus.WAITLISTED, offered=BookingStatus.OFFERED,

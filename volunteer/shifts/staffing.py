@@ -8,11 +8,11 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
-from .clock import day_bounds, local_day
-from .extensions import db
-from .models import Booking, BookingStatus, Shift, ShiftLanguage, Site, Status, User, UserLanguage
-from .vetting.service import filtered, people_in_scope, with_profile
-from .web.access import sites_in_scope
+from ..clock import day_bounds, local_day
+from ..extensions import db
+from ..models import Booking, BookingStatus, Shift, ShiftLanguage, Site, Status, User, UserLanguage
+from ..vetting.service import filtered, people_in_scope, with_profile
+from ..web.access import sites_in_scope
 
 # The roster's order: people who came or hold a place first, then offers; the waitlist is listed apart.
 COMING = (BookingStatus.ATTENDED, BookingStatus.NO_SHOW, BookingStatus.BOOKED, BookingStatus.OFFERED)

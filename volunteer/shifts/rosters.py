@@ -6,15 +6,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from . import bookings, clock, staffing
-from .audit import audit
-from .extensions import db
-from .i18n.catalog import gettext as _, lazy_gettext as _l
-from .models import Booking, BookingStatus, Shift, User
-from .roster_forms import AddPersonForm, PersonSearchForm
-from .web.access import contact_visible, require_coordinator, shift_in_scope, site_in_scope
-from .web.forms import ConfirmForm
-from .web.htmx import is_htmx, render
+from .. import clock
+from ..audit import audit
+from ..extensions import db
+from ..i18n.catalog import gettext as _, lazy_gettext as _l
+from ..models import Booking, BookingStatus, Shift, User
+from ..web.access import contact_visible, require_coordinator, shift_in_scope, site_in_scope
+from ..web.forms import ConfirmForm
+from ..web.htmx import is_htmx, render
+from . import bookings, staffing
+from .forms import AddPersonForm, PersonSearchForm
 
 bp = Blueprint("rosters", __name__, url_prefix="/coordinator")
 bp.before_request(require_coordinator)

@@ -1,4 +1,4 @@
-"""The open-shifts list's filters: a GET form whose values live in the URL, and the query they make."""
+"""Reading shifts: the open-shifts list's filters (a GET form whose values live in the URL) and the query they make."""
 from datetime import datetime
 
 from flask_sqlalchemy.pagination import Pagination
@@ -8,12 +8,15 @@ from sqlalchemy.orm import joinedload, selectinload
 from wtforms import BooleanField, DateField, SelectField
 from wtforms.fields.choices import SelectChoice
 
-from .clock import day_bounds
-from .extensions import db
-from .i18n.catalog import lazy_gettext as _l
-from .models import PersonQualification, RecordCheck, Shift, ShiftLanguage, Site, Status, Task, User, UserLanguage
-from .rules.shifts import booking_horizon
-from .web.forms import optional_int
+from .. import clock
+from ..clock import day_bounds
+from ..extensions import db
+from ..i18n.catalog import lazy_gettext as _l
+from ..models import (Booking, BookingStatus, PersonQualification, RecordCheck, Shift, ShiftLanguage, Site, Status,
+                      Task, User, UserLanguage)
+from ..rules.shifts import booking_horizon
+from ..web.forms import optional_int
+
 
 class ShiftFilterForm(FlaskForm):
     """Filters for open shifts (GET, no CSRF); an invalid value is ignored rather than failing the page."""
@@ -118,3 +121,9 @@ def filter_choices() -> tuple[list[Site], list[Task]]:
     sites = list(db.session.scalars(select(Site).order_by(Site.name)))
     tasks = sorted(db.session.scalars(select(Task)), key=lambda task: task.name_in().casefold())
     return sites, tasks
+
+
+def coming_shift_count(user: User) -> int:
+    return db.session.scalar(
+        select(func.count(Booking.id)).join(Shift).where(
+            Booking.user_id == user.id, Booking.status == BookingStatus.BOOKED, Shift.ends_at > clock.now()))

@@ -16,7 +16,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy import inspect
 
-from .i18n.catalog import current_locale
+from ..i18n.catalog import current_locale
 
 # About 3 KB a card with its key (measured), so 3 MB per worker: the first pages of the lists in each
 # language and state, which is what most people look at.

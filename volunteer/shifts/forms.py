@@ -1,17 +1,17 @@
-"""Coordinators' forms for sites, tasks and shifts."""
+"""Coordinators' forms for sites, tasks and shifts, and on a roster: finding a volunteer, booking them by hand."""
 from datetime import date, datetime, time
 
-from wtforms import (BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField,
-                     TimeField)
+from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioField, SearchField, SelectField,
+                     StringField, TextAreaField, TimeField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from .clock import STOCKHOLM, at
-from .i18n.catalog import lazy_gettext as _l
-from .i18n.languages import SPOKEN_LANGUAGES
-from .models import ShiftLanguage
-from .trainings.forms import MAX_WEEKS
-from .web.forms import Form, MultiCheckboxField, NamedInEveryLanguage, optional_int
+from ..clock import STOCKHOLM, at
+from ..i18n.catalog import lazy_gettext as _l
+from ..i18n.languages import SPOKEN_LANGUAGES
+from ..models import ShiftLanguage
+from ..trainings.forms import MAX_WEEKS
+from ..web.forms import Form, MultiCheckboxField, NamedInEveryLanguage, optional_int
 
 SITE_KINDS = {"evacuation_housing": _l("Evacuation housing"), "meeting_place": _l("Meeting place")}
 TEXT_LIMIT = _l("Write at most %(max)d characters.")
@@ -96,3 +96,20 @@ class CancelShiftForm(Form):
 def local_parts(moment: datetime) -> tuple[date, time]:
     local = moment.astimezone(STOCKHOLM)
     return local.date(), local.time()
+
+
+class PersonSearchForm(Form):
+    """Approved volunteers by name or e-mail (GET, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Name or e-mail"), validators=[
+        Length(max=120, message=_l("Write at most %(max)d characters."))])
+
+
+class AddPersonForm(Form):
+    """Book one of the search results; the search travels along so a refusal shows the same results."""
+
+    person_id = IntegerField(validators=[InputRequired(_l("Choose a volunteer from the search results."))])
+    q = HiddenField()

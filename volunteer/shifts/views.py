@@ -7,22 +7,23 @@ from itertools import groupby
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from . import bookings, calendar, clock
-from .audit import audit
-from .extensions import db
-from .i18n.catalog import gettext as _, lazy_gettext as _l
-from .models import Booking, BookingStatus, Shift, User
-from .rules import shifts as rules
-from .rules.shifts import BookingState
-from .shift_filters import ShiftFilterForm, ShiftPage, filter_choices, open_shifts, shift_query
-from .web.access import require_signed_in
-from .web.forms import page_number
-from .web.htmx import is_htmx, redirect_to, render
-from .web.urls import safe_next
+from .. import clock
+from ..audit import audit
+from ..extensions import db
+from ..i18n.catalog import gettext as _, lazy_gettext as _l
+from ..models import Booking, BookingStatus, Shift, User
+from ..rules import shifts as rules
+from ..rules.shifts import BookingState
+from ..web.access import require_signed_in
+from ..web.forms import page_number
+from ..web.htmx import is_htmx, redirect_to, render
+from ..web.urls import safe_next
+from . import bookings, calendar
+from .queries import ShiftFilterForm, ShiftPage, filter_choices, open_shifts, shift_query
 
 bp = Blueprint("shifts", __name__)
 
@@ -167,7 +168,7 @@ def mine():
             and card.booking.status in (BookingStatus.BOOKED, BookingStatus.ATTENDED, BookingStatus.NO_SHOW)]
     hours = sum(card.shift.hours for card in past if card.booking.status is BookingStatus.ATTENDED)
     return render_template("shifts/mine.html", coming=by_day(coming), past=past, hours=hours,
-                           feed_url=feed_url(current_user), next_page=url_for("shifts.mine"))
+                           feed_url=calendar.feed_url(current_user), next_page=url_for("shifts.mine"))
 
 
 @bp.get("/shifts/<int:shift_id>/calendar.ics")
@@ -188,19 +189,7 @@ def _calendar_response(data: bytes, filename: str) -> Response:
     return response
 
 
-def coming_shift_count(user: User) -> int:
-    return db.session.scalar(
-        select(func.count(Booking.id)).join(Shift).where(
-            Booking.user_id == user.id, Booking.status == BookingStatus.BOOKED, Shift.ends_at > clock.now()))
-
-
 # The private calendar feed -----------------------------------------------------------------------------------
-
-
-def feed_url(user: User) -> str | None:
-    if not user.calendar_token:
-        return None
-    return url_for("shifts.feed", token=user.calendar_token, _external=True)
 
 
 @bp.post("/shifts/calendar-feed")

@@ -8,19 +8,19 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from . import bookings, clock
-from .audit import audit
-from .extensions import db
-from .i18n.catalog import gettext as _, ngettext
-from .i18n.languages import spoken_languages
-from .i18n.locale import SITE_LOCALES
-from .models import Shift, Site, Task
-from .shift_filters import shift_query
-from .shift_forms import (SITE_KINDS, CancelShiftForm, EditShiftForm, NewShiftForm, ShiftForm, SiteForm, TaskForm,
-                          local_parts)
-from .web.access import (organisations_in_scope, qualification_choices, require_coordinator, shift_in_scope,
-                         site_in_scope, sites_in_scope)
-from .web.forms import page_number
+from .. import clock
+from ..audit import audit
+from ..extensions import db
+from ..i18n.catalog import gettext as _, ngettext
+from ..i18n.languages import spoken_languages
+from ..i18n.locale import SITE_LOCALES
+from ..models import Shift, Site, Task
+from ..web.access import (organisations_in_scope, qualification_choices, require_coordinator, shift_in_scope,
+                          site_in_scope, sites_in_scope)
+from ..web.forms import page_number
+from . import bookings
+from .forms import SITE_KINDS, CancelShiftForm, EditShiftForm, NewShiftForm, ShiftForm, SiteForm, TaskForm, local_parts
+from .queries import shift_query
 
 bp = Blueprint("shift_admin", __name__, url_prefix="/coordinator")
 bp.before_request(require_coordinator)

@@ -1,0 +1,1 @@
+"""Shifts: open shifts and bookings, coordinators' sites, tasks and shifts, rosters, staffing needs, calendars."""
