@@ -8,10 +8,10 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from volunteer import certificates, clock, qr
+from volunteer import clock
 from volunteer.extensions import db
-from volunteer.models import (AuditEvent, Booking, BookingStatus, Certificate, Enrolment, EnrolmentStatus, Role,
-                              Status)
+from volunteer.hours import certificates, qr
+from volunteer.models import AuditEvent, Booking, BookingStatus, Certificate, Enrolment, EnrolmentStatus, Role, Status
 
 from .conftest import MovableClock, signed_in
 from .helpers import field_error, page_text

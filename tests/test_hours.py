@@ -6,10 +6,10 @@ from datetime import date, datetime, time, timezone
 import pytest
 from sqlalchemy import select
 
-from volunteer import clock, hours
+from volunteer import clock
 from volunteer.extensions import db
-from volunteer.models import (AuditEvent, Booking, BookingStatus, Enrolment, EnrolmentStatus, Role, Status,
-                              User)
+from volunteer.hours import totals
+from volunteer.models import AuditEvent, Booking, BookingStatus, Enrolment, EnrolmentStatus, Role, Status, User
 
 from .conftest import MovableClock, signed_in
 from .helpers import field_error, page_text
@@ -64,7 +64,7 @@ def test_hours_are_the_time_really_worked_across_both_clock_changes(app, make_sh
     for shift in (march, october, ordinary):
         mark(app, volunteer, shift)
     with app.app_context():
-        found = hours.summary(db.session.get(User, volunteer.id))
+        found = totals.summary(db.session.get(User, volunteer.id))
         by_month = {month.first_day: month.shift_hours for month in found.months}
         assert by_month == {date(2026, 3, 1): 3, date(2026, 10, 1): 5 + 4}
         assert found.hours == 12
@@ -78,7 +78,7 @@ def test_no_shows_and_unmarked_bookings_do_not_count(app, make_shift, volunteer)
     mark(app, volunteer, missed, BookingStatus.NO_SHOW)
     mark(app, volunteer, unmarked, BookingStatus.BOOKED)
     with app.app_context():
-        found = hours.summary(db.session.get(User, volunteer.id))
+        found = totals.summary(db.session.get(User, volunteer.id))
         assert [b.shift_id for b in found.bookings] == [worked.id]
         assert found.shift_hours == 3
 
@@ -91,7 +91,7 @@ def test_a_period_is_stockholm_days_both_included(app, make_shift, volunteer):
     for shift in (first, last, before):
         mark(app, volunteer, shift)
     with app.app_context():
-        found = hours.summary(db.session.get(User, volunteer.id), date(2026, 11, 1), date(2026, 11, 30))
+        found = totals.summary(db.session.get(User, volunteer.id), date(2026, 11, 1), date(2026, 11, 30))
         assert sorted(b.shift_id for b in found.bookings) == sorted([first.id, last.id])
         assert [(m.first_day, m.shift_hours) for m in found.months] == [(date(2026, 11, 1), 3)]
 
@@ -163,7 +163,7 @@ def test_a_coordinator_sees_hours_at_their_own_sites_for_the_period(app, coordin
 
 
 def test_the_csv_has_one_row_per_person_site_and_task_and_is_audited(app, coordinator, worked_at_two_organisations):
-    response = in_english(app, coordinator).get("/coordinator/hours.csv?start=2026-01-01&end=2026-12-31")
+    response = in_english(app, coordinator).get("/coordinator/totals.csv?start=2026-01-01&end=2026-12-31")
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows == [
@@ -191,13 +191,13 @@ def test_the_report_defaults_to_this_year(app, coordinator, worked_at_two_organi
 def test_a_volunteer_may_not_open_the_report(app, volunteer):
     client = signed_in(app, volunteer)
     assert client.get("/coordinator/hours").status_code == 403
-    assert client.get("/coordinator/hours.csv").status_code == 403
+    assert client.get("/coordinator/totals.csv").status_code == 403
 
 
 @pytest.mark.parametrize("query", ["start=9999-12-31&end=9999-12-31", "end=9999-12-31", "start=0001-01-01",
                                    "start=2026-13-45", "start=%00", "end=" + "9" * 500])
 def test_odd_periods_get_a_message_not_a_500(app, coordinator, volunteer, query):
     for person, url in ((volunteer, "/me/hours"), (coordinator, "/coordinator/hours"),
-                        (coordinator, "/coordinator/hours.csv")):
+                        (coordinator, "/coordinator/totals.csv")):
         response = signed_in(app, person).get(f"{url}?{query}")
         assert response.status_code in (200, 422), (url, query)

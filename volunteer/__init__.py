@@ -43,8 +43,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .web import assets
     assets.init_app(app)
 
-    from . import admin, cli, hours_report, main, me, my_hours, verification
+    from . import admin, cli, main, me
     from .accounts import sign_in as auth, signup
+    from .hours import reports as hours_report, verification, views as my_hours
     from .shifts import manage as shift_admin, rosters, views as shifts
     from .trainings import manage as training_admin, views as trainings
     from .vetting import directory, manage as coordinator

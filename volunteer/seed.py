@@ -4,10 +4,10 @@ from datetime import date, datetime, time, timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
-from . import certificates
 from .accounts import service as accounts
 from .clock import STOCKHOLM, at
 from .extensions import db
+from .hours import certificates
 from .models import (Booking, BookingStatus, Organisation, PersonQualification, Qualification, Role, Shift,
                      ShiftLanguage, Site, Status, Task, Training, TrainingSession, User, UserLanguage, UserSkill)
 

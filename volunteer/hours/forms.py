@@ -5,10 +5,10 @@ from wtforms import DateField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from . import clock
+from .. import clock
+from ..i18n.catalog import lazy_gettext as _l
+from ..web.forms import Form
 from .certificates import CERTIFICATE_LOCALES, normalize_code
-from .i18n.catalog import lazy_gettext as _l
-from .web.forms import Form
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 

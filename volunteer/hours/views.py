@@ -3,12 +3,13 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 from sqlalchemy import select
 
-from . import certificate_pdf, certificates, clock, hours, qr
-from .extensions import db
-from .hours_forms import CertificateForm, PeriodForm
-from .i18n.catalog import gettext as _
-from .models import Certificate
-from .web.access import require_signed_in
+from .. import clock
+from ..extensions import db
+from ..i18n.catalog import gettext as _
+from ..models import Certificate
+from ..web.access import require_signed_in
+from . import certificates, pdf, qr, totals
+from .forms import CertificateForm, PeriodForm
 
 bp = Blueprint("hours", __name__)
 bp.before_request(require_signed_in)
@@ -32,7 +33,7 @@ def page():
     form = PeriodForm(request.args)
     valid = form.validate()
     start, end = (form.start.data, form.end.data) if valid else (None, None)
-    return render_template("hours/page.html", form=form, summary=hours.summary(current_user, start, end),
+    return render_template("hours/page.html", form=form, summary=totals.summary(current_user, start, end),
                            certificates=own_certificates()), 200 if valid else 422
 
 
@@ -41,7 +42,7 @@ def new_certificate():
     """Choose a period and a language; the certificate is issued from the hours recorded in it."""
     form = CertificateForm()
     if request.method == "GET":
-        everything = hours.summary(current_user)
+        everything = totals.summary(current_user)
         first = min([b.shift.starts_at for b in everything.bookings]
                     + [e.session.starts_at for e in everything.enrolments], default=clock.now())
         form.start.data, form.end.data = clock.local_day(first), clock.local_day(clock.now())
@@ -71,7 +72,7 @@ def certificate(certificate_id: int):
 @bp.get("/me/certificates/<int:certificate_id>.pdf")
 def certificate_pdf_download(certificate_id: int):
     certificate = own_certificate(certificate_id)
-    data = certificate_pdf.render(certificates.sheet(certificate), author=_("Volunteer at evacuation housing"))
+    data = pdf.render(certificates.sheet(certificate), author=_("Volunteer at evacuation housing"))
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="certificate-{certificate.display_code}.pdf"'
     response.headers["Cache-Control"] = "private, no-store"

@@ -7,16 +7,17 @@ from datetime import date
 from flask import Blueprint, Response, abort, flash, render_template, request, url_for
 from flask_login import current_user
 
-from . import certificates, clock, hours
-from .audit import audit
-from .extensions import db
-from .hours_forms import PeriodForm, WithdrawForm
-from .i18n.catalog import gettext as _
-from .i18n.formats import number
-from .web.access import organisation_scope, require_coordinator
-from .web.forms import page_number
-from .web.htmx import redirect_to
-from .web.spreadsheets import safe_cell
+from .. import clock
+from ..audit import audit
+from ..extensions import db
+from ..i18n.catalog import gettext as _
+from ..i18n.formats import number
+from ..web.access import organisation_scope, require_coordinator
+from ..web.forms import page_number
+from ..web.htmx import redirect_to
+from ..web.spreadsheets import safe_cell
+from . import certificates, totals
+from .forms import PeriodForm, WithdrawForm
 
 bp = Blueprint("hours_report", __name__, url_prefix="/coordinator")
 bp.before_request(require_coordinator)
@@ -41,19 +42,19 @@ def period() -> tuple[PeriodForm, date, date]:
 @bp.get("/hours")
 def hours_page():
     form, start, end = period()
-    rows = hours.report(organisation_scope(current_user), start, end)
+    rows = totals.report(organisation_scope(current_user), start, end)
     status = 422 if form.errors else 200
     return render_template(
         "hours_report/page.html", form=form, rows=rows, start=start, end=end,
-        people=hours.subtotals(rows, lambda r: r.person), sites=hours.subtotals(rows, lambda r: r.site),
-        tasks=hours.subtotals(rows, lambda r: r.task), total=sum(r.hours for r in rows)), status
+        people=totals.subtotals(rows, lambda r: r.person), sites=totals.subtotals(rows, lambda r: r.site),
+        tasks=totals.subtotals(rows, lambda r: r.task), total=sum(r.hours for r in rows)), status
 
 
-@bp.get("/hours.csv")
+@bp.get("/totals.csv")
 def hours_csv():
     """The report's rows as CSV that Excel opens correctly (UTF-8 with BOM, no formulas)."""
     form, start, end = period()
-    rows = hours.report(organisation_scope(current_user), start, end)
+    rows = totals.report(organisation_scope(current_user), start, end)
     audit("hours_exported", actor=current_user, start=start.isoformat(), end=end.isoformat(), rows=len(rows))
     db.session.commit()
     out = io.StringIO()

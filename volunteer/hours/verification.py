@@ -2,10 +2,10 @@
 withdrawn, and nothing else. Lookups are rate-limited per address on top of the codes' 80 random bits."""
 from flask import Blueprint, redirect, render_template, request, url_for
 
+from ..extensions import config_limit, limiter
+from ..models.certificates import grouped
 from . import certificates
-from .extensions import config_limit, limiter
-from .hours_forms import VerifyForm
-from .models.certificates import grouped
+from .forms import VerifyForm
 
 bp = Blueprint("verify", __name__)
 

@@ -10,10 +10,10 @@ from datetime import date, datetime
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
-from . import clock
-from .extensions import db
-from .models import (Booking, BookingStatus, Enrolment, EnrolmentStatus, Shift, Site, Task, Training,
-                     TrainingSession, User)
+from .. import clock
+from ..extensions import db
+from ..models import (Booking, BookingStatus, Enrolment, EnrolmentStatus, Shift, Site, Task, Training, TrainingSession,
+                      User)
 
 
 def minutes(start: datetime, end: datetime) -> int:

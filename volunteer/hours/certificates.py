@@ -17,15 +17,16 @@ from flask_babel import force_locale
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
-from . import clock, hours
-from .audit import audit
-from .extensions import db
-from .i18n.catalog import gettext as _, lazy_gettext as _l, ngettext
-from .i18n.formats import date_range
-from .i18n.languages import localized
-from .mail import absolute_url
-from .models import Certificate, Organisation, Role, User
-from .web.access import organisation_scope
+from .. import clock
+from ..audit import audit
+from ..extensions import db
+from ..i18n.catalog import gettext as _, lazy_gettext as _l, ngettext
+from ..i18n.formats import date_range
+from ..i18n.languages import localized
+from ..mail import absolute_url
+from ..models import Certificate, Organisation, Role, User
+from ..web.access import organisation_scope
+from . import totals
 
 # Crockford's base32: no I, L, O or U, so a code read aloud or typed from paper is hard to get wrong.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -57,15 +58,15 @@ def find(code: str) -> Certificate | None:
     return db.session.scalar(select(Certificate).where(Certificate.code == normalized))
 
 
-def issuer(summary: hours.Summary) -> User | None:
+def issuer(summary: totals.Summary) -> User | None:
     """The coordinator who confirmed most of the hours; else a coordinator of the organisation with the most."""
     confirmed: Counter = Counter()
     for booking in summary.bookings:
         if booking.decided_by_id:
-            confirmed[booking.decided_by_id] += hours.minutes(booking.shift.starts_at, booking.shift.ends_at)
+            confirmed[booking.decided_by_id] += totals.minutes(booking.shift.starts_at, booking.shift.ends_at)
     for enrolment in summary.enrolments:
         if enrolment.decided_by_id:
-            confirmed[enrolment.decided_by_id] += hours.minutes(enrolment.session.starts_at,
+            confirmed[enrolment.decided_by_id] += totals.minutes(enrolment.session.starts_at,
                                                                 enrolment.session.ends_at)
     for user_id, _minutes in confirmed.most_common():
         person = db.session.get(User, user_id)
@@ -91,7 +92,7 @@ def _issuer_facts(person: User | None, organisations: list[Organisation]) -> dic
 
 def issue(user: User, start: date, end: date, locale: str) -> Certificate:
     """Issue a certificate for a person's recorded hours in a period; the facts are kept as they are now."""
-    found = hours.summary(user, start, end)
+    found = totals.summary(user, start, end)
     if found.empty:
         raise NothingToCertify
     organisations = [total.key for total in found.by_organisation()]
@@ -105,7 +106,7 @@ def issue(user: User, start: date, end: date, locale: str) -> Certificate:
         "trainings": [{"title": e.session.training.title_in(locale),
                        "organisation": e.session.training.organisation.name,
                        "day": clock.local_day(e.session.starts_at).isoformat(),
-                       "minutes": hours.minutes(e.session.starts_at, e.session.ends_at)}
+                       "minutes": totals.minutes(e.session.starts_at, e.session.ends_at)}
                       for e in found.enrolments],
         "issuer": _issuer_facts(person, organisations),
     }
@@ -169,7 +170,7 @@ def _sheet(certificate: Certificate, locale: str) -> Sheet:
     facts = certificate.facts
 
     def amount(total_minutes: int) -> str:
-        return format_decimal(hours.as_hours(total_minutes), "#,##0.##", locale=locale)
+        return format_decimal(totals.as_hours(total_minutes), "#,##0.##", locale=locale)
 
     def long(day: date | datetime) -> str:
         return format_date(day, "long", locale=locale)

@@ -1,0 +1,1 @@
+"""Hours: what volunteers did, their own hours, coordinators' reports, certificates and their public check."""
