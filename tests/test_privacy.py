@@ -1,19 +1,19 @@
 """Privacy by design: the export is complete, erasure leaves no trace, retention runs on time, coordinators see
 contact details only when they need them, and a changed notice is accepted again."""
 import json
-import re
 import logging
+import re
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import JSON, Column, MetaData, String, Text, cast, func, select
 
 from volunteer.extensions import db
-from volunteer.me import DATA_LABELS, FIELD_LABELS
+from volunteer.me.privacy import EXPORTED, NOT_EXPORTED
+from volunteer.me.views import DATA_LABELS, FIELD_LABELS
 from volunteer.models import (AuditEvent, Booking, BookingStatus, Certificate, Enrolment, EnrolmentStatus, Interview,
                               LoginToken, Organisation, PersonQualification, Qualification, RecordCheck, RecordKind,
                               Role, Shift, Status, StatusChange, TokenPurpose, TrainingSession, User, UserSkill)
-from volunteer.privacy import EXPORTED, NOT_EXPORTED
 from volunteer.web.forms import display_phone
 from volunteer.web.security import no_query_strings
 

@@ -1,4 +1,5 @@
 """The application factory."""
+from importlib import import_module
 from pathlib import Path
 
 from flask import Flask
@@ -11,6 +12,10 @@ from .i18n.locale import select_locale
 from .web import security, templating
 
 ROOT = Path(__file__).resolve().parent.parent
+# Every feature's blueprint, by module: the folder tree is the map of the site.
+BLUEPRINTS = ("main", "accounts.signup", "accounts.sign_in", "me.views", "trainings.views", "shifts.views",
+              "hours.views", "hours.verification", "trainings.manage", "vetting.manage", "shifts.manage",
+              "shifts.rosters", "vetting.directory", "hours.reports", "admin", "web.health")
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -43,22 +48,16 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .web import assets
     assets.init_app(app)
 
-    from . import admin, cli, main, me
-    from .accounts import sign_in as auth, signup
-    from .hours import reports as hours_report, verification, views as my_hours
-    from .shifts import manage as shift_admin, rosters, views as shifts
-    from .trainings import manage as training_admin, views as trainings
-    from .vetting import directory, manage as coordinator
-    from .web import errors, health
-    for module in (main, signup, auth, me, trainings, shifts, my_hours, verification, training_admin, coordinator,
-                   shift_admin, rosters, directory, hours_report, admin, health):
-        app.register_blueprint(module.bp)
+    for name in BLUEPRINTS:
+        app.register_blueprint(import_module(f"{__name__}.{name}").bp)
+    from . import cli
+    from .web import errors
     errors.register(app)
     cli.register(app)
 
     templating.init_app(app)
-    from .shifts import card_cache as fragments
-    fragments.init_app(app)
+    from .shifts import card_cache
+    card_cache.init_app(app)
     security.init_app(app)
     return app
 

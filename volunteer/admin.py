@@ -6,9 +6,9 @@ from wtforms.fields.choices import SelectChoice
 
 from .accounts import service as accounts
 from .audit import audit
-from .catalog import ORGANISATION_KINDS
 from .extensions import db
 from .i18n.catalog import gettext as _
+from .labels import ORGANISATION_KINDS
 from .models import AuditEvent, Organisation, Role, User
 from .web.access import require_admin
 from .web.forms import CoordinatorForm, OrganisationForm, page_number

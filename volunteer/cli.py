@@ -3,9 +3,10 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
-from . import clock, privacy, seed
+from . import clock, demo
 from .accounts import service as accounts
 from .extensions import db
+from .me import privacy
 from .models import Organisation
 from .shifts import bookings
 from .trainings import enrolments
@@ -16,7 +17,7 @@ def register(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo():
         """Load demo organisations, sites, trainings, shifts and a coordinator (safe to run again)."""
-        summary = seed.run()
+        summary = demo.run()
         db.session.commit()
         click.echo(summary)
 

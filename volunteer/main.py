@@ -7,8 +7,8 @@ from . import clock
 from .extensions import db
 from .i18n.catalog import gettext as _
 from .i18n.locale import SESSION_KEY, SITE_LOCALES
+from .me.privacy import needs_acceptance, note_activity, record_acceptance
 from .models import Organisation
-from .privacy import needs_acceptance, note_activity, record_acceptance
 from .web.forms import ConfirmForm
 from .web.htmx import redirect_to
 from .web.urls import safe_next

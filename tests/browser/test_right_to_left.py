@@ -7,9 +7,9 @@ from playwright.sync_api import expect
 from sqlalchemy import select, update
 
 from volunteer import clock
+from volunteer.demo import DEMO_ADMIN
 from volunteer.extensions import db
 from volunteer.models import Shift, Site, Training, User
-from volunteer.seed import DEMO_ADMIN
 
 from .test_coordinator import sign_in
 

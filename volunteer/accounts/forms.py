@@ -3,9 +3,9 @@ from wtforms import BooleanField, EmailField, StringField, TelField, TextAreaFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from ..catalog import AVAILABILITY, OTHER_LANGUAGE, SKILLS
 from ..i18n.catalog import lazy_gettext as _l
 from ..i18n.languages import SPOKEN_LANGUAGES
+from ..labels import AVAILABILITY, OTHER_LANGUAGE, SKILLS
 from ..web.forms import Form, MobilePhone, MultiCheckboxField, ValidEmail
 
 

@@ -128,7 +128,7 @@ class UserLanguage(db.Model):
 
 
 class UserSkill(db.Model):
-    """A skill a person offers, as a code from volunteer.catalog.SKILLS."""
+    """A skill a person offers, as a code from volunteer.labels.SKILLS."""
 
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
     code: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)

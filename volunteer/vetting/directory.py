@@ -6,11 +6,11 @@ from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
 
 from ..audit import audit
-from ..catalog import availability_labels, skill_label, status_label
 from ..extensions import db
 from ..i18n.catalog import gettext as _
 from ..i18n.formats import to_user_timezone
 from ..i18n.languages import language_name, spoken_language
+from ..labels import availability_labels, skill_label, status_label
 from ..models import User
 from ..web.access import contact_visible, require_coordinator
 from ..web.forms import display_phone, page_number

@@ -9,11 +9,11 @@ from wtforms import DateField, RadioField, SearchField, SelectField, TextAreaFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from ..catalog import AVAILABILITY, RECORD_KINDS, SKILLS, STATUS_LABELS
 from ..clock import now
 from ..i18n.catalog import lazy_gettext as _l
 from ..i18n.formats import to_user_timezone
 from ..i18n.languages import SPOKEN_LANGUAGES
+from ..labels import AVAILABILITY, RECORD_KINDS, SKILLS, STATUS_LABELS
 from ..web.access import organisations_in_scope, qualification_choices
 from ..web.forms import Form, clean_text, optional_int
 

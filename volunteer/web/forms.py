@@ -9,10 +9,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..catalog import ORGANISATION_KINDS
 from ..i18n.catalog import lazy_gettext as _l
 from ..i18n.formats import left_to_right
 from ..i18n.locale import SITE_LOCALES
+from ..labels import ORGANISATION_KINDS
 
 MOBILE_TYPES = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
 

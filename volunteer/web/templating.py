@@ -8,7 +8,7 @@ from ..i18n.languages import language_name, localized, site_locale_options, text
 def init_app(app) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    from ..catalog import availability_labels, record_kind_label, skill_label, status_label
+    from ..labels import availability_labels, record_kind_label, skill_label, status_label
     from ..rules.trainings import may_take_trainings
     from .forms import display_phone
     app.jinja_env.globals.update(

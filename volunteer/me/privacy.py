@@ -6,13 +6,13 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import and_, exists, func, or_, select, update
 
-from .audit import audit
-from .extensions import db
-from .i18n.catalog import lazy_gettext as _l
-from .mail import absolute_url, send_after_commit
-from .models import (AuditEvent, Booking, BookingStatus, Certificate, Enrolment, EnrolmentStatus, Interview, LoginToken,
-                     PersonQualification, RecordCheck, Role, Shift, Status, StatusChange, TrainingSession, User,
-                     coordinator_organisations)
+from ..audit import audit
+from ..extensions import db
+from ..i18n.catalog import lazy_gettext as _l
+from ..mail import absolute_url, send_after_commit
+from ..models import (AuditEvent, Booking, BookingStatus, Certificate, Enrolment, EnrolmentStatus, Interview,
+                      LoginToken, PersonQualification, RecordCheck, Role, Shift, Status, StatusChange, TrainingSession,
+                      User, coordinator_organisations)
 
 # Every column of every table that holds a row about a person, and whether the export carries it. A column
 # missing from both lists fails tests/test_privacy.py, so a new personal field cannot slip past the export.
@@ -164,8 +164,8 @@ def erase(user: User, now: datetime, *, cause: str, actor: User | None = None, t
 
     Coming places go to the waitlist and the coordinators hear; attended shifts and trainings stay only as
     anonymous counts; the audit trail keeps the actions under the bare id; everything else goes with the row."""
-    from .shifts import bookings
-    from .trainings import enrolments
+    from ..shifts import bookings
+    from ..trainings import enrolments
 
     _tell_coordinators(user, now)
     enrolments.release_all(user, now)
@@ -198,8 +198,8 @@ def _keep_anonymous_counts(user: User) -> None:
 
 def _tell_coordinators(user: User, now: datetime) -> None:
     """Coordinators of the organisation hear of every coming place the person held (not their name)."""
-    from .shifts.bookings import shift_details
-    from .trainings.enrolments import _session_details
+    from ..shifts.bookings import shift_details
+    from ..trainings.enrolments import _session_details
 
     held_shifts = db.session.scalars(
         select(Shift).join(Booking).where(Booking.user_id == user.id, Shift.starts_at > now,

@@ -7,17 +7,18 @@ from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from . import clock, privacy
-from .accounts.forms import DetailsForm
-from .audit import audit
-from .catalog import AVAILABILITY, OTHER_LANGUAGE, availability_labels, skill_label, status_label
-from .extensions import db
-from .i18n.catalog import gettext as _, lazy_gettext as _l
-from .i18n.languages import spoken_language, spoken_languages
-from .models import Organisation, Status, UserLanguage, UserSkill
-from .shifts.calendar import feed_url
-from .shifts.queries import coming_shift_count
-from .web.forms import ConfirmForm
+from .. import clock
+from ..accounts.forms import DetailsForm
+from ..audit import audit
+from ..extensions import db
+from ..i18n.catalog import gettext as _, lazy_gettext as _l
+from ..i18n.languages import spoken_language, spoken_languages
+from ..labels import AVAILABILITY, OTHER_LANGUAGE, availability_labels, skill_label, status_label
+from ..models import Organisation, Status, UserLanguage, UserSkill
+from ..shifts.calendar import feed_url
+from ..shifts.queries import coming_shift_count
+from ..web.forms import ConfirmForm
+from . import privacy
 
 bp = Blueprint("me", __name__)
 
@@ -79,8 +80,8 @@ def data():
 
 def _status_word(value: str) -> str:
     """A status from the export in words: the person's, a booking's or an enrolment's."""
-    from .shifts.rosters import STATUS_LABELS as BOOKING_LABELS
-    from .trainings.manage import STATUS_LABELS as ENROLMENT_LABELS
+    from ..shifts.rosters import STATUS_LABELS as BOOKING_LABELS
+    from ..trainings.manage import STATUS_LABELS as ENROLMENT_LABELS
 
     if value in {status.value for status in Status}:
         return status_label(value)
