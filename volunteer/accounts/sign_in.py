@@ -69,9 +69,9 @@ def sign_in():
     form = SignInForm()
     if request.method == "GET":
         session[NEXT_KEY] = safe_next(request.args.get("next"), "")
-        return render_template("auth/sign_in.html", form=form)
+        return render_template("accounts/sign_in/sign_in.html", form=form)
     if not form.validate():
-        return render("auth/sign_in.html", "auth/_sign_in_form.html", status=422, form=form)
+        return render("accounts/sign_in/sign_in.html", "accounts/sign_in/_sign_in_form.html", status=422, form=form)
     user = accounts.find_user(form.email.normalized)
     if user is not None:
         mail_link(user, TokenPurpose.SIGN_IN, "sign_in", _l("Your sign-in link"))
@@ -80,7 +80,7 @@ def sign_in():
 
 @bp.get("/sign-in/sent")
 def sent():
-    return render_template("auth/sent.html")
+    return render_template("accounts/sign_in/sent.html")
 
 
 def use_link(token: str, purpose: TokenPurpose, template: str):
@@ -94,7 +94,7 @@ def use_link(token: str, purpose: TokenPurpose, template: str):
             return render_template(template, form=form)
         user = accounts.redeem(live)
     except accounts.InvalidToken:
-        return render_template("auth/invalid_link.html"), 400
+        return render_template("accounts/sign_in/invalid_link.html"), 400
     db.session.commit()
     start_session(user)
     return None
@@ -103,7 +103,7 @@ def use_link(token: str, purpose: TokenPurpose, template: str):
 @bp.route("/sign-in/<token>", methods=["GET", "POST"])
 def redeem(token: str):
     wanted = session.get(NEXT_KEY)
-    response = use_link(token, TokenPurpose.SIGN_IN, "auth/redeem.html")
+    response = use_link(token, TokenPurpose.SIGN_IN, "accounts/sign_in/redeem.html")
     return response or redirect(safe_next(wanted, url_for("me.page")), code=303)
 
 

@@ -32,9 +32,9 @@ def _context(form: SignupForm) -> dict:
 def form():
     form = _signup_form()
     if not form.is_submitted():
-        return render_template("signup/page.html", **_context(form))
+        return render_template("accounts/signup/page.html", **_context(form))
     if not form.validate():
-        return render("signup/page.html", "signup/_form.html", status=422, **_context(form))
+        return render("accounts/signup/page.html", "accounts/signup/_form.html", status=422, **_context(form))
     try:
         user, is_new = accounts.register(form, current_locale())
     except IntegrityError:  # the same address signed up at the same moment (a double tap): that one stands
@@ -56,15 +56,15 @@ def check_field(field: str):
         abort(404)
     form = _signup_form()
     form.validate()
-    return render_template("signup/_text_field.html", field=form[field], form=form)
+    return render_template("accounts/signup/_text_field.html", field=form[field], form=form)
 
 
 @bp.get("/signup/sent")
 def sent():
-    return render_template("signup/sent.html")
+    return render_template("accounts/signup/sent.html")
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
 def confirm(token: str):
-    response = use_link(token, TokenPurpose.CONFIRM, "signup/confirm.html")
+    response = use_link(token, TokenPurpose.CONFIRM, "accounts/signup/confirm.html")
     return response or redirect(url_for("me.page", welcome=1), code=303)

@@ -45,7 +45,7 @@ def hours_page():
     rows = totals.report(organisation_scope(current_user), start, end)
     status = 422 if form.errors else 200
     return render_template(
-        "hours_report/page.html", form=form, rows=rows, start=start, end=end,
+        "hours/reports/page.html", form=form, rows=rows, start=start, end=end,
         people=totals.subtotals(rows, lambda r: r.person), sites=totals.subtotals(rows, lambda r: r.site),
         tasks=totals.subtotals(rows, lambda r: r.task), total=sum(r.hours for r in rows)), status
 
@@ -75,7 +75,7 @@ def certificate_list():
     """Certificates naming one of the coordinator's organisations, newest first."""
     page = db.paginate(certificates.in_scope(current_user), page=page_number(), per_page=PER_PAGE,
                        error_out=False)
-    return render_template("hours_report/certificates.html", page=page)
+    return render_template("hours/reports/certificates.html", page=page)
 
 
 @bp.route("/certificates/<int:certificate_id>/withdraw", methods=["GET", "POST"])
@@ -89,5 +89,5 @@ def withdraw(certificate_id: int):
         flash(_("The certificate %(code)s is withdrawn.", code=certificate.display_code), "success")
         return redirect_to(url_for(".certificate_list"))
     status = 409 if request.method == "POST" and certificate.withdrawn_at else 422 if form.errors else 200
-    return render_template("hours_report/withdraw.html", certificate=certificate, form=form,
+    return render_template("hours/reports/withdraw.html", certificate=certificate, form=form,
                            sheet=certificates.sheet(certificate)), status

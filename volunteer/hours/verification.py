@@ -16,9 +16,9 @@ def form():
     """A form to type the code; a valid-looking code goes on to its page."""
     form = VerifyForm(request.args)
     if "code" not in request.args:
-        return render_template("verify/form.html", form=form)
+        return render_template("hours/verification/form.html", form=form)
     if not form.validate():
-        return render_template("verify/form.html", form=form), 422
+        return render_template("hours/verification/form.html", form=form), 422
     return redirect(url_for(".show", code=grouped(certificates.normalize_code(form.code.data))), code=303)
 
 
@@ -27,7 +27,7 @@ def form():
 def show(code: str):
     certificate = certificates.find(code) if len(code) <= 40 else None
     if certificate is None:
-        return render_template("verify/unknown.html", form=VerifyForm(formdata=None, code=code[:40])), 404
-    response = render_template("verify/show.html", certificate=certificate,
+        return render_template("hours/verification/unknown.html", form=VerifyForm(formdata=None, code=code[:40])), 404
+    response = render_template("hours/verification/show.html", certificate=certificate,
                                sheet=None if certificate.withdrawn_at else certificates.sheet(certificate))
     return response, 200, {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}

@@ -33,7 +33,7 @@ PER_PAGE = 50
 
 @bp.get("/sites")
 def sites():
-    return render_template("shift_admin/sites.html", sites=sites_in_scope(current_user), kinds=SITE_KINDS)
+    return render_template("shifts/manage/sites.html", sites=sites_in_scope(current_user), kinds=SITE_KINDS)
 
 
 @bp.route("/sites/new", methods=["GET", "POST"])
@@ -52,7 +52,7 @@ def edit_site(site_id: int | None = None):
         flash(_("The site is saved."), "success")
         return redirect(url_for("shift_admin.sites"), code=303)
     status = 422 if form.is_submitted() else 200
-    return render_template("shift_admin/site_form.html", form=form, site=site), status
+    return render_template("shifts/manage/site_form.html", form=form, site=site), status
 
 
 def _is_free(field, column, current) -> bool:
@@ -71,7 +71,7 @@ def _is_free(field, column, current) -> bool:
 @bp.get("/tasks")
 def tasks():
     all_tasks = sorted(db.session.scalars(select(Task)), key=lambda task: task.name_in().casefold())
-    return render_template("shift_admin/tasks.html", tasks=all_tasks)
+    return render_template("shifts/manage/tasks.html", tasks=all_tasks)
 
 
 @bp.route("/tasks/new", methods=["GET", "POST"])
@@ -93,7 +93,7 @@ def edit_task(task_id: int | None = None):
         return redirect(url_for("shift_admin.tasks"), code=303)
     status = 422 if form.is_submitted() else 200
     languages = {language.code: language for language in spoken_languages()}
-    return render_template("shift_admin/task_form.html", form=form, task=task, locales=SITE_LOCALES,
+    return render_template("shifts/manage/task_form.html", form=form, task=task, locales=SITE_LOCALES,
                            languages=languages), status
 
 
@@ -110,7 +110,7 @@ def shifts():
              .where(Shift.site_id.in_(chosen), Shift.ends_at > clock.now())
              .order_by(Shift.starts_at, Shift.id))
     page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
-    return render_template("shift_admin/shifts.html", page=page, sites=sites, site_id=site_id,
+    return render_template("shifts/manage/shifts.html", page=page, sites=sites, site_id=site_id,
                            query_args={"site": site_id} if site_id else {})
 
 
@@ -126,7 +126,7 @@ def _shift_form(form_class, **kwargs) -> ShiftForm:
 
 
 def _render_form(form: ShiftForm, shift: Shift | None, status: int):
-    return render_template("shift_admin/shift_form.html", form=form, shift=shift), status
+    return render_template("shifts/manage/shift_form.html", form=form, shift=shift), status
 
 
 @bp.route("/shifts/new", methods=["GET", "POST"])
@@ -221,7 +221,7 @@ def cancel_shift(shift_id: int):
         flash(_("The shift has already started or been cancelled."), "error")
         return redirect(url_for("rosters.shift", shift_id=shift.id), code=303)
     if not form.validate_on_submit():
-        return render_template("shift_admin/cancel.html", form=form, shift=shift,
+        return render_template("shifts/manage/cancel.html", form=form, shift=shift,
                                people=len(bookings.holders(shift)))
     told = 0
     affected = _following(shift, form.scope.data)

@@ -60,13 +60,13 @@ def shift(shift_id: int):
     shift = shift_in_scope(shift_id)
     search = PersonSearchForm(request.args)
     q = search.q.data if search.validate() else ""
-    return render("rosters/shift.html", "rosters/_candidates.html", search=search, **_roster_context(shift, q))
+    return render("shifts/rosters/shift.html", "shifts/rosters/_candidates.html", search=search, **_roster_context(shift, q))
 
 
 def _roster_page(shift: Shift, status: int, message: str, q: str = ""):
     """The roster again after a refused change, with where things now stand and why."""
     search = PersonSearchForm(formdata=None, q=q)
-    return render_template("rosters/shift.html", search=search, message=message,
+    return render_template("shifts/rosters/shift.html", search=search, message=message,
                            **_roster_context(shift, q)), status
 
 
@@ -110,7 +110,7 @@ def remove(shift_id: int, booking_id: int):
     booking = _booking(shift, booking_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
-        return render_template("rosters/remove.html", form=form, shift=shift, booking=booking)
+        return render_template("shifts/rosters/remove.html", form=form, shift=shift, booking=booking)
     name = booking.user.full_name
     try:
         bookings.remove_by_hand(booking, current_user, clock.now())
@@ -142,7 +142,7 @@ def attendance(shift_id: int, booking_id: int):
         return redirect(url_for(".shift", shift_id=shift.id, _anchor=f"booking-{booking.id}"), code=303)
     context = _roster_context(shift)
     booking = context["roster"].booking_of(booking.user_id) or booking
-    return render("rosters/shift.html", "rosters/_person.html", status=status, booking=booking,
+    return render("shifts/rosters/shift.html", "shifts/rosters/_person.html", status=status, booking=booking,
                   search=PersonSearchForm(formdata=None), **context)
 
 
@@ -153,7 +153,7 @@ def print_shift(shift_id: int):
     roster, = staffing.rosters([shift])
     audit("roster_printed", actor=current_user, shift_id=shift.id, rows=len(roster.coming) + len(roster.waitlist))
     db.session.commit()
-    return render_template("rosters/print.html", roster=roster, shift=shift, printed_at=clock.now())
+    return render_template("shifts/rosters/print.html", roster=roster, shift=shift, printed_at=clock.now())
 
 
 @bp.get("/sites/<int:site_id>/day/<day>")
@@ -164,7 +164,7 @@ def day(site_id: int, day: str):
         on = datetime.strptime(day, "%Y-%m-%d").date()
     except ValueError:
         abort(404)
-    return render_template("rosters/day.html", site=site, day=on, previous=on - timedelta(days=1),
+    return render_template("shifts/rosters/day.html", site=site, day=on, previous=on - timedelta(days=1),
                            next=on + timedelta(days=1), rosters=staffing.rosters(staffing.shifts_on(site, on)))
 
 
@@ -172,5 +172,5 @@ def day(site_id: int, day: str):
 def needs():
     """Unfilled places and uncovered languages per site and day for the coming two weeks."""
     now = clock.now()
-    return render_template("rosters/needs.html", sites=staffing.needs(current_user, now),
+    return render_template("shifts/rosters/needs.html", sites=staffing.needs(current_user, now),
                            today=clock.local_day(now), days=staffing.NEEDS_DAYS)

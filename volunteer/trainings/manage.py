@@ -76,7 +76,7 @@ def index():
     by_training = {}
     for session in sessions:
         by_training.setdefault(session.training_id, []).append(session)
-    return render_template("training_admin/index.html", trainings=trainings, sessions=by_training,
+    return render_template("trainings/manage/index.html", trainings=trainings, sessions=by_training,
                            now=clock.now())
 
 
@@ -96,7 +96,7 @@ def _training_form_page(form: TrainingForm, training: Training | None, status: i
     # The other languages stay folded away until one is filled in or has an error.
     fields = [form[f"{name}_{code}"] for code in form.OTHER_LOCALES for name in ("title", "description")]
     open_translations = any(field.data or field.errors for field in fields)
-    return render_template("training_admin/training_form.html", form=form, training=training,
+    return render_template("trainings/manage/training_form.html", form=form, training=training,
                            locales=form.OTHER_LOCALES, languages=languages,
                            open_translations=open_translations), status
 
@@ -138,11 +138,11 @@ def new_session(training_id: int):
     form = NewSessionForm(language_names=_language_names())
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
-        return render_template("training_admin/session_form.html", form=form, training=training), status
+        return render_template("trainings/manage/session_form.html", form=form, training=training), status
     occurrences = form.occurrences(form.weeks.data)
     if occurrences[0][0] <= clock.now():
         form.day.errors.append(_("Choose a time in the future."))
-        return render_template("training_admin/session_form.html", form=form, training=training), 422
+        return render_template("trainings/manage/session_form.html", form=form, training=training), 422
     series = uuid.uuid4().hex if len(occurrences) > 1 else None
     for starts_at, ends_at in occurrences:
         db.session.add(TrainingSession(
@@ -180,7 +180,7 @@ def edit_session(session_id: int):
               if told else _("The session is saved."), "success")
         return redirect(url_for("training_admin.session", session_id=session.id), code=303)
     status = 422 if form.is_submitted() else 200
-    return render_template("training_admin/session_form.html", form=form, training=session.training,
+    return render_template("trainings/manage/session_form.html", form=form, training=session.training,
                            training_session=session), status
 
 
@@ -196,7 +196,7 @@ def _fits(form: SessionForm, session: TrainingSession) -> bool:
 def session(session_id: int):
     """The enrolment list with phone numbers, and attendance once the session has started."""
     session = _session(session_id)
-    return render_template("training_admin/session.html", training_session=session, people=_people(session),
+    return render_template("trainings/manage/session.html", training_session=session, people=_people(session),
                            started=session.starts_at <= clock.now())
 
 
@@ -213,7 +213,7 @@ def cancel_session(session_id: int):
     session = _session(session_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
-        return render_template("training_admin/cancel.html", form=form, training_session=session,
+        return render_template("trainings/manage/cancel.html", form=form, training_session=session,
                                people=_people(session))
     try:
         count = enrolments.cancel_session(session, current_user, clock.now())
@@ -245,7 +245,7 @@ def attendance(session_id: int, enrolment_id: int):
     if not is_htmx() and status == 200:
         return redirect(url_for("training_admin.session", session_id=session.id,
                                 _anchor=f"person-{enrolment.id}"), code=303)
-    return render("training_admin/session.html", "training_admin/_person.html", status=status,
+    return render("trainings/manage/session.html", "trainings/manage/_person.html", status=status,
                   training_session=session, people=_people(session), enrolment=enrolment,
                   started=session.starts_at <= clock.now())
 
@@ -256,11 +256,11 @@ def grant():
     form = GrantForm()
     form.qualification_id.choices = [SelectChoice(value, label) for value, label in qualification_choices()]
     if not form.validate_on_submit():
-        return render_template("training_admin/grant.html", form=form), 422 if form.is_submitted() else 200
+        return render_template("trainings/manage/grant.html", form=form), 422 if form.is_submitted() else 200
     person = accounts.find_user(form.email.normalized)
     if person is None:
         form.email.errors.append(_("There is no account with that address."))
-        return render_template("training_admin/grant.html", form=form), 422
+        return render_template("trainings/manage/grant.html", form=form), 422
     qualification = db.session.get(Qualification, form.qualification_id.data)
     enrolments.grant(person, qualification, current_user, clock.now(), reason=form.reason.data)
     db.session.commit()
@@ -276,7 +276,7 @@ def grant():
 def qualifications():
     """What trainings give, shared by all partners, named in every site language."""
     held = sorted(db.session.scalars(select(Qualification)), key=lambda q: q.name_in().casefold())
-    return render_template("training_admin/qualifications.html", qualifications=held)
+    return render_template("trainings/manage/qualifications.html", qualifications=held)
 
 
 @bp.route("/qualifications/new", methods=["GET", "POST"])
@@ -303,5 +303,5 @@ def edit_qualification(qualification_id: int | None = None):
                             code=303)
     status = 422 if form.is_submitted() else 200
     languages = {language.code: language for language in spoken_languages()}
-    return render_template("training_admin/qualification_form.html", form=form, qualification=qualification,
+    return render_template("trainings/manage/qualification_form.html", form=form, qualification=qualification,
                            locales=SITE_LOCALES, languages=languages), status

@@ -33,7 +33,7 @@ def directory_query(filters: dict):
 def volunteers():
     form = filter_form()
     page = db.paginate(directory_query(form.filters()), page=page_number(), per_page=PER_PAGE, error_out=False)
-    return render_template("directory/page.html", form=form, page=page,
+    return render_template("vetting/directory/page.html", form=form, page=page,
                            contact=contact_visible(current_user, [person.id for person in page.items]),
                            query_args={k: v for k, v in request.args.items() if k != "page"})
 
@@ -77,5 +77,5 @@ def csv_text(people: list[User], contact: set[int]) -> str:
 def languages():
     """How many approved volunteers speak each language, per preferred organisation."""
     organisations, counts = vetting.language_overview(current_user)
-    return render_template("directory/languages.html", organisations=organisations, counts=counts,
+    return render_template("vetting/directory/languages.html", organisations=organisations, counts=counts,
                            language=spoken_language)

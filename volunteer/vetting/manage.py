@@ -33,7 +33,7 @@ def person_or_404(person_id: int) -> User:
 def index():
     people = vetting.people_in_scope(current_user).subquery()
     counts = dict(db.session.execute(select(people.c.status, func.count()).group_by(people.c.status)).all())
-    return render_template("coordinator/index.html", counts={status.value: n for status, n in counts.items()})
+    return render_template("vetting/manage/index.html", counts={status.value: n for status, n in counts.items()})
 
 
 @bp.get("/applicants")
@@ -44,7 +44,7 @@ def applicants():
     query = vetting.filtered(vetting.people_in_scope(current_user), filters)
     page = db.paginate(vetting.with_profile(query.order_by(User.created_at.desc(), User.id.desc())),
                        page=page_number(), per_page=PER_PAGE, error_out=False)
-    return render_template("coordinator/applicants.html", form=form, page=page,
+    return render_template("vetting/manage/applicants.html", form=form, page=page,
                            query_args={k: v for k, v in request.args.items() if k != "page"},
                            contact=contact_visible(current_user, [person.id for person in page.items]),
                            forms={person.id: decision_form(person, formdata=None) for person in page.items})
@@ -67,7 +67,7 @@ def person_page(person: User, status: int = 200, **forms):
     forms.setdefault("decision_form", decision_form(person, formdata=None))
     forms.setdefault("check_form", RecordCheckForm(formdata=None))
     forms.setdefault("reason_form", ReasonForm(formdata=None))
-    return render_template("coordinator/person.html", person=person, history=vetting.history(person),
+    return render_template("vetting/manage/person.html", person=person, history=vetting.history(person),
                            record_kinds=RecordKind, contact=contact_visible(current_user, [person.id]),
                            **forms), status
 
@@ -80,7 +80,7 @@ def decide(person_id: int):
     back = safe_next(request.form.get("next"), url_for(".person", person_id=person.id))
     if not form.validate():
         if is_htmx():
-            return fragment("coordinator/_applicant.html", 422, person=person, form=form, next=back,
+            return fragment("vetting/manage/_applicant.html", 422, person=person, form=form, next=back,
                             contact=contact_visible(current_user, [person.id]))
         return person_page(person, 422, decision_form=form)
     vetting.record_interview(person, current_user, form.held_on.data, form.notes.data)
@@ -93,7 +93,7 @@ def decide(person_id: int):
         db.session.refresh(person)
         message = _("Someone else has already decided on this application.")
         if is_htmx():
-            return fragment("coordinator/_applicant.html", 409, person=person, form=None, next=back,
+            return fragment("vetting/manage/_applicant.html", 409, person=person, form=None, next=back,
                             message=message, contact=contact_visible(current_user, [person.id]))
         flash(message, "error")
         return redirect_to(back)
@@ -101,7 +101,7 @@ def decide(person_id: int):
     mailed = vetting.tell_about_decision(person) if outcome else None
     message = decision_message(person, outcome, mailed)
     if is_htmx():
-        return fragment("coordinator/_applicant.html", person=person, form=None, next=back, message=message,
+        return fragment("vetting/manage/_applicant.html", person=person, form=None, next=back, message=message,
                         contact=contact_visible(current_user, [person.id]))
     flash(message, "success" if mailed is not False else "error")
     return redirect_to(back)
