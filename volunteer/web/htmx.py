@@ -1,5 +1,7 @@
 """The one place that reads htmx request headers and picks full page or partial."""
-from flask import Response, make_response, redirect, render_template, request
+from collections.abc import Callable
+
+from flask import Response, flash, make_response, redirect, render_template, request
 
 
 def is_htmx() -> bool:
@@ -29,3 +31,28 @@ def redirect_to(location: str) -> Response:
         response = redirect(location, code=303)
     response.vary.add("HX-Request")
     return response
+
+
+def render_form(template: str, form, status: int | None = None, **context) -> Response:
+    """A page with a form: 422 once it was submitted (it is shown again only when it failed), 200 when first
+    shown; or the status given (409 for a conflict)."""
+    if status is None:
+        status = 422 if form.is_submitted() else 200
+    return make_response(render_template(template, form=form, **context), status)
+
+
+def done(partial: str, message, location: str, **context) -> Callable[[], Response]:
+    """The answer to a change, made before its commit and sent after it: for htmx, the partial, rendered now
+    from what this transaction knows; otherwise the message (flashed only once the change is committed) and a
+    303 to location."""
+    if is_htmx():
+        response = fragment(partial, **context)
+        return lambda: response
+
+    text = str(message)  # translated now: after the commit, the person's language would load again
+
+    def after_commit() -> Response:
+        flash(text, "success")
+        return redirect_to(location)
+
+    return after_commit
