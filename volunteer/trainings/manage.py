@@ -20,12 +20,14 @@ from ..models import Enrolment, EnrolmentStatus, Qualification, Training, Traini
 from ..web.access import (acts_for, organisation_scope, organisations_in_scope, qualification_choices,
                           require_coordinator)
 from ..web.forms import ConfirmForm
-from ..web.htmx import is_htmx, render
+from ..web.htmx import done, render
 from . import enrolments
 from .forms import GrantForm, NewSessionForm, QualificationForm, SessionForm, TrainingForm
 
 bp = Blueprint("training_admin", __name__, url_prefix="/coordinator/trainings")
 bp.before_request(require_coordinator)
+
+PERSON = "trainings/manage/_person.html"
 
 STATUS_LABELS = {
     EnrolmentStatus.ENROLLED: _l("Enrolled"),
@@ -235,19 +237,21 @@ def attendance(session_id: int, enrolment_id: int):
     to = enrolments.ATTENDANCE.get(request.form.get("status", ""))
     if enrolment is None or enrolment.session_id != session.id or to is None:
         abort(404)
-    status = 200
     try:
         enrolments.mark_attendance(enrolment, to, current_user, clock.now())
         db.session.commit()
     except enrolments.Conflict:
         db.session.rollback()
-        status = 409
-    if not is_htmx() and status == 200:
-        return redirect(url_for("training_admin.session", session_id=session.id,
-                                _anchor=f"person-{enrolment.id}"), code=303)
-    return render("trainings/manage/session.html", "trainings/manage/_person.html", status=status,
-                  training_session=session, people=_people(session), enrolment=enrolment,
-                  started=session.starts_at <= clock.now())
+        return render("trainings/manage/session.html", PERSON, status=409, **_person_context(session, enrolment))
+    return done(PERSON, None, url_for("training_admin.session", session_id=session.id,
+                                      _anchor=f"person-{enrolment.id}"),
+                partial_context=lambda: _person_context(session, enrolment))()
+
+
+def _person_context(session: TrainingSession, enrolment: Enrolment) -> dict:
+    """The enrolment list with one person's row as it now stands."""
+    return {"training_session": session, "people": _people(session), "enrolment": enrolment,
+            "started": session.starts_at <= clock.now()}
 
 
 @bp.route("/grant", methods=["GET", "POST"])
