@@ -180,6 +180,18 @@ def test_a_second_decision_on_the_same_applicant_is_refused_and_sends_nothing(
     assert len(events(app, "rejected")) == 0
 
 
+def test_without_javascript_a_second_decision_goes_back_to_the_queue_with_the_refusal(coordinator_client, make_user,
+                                                                                      find_user):
+    person = applicant(make_user)
+    decide(coordinator_client, person, {"held_on": date.today().isoformat(), "decision": "approve"})
+    response = decide(coordinator_client, person, {"held_on": date.today().isoformat(), "decision": "reject",
+                                                   "reason": "Fel"})
+    assert response.status_code == 303 and response.headers["Location"] == "/coordinator/applicants"
+    queue = coordinator_client.get("/coordinator/applicants").get_data(as_text=True)
+    assert '<p class="flash flash--error">Någon annan har redan beslutat om den här ansökan.</p>' in queue
+    assert find_user("ali@example.org").status is Status.APPROVED
+
+
 def test_a_record_extract_is_noted_as_seen_and_never_stored(app, coordinator_client, coordinator, make_user):
     person = make_user("ali@example.org", status=Status.APPROVED)
     seen = date.today() - timedelta(days=1)

@@ -207,6 +207,17 @@ def test_removing_someone_emails_them_and_offers_the_place_to_the_waitlist(app, 
     assert again.status_code == 409 and "Amal Hassan could not be removed" in page_text(again)
 
 
+def test_attendance_refused_over_htmx_answers_with_the_row_as_it_stands(app, coordinator, make_user, make_shift):
+    shift = make_shift(hours=2.5)
+    amal = put_on(app, shift, volunteer(make_user, "amal@example.org", "Amal Hassan"))
+    client, user = coordinator
+    response = client.submit(f"{roster_url(shift)}/{amal}/attendance", {"status": "attended"},
+                             page=roster_url(shift), headers={"HX-Request": "true"})
+    assert response.status_code == 409
+    assert page_text(response).lstrip().startswith(f'<li class="roster__person" id="booking-{amal}"')
+    assert status_of(app, amal) is BookingStatus.BOOKED
+
+
 def test_attendance_is_refused_before_the_start_and_recorded_in_place_after(app, clock, coordinator, make_user,
                                                                           make_shift):
     shift = make_shift(hours=2.5)

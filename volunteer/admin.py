@@ -12,7 +12,7 @@ from .labels import ORGANISATION_KINDS
 from .models import AuditEvent, Organisation, Role, User
 from .web.access import require_admin
 from .web.forms import CoordinatorForm, OrganisationForm, page_number
-from .web.htmx import redirect_to
+from .web.htmx import redirect_to, render_form
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(require_admin)
@@ -39,12 +39,11 @@ def organisation(organisation_id: int | None):
         abort(404)
     form = OrganisationForm(obj=existing)
     if request.method == "GET" or not form.validate():
-        status = 200 if request.method == "GET" else 422
-        return render_template("admin/organisation.html", form=form, organisation=existing), status
+        return render_form("admin/organisation.html", form, organisation=existing)
     taken = db.session.scalar(select(Organisation).where(Organisation.name == form.name.data))
     if taken is not None and taken is not existing:
         form.name.errors.append(_("There is already an organisation with this name."))
-        return render_template("admin/organisation.html", form=form, organisation=existing), 422
+        return render_form("admin/organisation.html", form, organisation=existing)
     organisation = existing or Organisation()
     form.populate_obj(organisation)
     db.session.add(organisation)
@@ -61,21 +60,18 @@ def coordinators():
     """Who coordinates which organisations; grant the role to an existing account."""
     form = CoordinatorForm()
     form.organisations.choices = [SelectChoice(org.id, org.name) for org in all_organisations()]
-    status = 200
-    if request.method == "POST":
-        if form.validate():
-            person = accounts.find_user(form.email.normalized)
-            if person is None:
-                form.email.errors.append(_("No account has this address. Ask the person to sign up first."))
-            else:
-                chosen = [org for org in all_organisations() if org.id in form.organisations.data]
-                accounts.set_coordinator(person, chosen, admin=form.admin.data, actor=current_user)
-                db.session.commit()
-                flash(_("%(name)s is now a coordinator.", name=person.full_name), "success")
-                return redirect_to(url_for(".coordinators"))
-        status = 422
+    if form.validate_on_submit():
+        person = accounts.find_user(form.email.normalized)
+        if person is None:
+            form.email.errors.append(_("No account has this address. Ask the person to sign up first."))
+        else:
+            chosen = [org for org in all_organisations() if org.id in form.organisations.data]
+            accounts.set_coordinator(person, chosen, admin=form.admin.data, actor=current_user)
+            db.session.commit()
+            flash(_("%(name)s is now a coordinator.", name=person.full_name), "success")
+            return redirect_to(url_for(".coordinators"))
     people = db.session.scalars(select(User).where(User.role != Role.VOLUNTEER).order_by(User.full_name))
-    return render_template("admin/coordinators.html", form=form, people=list(people)), status
+    return render_form("admin/coordinators.html", form, people=list(people))
 
 
 @bp.post("/coordinators/<int:person_id>/remove")

@@ -14,7 +14,7 @@ from ..i18n.catalog import gettext as _
 from ..i18n.formats import number
 from ..web.access import organisation_scope, require_coordinator
 from ..web.forms import page_number
-from ..web.htmx import redirect_to
+from ..web.htmx import redirect_to, render_form
 from ..web.spreadsheets import safe_cell
 from . import certificates, totals
 from .forms import PeriodForm, WithdrawForm
@@ -43,11 +43,10 @@ def period() -> tuple[PeriodForm, date, date]:
 def hours_page():
     form, start, end = period()
     rows = totals.report(organisation_scope(current_user), start, end)
-    status = 422 if form.errors else 200
-    return render_template(
-        "hours/reports/page.html", form=form, rows=rows, start=start, end=end,
+    return render_form(
+        "hours/reports/page.html", form, rows=rows, start=start, end=end,
         people=totals.subtotals(rows, lambda r: r.person), sites=totals.subtotals(rows, lambda r: r.site),
-        tasks=totals.subtotals(rows, lambda r: r.task), total=sum(r.hours for r in rows)), status
+        tasks=totals.subtotals(rows, lambda r: r.task), total=sum(r.hours for r in rows))
 
 
 @bp.get("/totals.csv")
@@ -88,6 +87,6 @@ def withdraw(certificate_id: int):
         db.session.commit()
         flash(_("The certificate %(code)s is withdrawn.", code=certificate.display_code), "success")
         return redirect_to(url_for(".certificate_list"))
-    status = 409 if request.method == "POST" and certificate.withdrawn_at else 422 if form.errors else 200
-    return render_template("hours/reports/withdraw.html", certificate=certificate, form=form,
-                           sheet=certificates.sheet(certificate)), status
+    refused = request.method == "POST" and certificate.withdrawn_at is not None  # withdrawn meanwhile
+    return render_form("hours/reports/withdraw.html", form, 409 if refused else None, certificate=certificate,
+                       sheet=certificates.sheet(certificate))

@@ -8,6 +8,7 @@ from ..extensions import db
 from ..i18n.catalog import gettext as _
 from ..models import Certificate
 from ..web.access import require_signed_in
+from ..web.htmx import render_form
 from . import certificates, pdf, qr, totals
 from .forms import CertificateForm, PeriodForm
 
@@ -31,10 +32,9 @@ def own_certificates() -> list[Certificate]:
 def page():
     """Hours per month, task and site, and the trainings attended, in a period (all time by default)."""
     form = PeriodForm(request.args)
-    valid = form.validate()
-    start, end = (form.start.data, form.end.data) if valid else (None, None)
-    return render_template("hours/page.html", form=form, summary=totals.summary(current_user, start, end),
-                           certificates=own_certificates()), 200 if valid else 422
+    start, end = (form.start.data, form.end.data) if form.validate() else (None, None)
+    return render_form("hours/page.html", form, summary=totals.summary(current_user, start, end),
+                       certificates=own_certificates())
 
 
 @bp.route("/me/certificates/new", methods=["GET", "POST"])
@@ -56,8 +56,7 @@ def new_certificate():
             db.session.commit()
             flash(_("Your certificate is ready. Print it or download it as PDF."), "success")
             return redirect(url_for(".certificate", certificate_id=certificate.id), code=303)
-    status = 422 if form.errors else 200
-    return render_template("hours/new_certificate.html", form=form), status
+    return render_form("hours/new_certificate.html", form)
 
 
 @bp.get("/me/certificates/<int:certificate_id>")

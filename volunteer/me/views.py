@@ -18,6 +18,7 @@ from ..models import Organisation, Status, UserLanguage, UserSkill
 from ..shifts.calendar import feed_url
 from ..shifts.queries import coming_shift_count
 from ..web.forms import ConfirmForm
+from ..web.htmx import render_form
 from . import privacy
 
 bp = Blueprint("me", __name__)
@@ -127,8 +128,8 @@ def details():
     else:
         form = _details_form()
     if request.method == "GET" or not form.validate():
-        return render_template("me/details.html", form=form, spoken_languages={
-            language.code: language for language in spoken_languages()}), 200 if request.method == "GET" else 422
+        return render_form("me/details.html", form, spoken_languages={
+            language.code: language for language in spoken_languages()})
     changed = _apply(user, form)
     if changed:
         audit("details_corrected", actor=user, subject=user, fields=changed)

@@ -18,6 +18,7 @@ from ..models import Shift, Site, Task
 from ..web.access import (organisations_in_scope, qualification_choices, require_coordinator, shift_in_scope,
                           site_in_scope, sites_in_scope)
 from ..web.forms import page_number
+from ..web.htmx import render_form
 from . import bookings
 from .forms import SITE_KINDS, CancelShiftForm, EditShiftForm, NewShiftForm, ShiftForm, SiteForm, TaskForm, local_parts
 from .queries import shift_query
@@ -51,8 +52,7 @@ def edit_site(site_id: int | None = None):
         db.session.commit()
         flash(_("The site is saved."), "success")
         return redirect(url_for("shift_admin.sites"), code=303)
-    status = 422 if form.is_submitted() else 200
-    return render_template("shifts/manage/site_form.html", form=form, site=site), status
+    return render_form("shifts/manage/site_form.html", form, site=site)
 
 
 def _is_free(field, column, current) -> bool:
@@ -91,10 +91,8 @@ def edit_task(task_id: int | None = None):
         db.session.commit()
         flash(_("The task is saved."), "success")
         return redirect(url_for("shift_admin.tasks"), code=303)
-    status = 422 if form.is_submitted() else 200
     languages = {language.code: language for language in spoken_languages()}
-    return render_template("shifts/manage/task_form.html", form=form, task=task, locales=SITE_LOCALES,
-                           languages=languages), status
+    return render_form("shifts/manage/task_form.html", form, task=task, locales=SITE_LOCALES, languages=languages)
 
 
 # Shifts --------------------------------------------------------------------------------------------------------
@@ -125,8 +123,8 @@ def _shift_form(form_class, **kwargs) -> ShiftForm:
     return form
 
 
-def _render_form(form: ShiftForm, shift: Shift | None, status: int):
-    return render_template("shifts/manage/shift_form.html", form=form, shift=shift), status
+def _render_form(form: ShiftForm, shift: Shift | None, status: int | None = None):
+    return render_form("shifts/manage/shift_form.html", form, status, shift=shift)
 
 
 @bp.route("/shifts/new", methods=["GET", "POST"])
@@ -135,7 +133,7 @@ def new_shift():
     form = _shift_form(NewShiftForm, data={"site_id": request.args.get("site", type=int)}
                        if request.method == "GET" else None)
     if not form.validate_on_submit():
-        return _render_form(form, None, 422 if form.is_submitted() else 200)
+        return _render_form(form, None)
     days = [form.day.data + timedelta(weeks=week) for week in range(form.weeks.data)]
     if form.times_on(days[0])[0] <= clock.now():
         form.day.errors.append(_("Choose a time in the future."))
@@ -188,7 +186,7 @@ def edit_shift(shift_id: int):
         form.qualification_id.data = shift.required_qualification_id
         form.languages.data = shift.language_codes
     if not form.validate_on_submit():
-        return _render_form(form, shift, 422 if form.is_submitted() else 200)
+        return _render_form(form, shift)
     affected = _following(shift, form.scope.data)
     if not _real_times(form, [form.day.data] + [local_parts(each.starts_at)[0] for each in affected[1:]]):
         return _render_form(form, shift, 422)

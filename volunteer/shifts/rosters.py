@@ -13,12 +13,14 @@ from ..i18n.catalog import gettext as _, lazy_gettext as _l
 from ..models import Booking, BookingStatus, Shift, User
 from ..web.access import contact_visible, require_coordinator, shift_in_scope, site_in_scope
 from ..web.forms import ConfirmForm
-from ..web.htmx import is_htmx, render
+from ..web.htmx import done, render
 from . import bookings, staffing
 from .forms import AddPersonForm, PersonSearchForm
 
 bp = Blueprint("rosters", __name__, url_prefix="/coordinator")
 bp.before_request(require_coordinator)
+
+PERSON = "shifts/rosters/_person.html"
 
 STATUS_LABELS = {
     BookingStatus.BOOKED: _l("Booked"),
@@ -131,19 +133,21 @@ def attendance(shift_id: int, booking_id: int):
     to = bookings.ATTENDANCE.get(request.form.get("status", ""))
     if to is None:
         abort(404)
-    status = 200
     try:
         bookings.mark_attendance(booking, to, current_user, clock.now())
         db.session.commit()
     except bookings.Conflict:
         db.session.rollback()
-        status = 409
-    if not is_htmx() and status == 200:
-        return redirect(url_for(".shift", shift_id=shift.id, _anchor=f"booking-{booking.id}"), code=303)
+        return render("shifts/rosters/shift.html", PERSON, status=409, **_person_context(shift, booking))
+    return done(PERSON, None, url_for(".shift", shift_id=shift.id, _anchor=f"booking-{booking.id}"),
+                partial_context=lambda: _person_context(shift, booking))()
+
+
+def _person_context(shift: Shift, booking: Booking) -> dict:
+    """The roster with one person's row as it now stands."""
     context = _roster_context(shift)
-    booking = context["roster"].booking_of(booking.user_id) or booking
-    return render("shifts/rosters/shift.html", "shifts/rosters/_person.html", status=status, booking=booking,
-                  search=PersonSearchForm(formdata=None), **context)
+    return {**context, "booking": context["roster"].booking_of(booking.user_id) or booking,
+            "search": PersonSearchForm(formdata=None)}
 
 
 @bp.get("/shifts/<int:shift_id>/roster/print")

@@ -20,12 +20,14 @@ from ..models import Enrolment, EnrolmentStatus, Qualification, Training, Traini
 from ..web.access import (acts_for, organisation_scope, organisations_in_scope, qualification_choices,
                           require_coordinator)
 from ..web.forms import ConfirmForm
-from ..web.htmx import is_htmx, render
+from ..web.htmx import done, render, render_form
 from . import enrolments
 from .forms import GrantForm, NewSessionForm, QualificationForm, SessionForm, TrainingForm
 
 bp = Blueprint("training_admin", __name__, url_prefix="/coordinator/trainings")
 bp.before_request(require_coordinator)
+
+PERSON = "trainings/manage/_person.html"
 
 STATUS_LABELS = {
     EnrolmentStatus.ENROLLED: _l("Enrolled"),
@@ -91,14 +93,13 @@ def _training_form(training: Training | None = None) -> TrainingForm:
     return form
 
 
-def _training_form_page(form: TrainingForm, training: Training | None, status: int):
+def _training_form_page(form: TrainingForm, training: Training | None):
     languages = {language.code: language for language in spoken_languages()}
     # The other languages stay folded away until one is filled in or has an error.
     fields = [form[f"{name}_{code}"] for code in form.OTHER_LOCALES for name in ("title", "description")]
     open_translations = any(field.data or field.errors for field in fields)
-    return render_template("trainings/manage/training_form.html", form=form, training=training,
-                           locales=form.OTHER_LOCALES, languages=languages,
-                           open_translations=open_translations), status
+    return render_form("trainings/manage/training_form.html", form, training=training, locales=form.OTHER_LOCALES,
+                       languages=languages, open_translations=open_translations)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -107,12 +108,11 @@ def edit_training(training_id: int | None = None):
     training = _training(training_id) if training_id else None
     form = _training_form(training)
     if not form.validate_on_submit():
-        status = 422 if form.is_submitted() else 200
-        return _training_form_page(form, training, status)
+        return _training_form_page(form, training)
     clash = db.session.scalar(select(Training).where(Training.title == form.title.data))
     if clash is not None and clash is not training:
         form.title.errors.append(_("Another training already has this title."))
-        return _training_form_page(form, training, 422)
+        return _training_form_page(form, training)
     if training is None:
         training = Training()
         db.session.add(training)
@@ -137,12 +137,11 @@ def new_session(training_id: int):
     training = _training(training_id)
     form = NewSessionForm(language_names=_language_names())
     if not form.validate_on_submit():
-        status = 422 if form.is_submitted() else 200
-        return render_template("trainings/manage/session_form.html", form=form, training=training), status
+        return render_form("trainings/manage/session_form.html", form, training=training)
     occurrences = form.occurrences(form.weeks.data)
     if occurrences[0][0] <= clock.now():
         form.day.errors.append(_("Choose a time in the future."))
-        return render_template("trainings/manage/session_form.html", form=form, training=training), 422
+        return render_form("trainings/manage/session_form.html", form, training=training)
     series = uuid.uuid4().hex if len(occurrences) > 1 else None
     for starts_at, ends_at in occurrences:
         db.session.add(TrainingSession(
@@ -179,9 +178,8 @@ def edit_session(session_id: int):
                        "The session is saved; %(num)d people were told about the change by e-mail.", told)
               if told else _("The session is saved."), "success")
         return redirect(url_for("training_admin.session", session_id=session.id), code=303)
-    status = 422 if form.is_submitted() else 200
-    return render_template("trainings/manage/session_form.html", form=form, training=session.training,
-                           training_session=session), status
+    return render_form("trainings/manage/session_form.html", form, training=session.training,
+                       training_session=session)
 
 
 def _fits(form: SessionForm, session: TrainingSession) -> bool:
@@ -235,19 +233,21 @@ def attendance(session_id: int, enrolment_id: int):
     to = enrolments.ATTENDANCE.get(request.form.get("status", ""))
     if enrolment is None or enrolment.session_id != session.id or to is None:
         abort(404)
-    status = 200
     try:
         enrolments.mark_attendance(enrolment, to, current_user, clock.now())
         db.session.commit()
     except enrolments.Conflict:
         db.session.rollback()
-        status = 409
-    if not is_htmx() and status == 200:
-        return redirect(url_for("training_admin.session", session_id=session.id,
-                                _anchor=f"person-{enrolment.id}"), code=303)
-    return render("trainings/manage/session.html", "trainings/manage/_person.html", status=status,
-                  training_session=session, people=_people(session), enrolment=enrolment,
-                  started=session.starts_at <= clock.now())
+        return render("trainings/manage/session.html", PERSON, status=409, **_person_context(session, enrolment))
+    return done(PERSON, None, url_for("training_admin.session", session_id=session.id,
+                                      _anchor=f"person-{enrolment.id}"),
+                partial_context=lambda: _person_context(session, enrolment))()
+
+
+def _person_context(session: TrainingSession, enrolment: Enrolment) -> dict:
+    """The enrolment list with one person's row as it now stands."""
+    return {"training_session": session, "people": _people(session), "enrolment": enrolment,
+            "started": session.starts_at <= clock.now()}
 
 
 @bp.route("/grant", methods=["GET", "POST"])
@@ -256,11 +256,11 @@ def grant():
     form = GrantForm()
     form.qualification_id.choices = [SelectChoice(value, label) for value, label in qualification_choices()]
     if not form.validate_on_submit():
-        return render_template("trainings/manage/grant.html", form=form), 422 if form.is_submitted() else 200
+        return render_form("trainings/manage/grant.html", form)
     person = accounts.find_user(form.email.normalized)
     if person is None:
         form.email.errors.append(_("There is no account with that address."))
-        return render_template("trainings/manage/grant.html", form=form), 422
+        return render_form("trainings/manage/grant.html", form)
     qualification = db.session.get(Qualification, form.qualification_id.data)
     enrolments.grant(person, qualification, current_user, clock.now(), reason=form.reason.data)
     db.session.commit()
@@ -301,7 +301,6 @@ def edit_qualification(qualification_id: int | None = None):
             flash(_("The qualification is saved."), "success")
             return redirect(url_for("training_admin.qualifications", _anchor=f"qualification-{qualification.id}"),
                             code=303)
-    status = 422 if form.is_submitted() else 200
     languages = {language.code: language for language in spoken_languages()}
-    return render_template("trainings/manage/qualification_form.html", form=form, qualification=qualification,
-                           locales=SITE_LOCALES, languages=languages), status
+    return render_form("trainings/manage/qualification_form.html", form, qualification=qualification,
+                       locales=SITE_LOCALES, languages=languages)

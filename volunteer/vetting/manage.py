@@ -9,7 +9,7 @@ from ..i18n.catalog import gettext as _
 from ..models import RecordKind, Status, User
 from ..web.access import contact_visible, require_coordinator
 from ..web.forms import page_number
-from ..web.htmx import fragment, is_htmx, redirect_to
+from ..web.htmx import done, redirect_to, render
 from ..web.urls import safe_next
 from . import service as vetting
 from .forms import DecisionForm, ReasonForm, RecordCheckForm, filter_form
@@ -20,6 +20,7 @@ bp.before_request(require_coordinator)
 PER_PAGE = 25
 DECISIONS = {"approve": Status.APPROVED, "reject": Status.REJECTED}
 ACTIVE_TOGGLE = {Status.APPROVED: Status.INACTIVE, Status.INACTIVE: Status.APPROVED}
+APPLICANT = "vetting/manage/_applicant.html"
 
 
 def person_or_404(person_id: int) -> User:
@@ -63,13 +64,17 @@ def person(person_id: int):
     return person_page(person)
 
 
-def person_page(person: User, status: int = 200, **forms):
+def person_context(person: User, **forms) -> dict:
+    """What a person's page shows: the profile, its history and the three forms (empty unless given)."""
     forms.setdefault("decision_form", decision_form(person, formdata=None))
     forms.setdefault("check_form", RecordCheckForm(formdata=None))
     forms.setdefault("reason_form", ReasonForm(formdata=None))
-    return render_template("vetting/manage/person.html", person=person, history=vetting.history(person),
-                           record_kinds=RecordKind, contact=contact_visible(current_user, [person.id]),
-                           **forms), status
+    return {"person": person, "history": vetting.history(person), "record_kinds": RecordKind,
+            "contact": contact_visible(current_user, [person.id]), **forms}
+
+
+def person_page(person: User, status: int = 200, **forms):
+    return render_template("vetting/manage/person.html", **person_context(person, **forms)), status
 
 
 @bp.post("/people/<int:person_id>/decision")
@@ -79,32 +84,28 @@ def decide(person_id: int):
     form = decision_form(person)
     back = safe_next(request.form.get("next"), url_for(".person", person_id=person.id))
     if not form.validate():
-        if is_htmx():
-            return fragment("vetting/manage/_applicant.html", 422, person=person, form=form, next=back,
-                            contact=contact_visible(current_user, [person.id]))
-        return person_page(person, 422, decision_form=form)
-    vetting.record_interview(person, current_user, form.held_on.data, form.notes.data)
+        return render("vetting/manage/person.html", APPLICANT, 422, **_applicant(person, back, form=form),
+                      page_context=lambda: person_context(person, decision_form=form))
     outcome = DECISIONS.get(form.decision.data)
     try:
-        if outcome:
-            vetting.change_status(person, outcome, current_user, form.reason.data)
+        vetting.decide(person, current_user, form.held_on.data, form.notes.data, outcome, form.reason.data)
     except vetting.StatusConflict:
         db.session.rollback()
         db.session.refresh(person)
         message = _("Someone else has already decided on this application.")
-        if is_htmx():
-            return fragment("vetting/manage/_applicant.html", 409, person=person, form=None, next=back,
-                            message=message, contact=contact_visible(current_user, [person.id]))
-        flash(message, "error")
-        return redirect_to(back)
+        return done(APPLICANT, message, back, 409, "error",
+                    partial_context=lambda: _applicant(person, back, message=message))()
     db.session.commit()
     mailed = vetting.tell_about_decision(person) if outcome else None
     message = decision_message(person, outcome, mailed)
-    if is_htmx():
-        return fragment("vetting/manage/_applicant.html", person=person, form=None, next=back, message=message,
-                        contact=contact_visible(current_user, [person.id]))
-    flash(message, "success" if mailed is not False else "error")
-    return redirect_to(back)
+    return done(APPLICANT, message, back, category="success" if mailed is not False else "error",
+                partial_context=lambda: _applicant(person, back, message=message))()
+
+
+def _applicant(person: User, back: str, form: DecisionForm | None = None, message: str | None = None) -> dict:
+    """What the applicant's row in the queue shows: without the form once decided."""
+    return {"person": person, "form": form, "next": back, "message": message,
+            "contact": contact_visible(current_user, [person.id])}
 
 
 def decision_message(person: User, outcome: Status | None, mailed: bool | None) -> str:

@@ -96,6 +96,14 @@ def change_status(person: User, to_status: Status, actor: User, reason: str = ""
     audit(action, actor=actor, subject=person, reason=reason)
 
 
+def decide(person: User, coordinator: User, held_on: date, notes: str, outcome: Status | None,
+           reason: str = "") -> None:
+    """Record the interview and, unless deferred (no outcome), approve or reject; raises StatusConflict."""
+    record_interview(person, coordinator, held_on, notes)
+    if outcome is not None:
+        change_status(person, outcome, coordinator, reason)
+
+
 def tell_about_decision(person: User) -> bool:
     """E-mail an applicant, in their own language, that they were approved or not."""
     if person.status is Status.APPROVED:
