@@ -107,6 +107,8 @@ class Booking(PlaceRow, db.Model):
         Index("ix_booking_shift_id_status", "shift_id", "status"),
     )
 
+    # Here, not in PlaceRow: a mixin's columns follow the class's own, and the id comes first in every statement.
+    id: Mapped[int] = mapped_column(primary_key=True)
     shift_id: Mapped[int] = mapped_column(ForeignKey("shift.id", ondelete="CASCADE"))
     status: Mapped[BookingStatus] = mapped_column(enum_column(BookingStatus), index=True)
     # The reminder e-mail for this booking went out (set in the same UPDATE that claims it).

@@ -90,6 +90,8 @@ class Enrolment(PlaceRow, db.Model):
 
     __table_args__ = (UniqueConstraint("session_id", "user_id"),)
 
+    # Here, not in PlaceRow: a mixin's columns follow the class's own, and the id comes first in every statement.
+    id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("training_session.id", ondelete="CASCADE"), index=True)
     status: Mapped[EnrolmentStatus] = mapped_column(enum_column(EnrolmentStatus), index=True)
 
