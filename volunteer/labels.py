@@ -1,4 +1,4 @@
-"""Fixed lists the forms offer, with translatable labels."""
+"""Fixed lists the forms offer, with translatable labels (the enums carry their own: `Status.APPROVED.label`)."""
 from .i18n.catalog import lazy_gettext as _l
 
 SKILLS = {
@@ -20,24 +20,7 @@ AVAILABILITY = {
     "weekends": _l("Weekends"),
 }
 
-STATUS_LABELS = {
-    "applied": _l("E-mail not confirmed yet"),
-    "confirmed": _l("Waiting for an interview"),
-    "approved": _l("Approved volunteer"),
-    "rejected": _l("Not approved"),
-    "inactive": _l("Inactive"),
-}
-
 OTHER_LANGUAGE = "other"
-
-
-RECORD_KINDS = {
-    "children_other": _l("Work with children outside school and childcare"),
-    "school_childcare": _l("Work in school or childcare"),
-    "hvb_home": _l("Work at a residential home for children (HVB)"),
-    "lss": _l("Work with children with disabilities (LSS)"),
-    "own_record": _l("Own record (full extract)"),
-}
 
 ORGANISATION_KINDS = {
     "municipality": _l("Municipality"),
@@ -55,11 +38,3 @@ def skill_label(code: str):
 
 def availability_labels(person) -> list:
     return [label for key, label in AVAILABILITY.items() if getattr(person, f"available_{key}")]
-
-
-def status_label(status) -> str:
-    return STATUS_LABELS[getattr(status, "value", status)]
-
-
-def record_kind_label(kind) -> str:
-    return RECORD_KINDS[getattr(kind, "value", kind)]

@@ -1,6 +1,7 @@
 """My page: where a signed-in person stands, what comes next, and their own data: see it all, download it,
 correct it, delete it."""
 from datetime import datetime
+from typing import NamedTuple
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
@@ -13,8 +14,8 @@ from ..audit import audit
 from ..extensions import db
 from ..i18n.catalog import gettext as _, lazy_gettext as _l
 from ..i18n.languages import spoken_language, spoken_languages
-from ..labels import AVAILABILITY, OTHER_LANGUAGE, availability_labels, skill_label, status_label
-from ..models import Organisation, Status, UserLanguage, UserSkill
+from ..labels import AVAILABILITY, OTHER_LANGUAGE, availability_labels, skill_label
+from ..models import BookingStatus, EnrolmentStatus, Organisation, RecordKind, Role, Status, UserLanguage, UserSkill
 from ..shifts.calendar import feed_url
 from ..shifts.queries import coming_shift_count
 from ..web.forms import ConfirmForm
@@ -38,7 +39,6 @@ DATA_LABELS = {
     "trainings": _l("Trainings"), "qualifications": _l("Qualifications"), "shifts": _l("Shifts"),
     "calendar_feed": _l("Calendar feed"), "certificates": _l("Certificates"), "activity": _l("What has happened on your account"),
 }
-ROLE_LABELS = {"volunteer": _l("Volunteer"), "coordinator": _l("Coordinator"), "admin": _l("Administrator")}
 # Column headings for the parts that are lists of records.
 FIELD_LABELS = {
     "from": _l("From"), "status": _l("Status"), "at": _l("When"), "reason": _l("Reason"), "held_on": _l("Date"),
@@ -53,6 +53,26 @@ FIELD_LABELS = {
 }
 
 
+class NextStep(NamedTuple):
+    text: str
+    heading: bool = False  # shown under "What happens next"
+
+
+# What My page tells a volunteer about where they stand.
+NEXT_STEPS = {
+    Status.APPLIED: NextStep(_l("Open the link in the e-mail we sent you to confirm your address.")),
+    Status.CONFIRMED: NextStep(_l(
+        "Someone from the volunteer resource group (FRG) will contact you, usually within two weeks, to book a "
+        "short interview by phone or in person. After an approved interview you can take the introduction "
+        "training and then choose shifts."), heading=True),
+    Status.APPROVED: NextStep(_l("You are approved. Choose a training, and then pick the shifts that suit you."),
+                              heading=True),
+    Status.REJECTED: NextStep(_l("Your application was not approved this time. Thank you for wanting to help.")),
+    Status.INACTIVE: NextStep(_l("Your volunteer account is paused. Contact a coordinator if you want to start "
+                                 "again.")),
+}
+
+
 @bp.get("/me")
 @login_required
 def page():
@@ -61,7 +81,7 @@ def page():
         "me/page.html",
         user=user,
         welcome=request.args.get("welcome") == "1",
-        status_label=status_label(user.status),
+        next_step=NEXT_STEPS[user.status],
         languages=[spoken_language(code) for code in user.language_codes],
         skills=[skill_label(code) for code in user.skill_codes],
         availability=availability_labels(user),
@@ -75,22 +95,22 @@ def page():
 def data():
     """Everything stored about the signed-in person on one readable, printable page."""
     return render_template("me/data.html", data=privacy.export_data(current_user), labels=DATA_LABELS,
-                           field_labels=FIELD_LABELS, as_time=_as_time, status_word=_status_word,
-                           role_word=ROLE_LABELS.get, availability_words=lambda codes: [AVAILABILITY[c] for c in codes])
+                           field_labels=FIELD_LABELS, as_time=_as_time,
+                           status_word=_in_words(Status, BookingStatus, EnrolmentStatus), role_word=_in_words(Role),
+                           kind_word=_in_words(RecordKind),
+                           availability_words=lambda codes: [AVAILABILITY[c] for c in codes])
 
 
-def _status_word(value: str) -> str:
-    """A status from the export in words: the person's, a booking's or an enrolment's."""
-    from ..shifts.rosters import STATUS_LABELS as BOOKING_LABELS
-    from ..trainings.manage import STATUS_LABELS as ENROLMENT_LABELS
-
-    if value in {status.value for status in Status}:
-        return status_label(value)
-    for labels in (BOOKING_LABELS, ENROLMENT_LABELS):
-        for status, label in labels.items():
-            if status.value == value:
-                return label
-    return value
+def _in_words(*enums):
+    """A value from the export in words: the label of the first of these enums that has it."""
+    def word(value: str):
+        for kind in enums:
+            try:
+                return kind(value).label
+            except ValueError:
+                continue
+        return value
+    return word
 
 
 def _as_time(value):

@@ -28,6 +28,18 @@ class UTCDateTime(TypeDecorator):
         return None if value is None else value.replace(tzinfo=timezone.utc)
 
 
+class LabelledEnum(str, enum.Enum):
+    """A str enum whose members carry their translatable label: `MEMBER = "value", _l("Label")`."""
+
+    label: str
+
+    def __new__(cls, value: str, label):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+
 def enum_column(cls: type[enum.Enum]) -> SAEnum:
     """A portable (non-native) enum column storing the members' values."""
     return SAEnum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e],

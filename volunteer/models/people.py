@@ -6,21 +6,22 @@ from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import UTCDateTime, enum_column, utcnow
+from ..i18n.catalog import lazy_gettext as _l
+from .base import LabelledEnum, UTCDateTime, enum_column, utcnow
 
 
-class Role(str, enum.Enum):
-    VOLUNTEER = "volunteer"
-    COORDINATOR = "coordinator"
-    ADMIN = "admin"
+class Role(LabelledEnum):
+    VOLUNTEER = "volunteer", _l("Volunteer")
+    COORDINATOR = "coordinator", _l("Coordinator")
+    ADMIN = "admin", _l("Administrator")
 
 
-class Status(str, enum.Enum):
-    APPLIED = "applied"
-    CONFIRMED = "confirmed"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    INACTIVE = "inactive"
+class Status(LabelledEnum):
+    APPLIED = "applied", _l("E-mail not confirmed yet")
+    CONFIRMED = "confirmed", _l("Waiting for an interview")
+    APPROVED = "approved", _l("Approved volunteer")
+    REJECTED = "rejected", _l("Not approved")
+    INACTIVE = "inactive", _l("Inactive")
 
 
 class TokenPurpose(str, enum.Enum):

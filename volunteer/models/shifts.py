@@ -1,15 +1,15 @@
 """Sites, tasks, shifts and the bookings people make on them."""
-import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..i18n.catalog import lazy_gettext as _l
 from ..i18n.languages import localized
-from .base import UTCDateTime, enum_column
-from .places import PlaceParent, PlaceRow
+from .base import LabelledEnum, UTCDateTime, enum_column
 from .people import Organisation
+from .places import PlaceParent, PlaceRow
 from .trainings import Qualification
 
 
@@ -83,14 +83,36 @@ class Shift(PlaceParent, db.Model):
         return (self.ends_at - self.starts_at).total_seconds() / 3600
 
 
-class BookingStatus(str, enum.Enum):
-    BOOKED = "booked"
-    WAITLISTED = "waitlisted"
+class BookingStatus(LabelledEnum):
+    BOOKED = "booked", _l("Booked")
+    WAITLISTED = "waitlisted", _l("On the waitlist")
     # A freed place held for the first person on the waitlist until offer_expires_at.
-    OFFERED = "offered"
-    ATTENDED = "attended"
-    NO_SHOW = "no_show"
-    CANCELLED = "cancelled"
+    OFFERED = "offered", _l("Offered, not confirmed yet")
+    ATTENDED = "attended", _l("Attended")
+    NO_SHOW = "no_show", _l("Did not come")
+    CANCELLED = "cancelled", _l("Cancelled")
+
+    @property
+    def booked(self) -> bool:
+        return self is BookingStatus.BOOKED
+
+    @property
+    def waiting(self) -> bool:
+        """In the queue, without a place."""
+        return self is BookingStatus.WAITLISTED
+
+    @property
+    def offered(self) -> bool:
+        return self is BookingStatus.OFFERED
+
+    @property
+    def attended(self) -> bool:
+        """They came: the shift's hours count."""
+        return self is BookingStatus.ATTENDED
+
+    @property
+    def no_show(self) -> bool:
+        return self is BookingStatus.NO_SHOW
 
 
 # The statuses that hold one of the shift's places (counted in places_taken).

@@ -1,13 +1,13 @@
 """Qualifications, the trainings that grant them, their sessions, enrolments and earned qualifications."""
-import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..i18n.catalog import lazy_gettext as _l
 from ..i18n.languages import localized
-from .base import UTCDateTime, enum_column
+from .base import LabelledEnum, UTCDateTime, enum_column
 from .places import PlaceParent, PlaceRow
 from .people import Organisation, User
 
@@ -70,14 +70,14 @@ class TrainingSession(PlaceParent, db.Model):
         return max(self.seats - self.seats_taken, 0)
 
 
-class EnrolmentStatus(str, enum.Enum):
-    ENROLLED = "enrolled"
-    WAITLISTED = "waitlisted"
+class EnrolmentStatus(LabelledEnum):
+    ENROLLED = "enrolled", _l("Enrolled")
+    WAITLISTED = "waitlisted", _l("On the waitlist")
     # A freed place held for the first person on the waitlist until offer_expires_at.
-    OFFERED = "offered"
-    ATTENDED = "attended"
-    NO_SHOW = "no_show"
-    CANCELLED = "cancelled"
+    OFFERED = "offered", _l("Offered a place")
+    ATTENDED = "attended", _l("Attended")
+    NO_SHOW = "no_show", _l("Did not come")
+    CANCELLED = "cancelled", _l("Cancelled")
 
 
 # The statuses that hold one of the session's seats (counted in seats_taken).

@@ -1,23 +1,23 @@
 """What coordinators record while vetting a person: interviews, record-extract checks, status changes."""
-import enum
 from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, Text, func, select
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from ..extensions import db
-from .base import UTCDateTime, enum_column, utcnow
+from ..i18n.catalog import lazy_gettext as _l
+from .base import LabelledEnum, UTCDateTime, enum_column, utcnow
 from .people import Status, User
 
 
-class RecordKind(str, enum.Enum):
+class RecordKind(LabelledEnum):
     """The kinds of extract from the police criminal-records register (belastningsregistret)."""
 
-    CHILDREN_OTHER = "children_other"
-    SCHOOL_CHILDCARE = "school_childcare"
-    HVB_HOME = "hvb_home"
-    LSS = "lss"
-    OWN_RECORD = "own_record"
+    CHILDREN_OTHER = "children_other", _l("Work with children outside school and childcare")
+    SCHOOL_CHILDCARE = "school_childcare", _l("Work in school or childcare")
+    HVB_HOME = "hvb_home", _l("Work at a residential home for children (HVB)")
+    LSS = "lss", _l("Work with children with disabilities (LSS)")
+    OWN_RECORD = "own_record", _l("Own record (full extract)")
 
 
 class Interview(db.Model):

@@ -9,8 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from .. import clock
 from ..audit import audit
 from ..extensions import db
-from ..i18n.catalog import gettext as _, lazy_gettext as _l
-from ..models import Booking, BookingStatus, Shift, User
+from ..i18n.catalog import gettext as _
+from ..models import Booking, Shift, User
 from ..web.access import contact_visible, require_coordinator, shift_in_scope, site_in_scope
 from ..web.forms import ConfirmForm
 from ..web.htmx import done, render
@@ -21,19 +21,6 @@ bp = Blueprint("rosters", __name__, url_prefix="/coordinator")
 bp.before_request(require_coordinator)
 
 PERSON = "shifts/rosters/_person.html"
-
-STATUS_LABELS = {
-    BookingStatus.BOOKED: _l("Booked"),
-    BookingStatus.OFFERED: _l("Offered, not confirmed yet"),
-    BookingStatus.WAITLISTED: _l("On the waitlist"),
-    BookingStatus.ATTENDED: _l("Attended"),
-    BookingStatus.NO_SHOW: _l("Did not come"),
-}
-
-
-@bp.app_context_processor
-def _labels():
-    return {"booking_status_labels": STATUS_LABELS}
 
 
 def _booking(shift: Shift, booking_id: int) -> Booking:
@@ -51,6 +38,7 @@ def _roster_context(shift: Shift, q: str = "") -> dict:
     now = clock.now()
     return {"roster": roster, "shift": shift, "day": clock.local_day(shift.starts_at), "found": found, "q": q,
             "max_candidates": staffing.MAX_CANDIDATES, "started": shift.starts_at <= now,
+            "markable": bookings.MARKABLE, "marks": tuple(bookings.ATTENDANCE.values()),
             "open_for_adding": shift.cancelled_at is None and shift.ends_at > now,
             "visible": staffing.visible_people(current_user, [b.user_id for b in people]),
             "contact": contact_visible(current_user, [person.id for person in found])}

@@ -61,6 +61,11 @@ class Card:
     def buttons(self) -> list[tuple[str, str]]:
         return [(action, rules.booking_button_label(self.state, action)) for action in self.state.actions]
 
+    @property
+    def booked(self) -> bool:
+        """The person holds a place: the card offers the calendar file."""
+        return self.state is rules.BookingState.BOOKED
+
 
 def cards_for(user: User, shifts: list[Shift], known: rules.ShiftStanding | None = None) -> list[Card]:
     now = clock.now()

@@ -13,7 +13,7 @@ from ..accounts import service as accounts
 from ..audit import audit
 from ..clock import STOCKHOLM
 from ..extensions import db
-from ..i18n.catalog import gettext as _, lazy_gettext as _l, ngettext
+from ..i18n.catalog import gettext as _, ngettext
 from ..i18n.languages import spoken_languages
 from ..i18n.locale import SITE_LOCALES
 from ..models import Enrolment, EnrolmentStatus, Qualification, Training, TrainingSession
@@ -29,22 +29,9 @@ bp.before_request(require_coordinator)
 
 PERSON = "trainings/manage/_person.html"
 
-STATUS_LABELS = {
-    EnrolmentStatus.ENROLLED: _l("Enrolled"),
-    EnrolmentStatus.WAITLISTED: _l("On the waitlist"),
-    EnrolmentStatus.OFFERED: _l("Offered a place"),
-    EnrolmentStatus.ATTENDED: _l("Attended"),
-    EnrolmentStatus.NO_SHOW: _l("Did not come"),
-    EnrolmentStatus.CANCELLED: _l("Cancelled"),
-}
 # The enrolment list's order: places first, then offers, then the queue.
 LIST_ORDER = [EnrolmentStatus.ATTENDED, EnrolmentStatus.NO_SHOW, EnrolmentStatus.ENROLLED, EnrolmentStatus.OFFERED,
               EnrolmentStatus.WAITLISTED]
-
-
-@bp.app_context_processor
-def _labels():
-    return {"enrolment_status_labels": STATUS_LABELS}
 
 
 def _training(training_id: int) -> Training:
@@ -195,7 +182,13 @@ def session(session_id: int):
     """The enrolment list with phone numbers, and attendance once the session has started."""
     session = _session(session_id)
     return render_template("trainings/manage/session.html", training_session=session, people=_people(session),
-                           started=session.starts_at <= clock.now())
+                           **_attendance(session))
+
+
+def _attendance(session: TrainingSession) -> dict:
+    """Whether attendance may be marked yet, from which statuses, and to which."""
+    return {"started": session.starts_at <= clock.now(), "markable": enrolments.MARKABLE,
+            "marks": tuple(enrolments.ATTENDANCE.values())}
 
 
 def _people(session: TrainingSession) -> list[Enrolment]:
@@ -247,7 +240,7 @@ def attendance(session_id: int, enrolment_id: int):
 def _person_context(session: TrainingSession, enrolment: Enrolment) -> dict:
     """The enrolment list with one person's row as it now stands."""
     return {"training_session": session, "people": _people(session), "enrolment": enrolment,
-            "started": session.starts_at <= clock.now()}
+            **_attendance(session)}
 
 
 @bp.route("/grant", methods=["GET", "POST"])

@@ -10,7 +10,7 @@ from ..extensions import db
 from ..i18n.catalog import gettext as _
 from ..i18n.formats import to_user_timezone
 from ..i18n.languages import language_name, spoken_language
-from ..labels import availability_labels, skill_label, status_label
+from ..labels import availability_labels, skill_label
 from ..models import User
 from ..web.access import contact_visible, require_coordinator
 from ..web.forms import display_phone, page_number
@@ -63,7 +63,7 @@ def csv_text(people: list[User], contact: set[int]) -> str:
     for person in people:
         writer.writerow([safe_cell(value) for value in (
             person.full_name, person.email, display_phone(person.phone) if person.phone and person.id in contact else "",
-            status_label(person.status),
+            person.status.label,
             ", ".join(language_name(code) for code in person.language_codes),
             ", ".join(str(skill_label(code)) for code in person.skill_codes),
             ", ".join(str(label) for label in availability_labels(person)),

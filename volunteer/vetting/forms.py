@@ -13,7 +13,8 @@ from ..clock import now
 from ..i18n.catalog import lazy_gettext as _l
 from ..i18n.formats import to_user_timezone
 from ..i18n.languages import SPOKEN_LANGUAGES
-from ..labels import AVAILABILITY, RECORD_KINDS, SKILLS, STATUS_LABELS
+from ..labels import AVAILABILITY, SKILLS
+from ..models import RecordKind, Status
 from ..web.access import organisations_in_scope, qualification_choices
 from ..web.forms import Form, clean_text, optional_int
 
@@ -60,7 +61,7 @@ class DecisionForm(Form):
 class RecordCheckForm(Form):
     """That an extract from the criminal-records register was seen; no copy is kept."""
 
-    kind = SelectField(_l("Kind of extract"), choices=[SelectChoice(k, v) for k, v in RECORD_KINDS.items()],
+    kind = SelectField(_l("Kind of extract"), choices=[SelectChoice(k.value, k.label) for k in RecordKind],
                        validators=[InputRequired(_l("Choose the kind of extract."))])
     seen_on = DateField(_l("Seen on"), default=_stockholm_today, validators=[
         InputRequired(_l("Write the date you saw the extract.")), NotInFuture()])
@@ -88,7 +89,7 @@ class DirectoryFilterForm(FlaskForm):
 
     q = SearchField(_l("Name or e-mail"), filters=[clean_text])
     status = SelectField(_l("Status"), choices=[SelectChoice("", _l("Any status"))] + [
-        SelectChoice(key, label) for key, label in STATUS_LABELS.items()], validate_choice=True)
+        SelectChoice(status.value, status.label) for status in Status], validate_choice=True)
     language = SelectField(_l("Language"), validate_choice=True)
     skill = SelectField(_l("Skill"), choices=[SelectChoice("", _l("Any skill"))] + [
         SelectChoice(k, v) for k, v in SKILLS.items()], validate_choice=True)

@@ -7,6 +7,7 @@ from ..audit import audit
 from ..extensions import db
 from ..i18n.catalog import gettext as _
 from ..models import RecordKind, Status, User
+from ..rules.people import ACTIVE_TOGGLE
 from ..web.access import contact_visible, require_coordinator
 from ..web.forms import page_number
 from ..web.htmx import done, redirect_to, render
@@ -19,7 +20,6 @@ bp.before_request(require_coordinator)
 
 PER_PAGE = 25
 DECISIONS = {"approve": Status.APPROVED, "reject": Status.REJECTED}
-ACTIVE_TOGGLE = {Status.APPROVED: Status.INACTIVE, Status.INACTIVE: Status.APPROVED}
 APPLICANT = "vetting/manage/_applicant.html"
 
 

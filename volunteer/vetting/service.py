@@ -11,16 +11,8 @@ from ..i18n.catalog import lazy_gettext as _l
 from ..mail import absolute_url, send_email
 from ..models import (Interview, Organisation, PersonQualification, RecordCheck, RecordKind, Role, Status, StatusChange,
                       User, UserLanguage, UserSkill)
+from ..rules.people import TRANSITIONS
 from ..web.access import organisation_scope
-
-# Which status a coordinator may move a person to, from which, and the audit action it records.
-TRANSITIONS = {
-    (Status.CONFIRMED, Status.APPROVED): "approved",
-    (Status.CONFIRMED, Status.REJECTED): "rejected",
-    (Status.APPROVED, Status.INACTIVE): "deactivated",
-    (Status.INACTIVE, Status.APPROVED): "reactivated",
-}
-
 
 class StatusConflict(Exception):
     """The person's status changed before this decision was saved, or the change is not allowed."""

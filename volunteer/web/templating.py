@@ -8,7 +8,9 @@ from ..i18n.languages import language_name, localized, site_locale_options, text
 def init_app(app) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    from ..labels import availability_labels, record_kind_label, skill_label, status_label
+    from ..labels import availability_labels, skill_label
+    from ..rules.people import has_been_approved, may_deactivate, may_decide, may_toggle_active
+    from ..rules.shifts import may_book_shifts
     from ..rules.trainings import may_take_trainings
     from .forms import display_phone
     app.jinja_env.globals.update(
@@ -16,11 +18,14 @@ def init_app(app) -> None:
         text_direction=text_direction,
         site_locale_options=site_locale_options,
         may_take_trainings=may_take_trainings,
+        may_book_shifts=may_book_shifts,
+        may_decide=may_decide,
+        may_toggle_active=may_toggle_active,
+        may_deactivate=may_deactivate,
+        has_been_approved=has_been_approved,
     )
     app.jinja_env.filters.update(
         phone=display_phone, join_list=join_list, when=when, day=day, long_date=long_date, clock_time=clock_time,
         language_name=language_name, localized=localized, span=span, short_day=short_day, time_range=time_range,
         weekday=weekday, number=number, ltr=left_to_right, date_and_times=date_and_times, month_name=month_name,
-        date_range=date_range,
-        skill_label=skill_label, availability_labels=availability_labels, status_label=status_label,
-        record_kind=record_kind_label)
+        date_range=date_range, skill_label=skill_label, availability_labels=availability_labels)
