@@ -4,8 +4,8 @@ from html import unescape
 
 from flask_babel import force_locale, gettext
 
-from bench.run import counting as statements_of  # noqa: F401 (the tests' query counter)
 from volunteer.i18n.locale import SITE_LOCALES
+from volunteer.statements import statements_of  # noqa: F401 (the tests' statement counter)
 
 LOCALES = list(SITE_LOCALES)
 RTL = {"ar", "fa"}
