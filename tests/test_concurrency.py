@@ -21,7 +21,8 @@ from volunteer.extensions import db
 from volunteer.models import (AuditEvent, Booking, BookingStatus, Enrolment, Role, Shift, Status, TrainingSession,
                               User, utcnow)
 
-from .conftest import session_cookie
+from .helpers import session_cookie
+
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 4
