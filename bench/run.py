@@ -28,7 +28,7 @@ from flask import g, session  # noqa: E402
 from flask_login import login_user  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from flask_wtf.csrf import generate_csrf  # noqa: E402
-from sqlalchemy import event, make_url, select  # noqa: E402
+from sqlalchemy import make_url, select  # noqa: E402
 
 from bench import dataset, floor  # noqa: E402
 from volunteer import clock, create_app
@@ -36,6 +36,7 @@ from volunteer.accounts import device_sessions as sessions
 from volunteer.extensions import db  # noqa: E402
 from volunteer.models import Shift, Status, User  # noqa: E402
 from volunteer.rules import shifts as rules  # noqa: E402
+from volunteer.statements import statements_of  # noqa: E402
 
 SECRET = "bench-secret-key-that-is-long-enough-for-signing"
 USER_AGENT = "volunteer-bench"
@@ -219,23 +220,6 @@ def headers_for(cookie: str | None, **extra) -> dict:
     return headers
 
 
-@contextmanager
-def counting(app):
-    """The SQL statements sent while the block runs, as (statement, parameters) pairs; the tests count with it too."""
-    statements = []
-
-    def record(conn, cursor, statement, parameters, *args):
-        statements.append((statement, parameters))
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
 def served_size(client, path: str, headers: dict) -> tuple[bytes, int]:
     """The body as the app makes it, and how many bytes go on the wire to a browser that accepts gzip."""
     plain = client.get(path, headers=headers)
@@ -251,7 +235,7 @@ def measure_in_process(app, page: Page) -> None:
         headers = headers_for(booker["cookie"], **{"HX-Request": "true", "X-CSRFToken": booker["token"]})
         counts, sizes = [], []
         for action in ("book", "cancel"):
-            with counting(app) as statements:
+            with statements_of(app) as statements:
                 response = client.post(f"/shifts/{booker['shift']}/{action}", headers=headers)
             assert response.status_code == 200, (action, response.status_code, response.get_data(as_text=True))
             counts.append(len(statements))
@@ -267,7 +251,7 @@ def measure_in_process(app, page: Page) -> None:
         page.first_load = page.gzipped
         return
     headers = headers_for(page.cookie)
-    with counting(app) as statements:
+    with statements_of(app) as statements:
         status = client.get(page.path, headers=headers).status_code
     assert status == 200, (page.path, status)
     page.queries = str(len(statements))

@@ -1,11 +1,7 @@
 """Fixtures: a database per test run (SQLite, or PostgreSQL when TEST_DATABASE_URL is set), an app per test."""
-import email
 import os
-import re
 import uuid
 from datetime import timedelta
-from email import policy
-from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, make_url, select
@@ -14,7 +10,10 @@ from volunteer import create_app
 from volunteer.extensions import db
 from volunteer.models import Organisation, Role, Status, User, UserLanguage, utcnow
 
-CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+from .helpers import Client, MovableClock, Outbox, clock_start
+
+# The world fixture for the tests that walk every route.
+pytest_plugins = ["tests.world"]
 
 
 @pytest.fixture(scope="session")
@@ -53,7 +52,7 @@ def _migrate(url: str) -> None:
 
 
 @pytest.fixture
-def outbox(tmp_path) -> "Outbox":
+def outbox(tmp_path) -> Outbox:
     return Outbox(tmp_path / "outbox")
 
 
@@ -87,9 +86,16 @@ def make_app(database_url, outbox):
 
 
 @pytest.fixture
-def app(make_app):
-    """An app with no context pushed: every request gets its own, as in production."""
-    return make_app()
+def clock(request):
+    """The app's clock, moved with advance(): from @pytest.mark.now(moment) or the module's NOW, else None."""
+    start = clock_start(request)
+    return MovableClock(start) if start is not None else None
+
+
+@pytest.fixture
+def app(make_app, clock):
+    """An app with no context pushed: every request gets its own, as in production; it reads the time from clock."""
+    return make_app(CLOCK=clock) if clock else make_app()
 
 
 def detached(instance):
@@ -120,82 +126,6 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
-
-
-class Client:
-    """The Flask test client, plus form posts that carry the CSRF token as a browser would."""
-
-    def __init__(self, client):
-        self.raw = client
-
-    def __getattr__(self, name):
-        return getattr(self.raw, name)
-
-    def csrf_token(self, page: str = "/") -> str:
-        return CSRF_RE.search(self.raw.get(page).get_data(as_text=True)).group(1)
-
-    def sign_in_as(self, user) -> None:
-        """Start a session for a person, as their sign-in link would (tests/test_auth.py proves the link)."""
-        session_id = open_session(self.raw.application, user)
-        with self.raw.session_transaction() as session:
-            session["_user_id"] = session_id
-            session["_fresh"] = True
-
-    def submit(self, url: str, data: dict | None = None, page: str | None = None, **kwargs):
-        """POST a form after loading the page it sits on (for its CSRF token)."""
-        data = dict(data or {})
-        data.setdefault("csrf_token", self.csrf_token(page or url))
-        return self.raw.post(url, data=data, **kwargs)
-
-
-def open_session(app, user) -> str:
-    """A signed-in session on the server, as a sign-in link opens one; the id the cookies carry."""
-    from volunteer.accounts.device_sessions import open_session as open_device_session
-
-    with app.app_context():
-        session_id = open_device_session(user)
-        db.session.commit()
-    return session_id
-
-
-def session_cookie(app, user) -> str:
-    """The signed session cookie a sign-in link would have set (tests/test_auth.py proves the link)."""
-    return app.session_interface.get_signing_serializer(app).dumps(
-        {"_user_id": open_session(app, user), "_fresh": True})
-
-
-def signed_in(app, user) -> Client:
-    """A new client with the person signed in."""
-    client = Client(app.test_client())
-    client.sign_in_as(user)
-    return client
-
-
-class Outbox:
-    """The e-mails the app saved instead of sending (no MAIL_SERVER in tests)."""
-
-    LINK_RE = re.compile(r"http://localhost(/\S+)")
-
-    def __init__(self, path: Path):
-        self.path = path
-
-    def messages(self) -> list:
-        if not self.path.exists():
-            return []
-        return [email.message_from_bytes(p.read_bytes(), policy=policy.default)
-                for p in sorted(self.path.glob("*.eml"))]
-
-    def last(self):
-        messages = self.messages()
-        assert messages, "no e-mail was sent"
-        return messages[-1]
-
-    def text(self, message=None) -> str:
-        return (message or self.last()).get_body(("plain",)).get_content()
-
-    def link(self, message=None) -> str:
-        """The path of the first link to this site in the plain-text body."""
-        return self.LINK_RE.search(self.text(message)).group(1)
 
 
 VALID_SIGNUP = {
@@ -350,19 +280,6 @@ def make_shift(app, make_organisation):
             return shift
 
     return factory
-
-
-class MovableClock:
-    """An injected clock (make_app(CLOCK=...)) that tests move forward instead of sleeping."""
-
-    def __init__(self, now):
-        self.now = now
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, **delta):
-        self.now += timedelta(**delta)
 
 
 @pytest.fixture

@@ -1,14 +1,21 @@
-"""Small helpers shared by the test modules."""
+"""Small helpers shared by the test modules: clients, the outbox, the clock, and ways to put rows in place."""
+import email
 import re
+from datetime import timedelta
+from email import policy
 from html import unescape
+from pathlib import Path
 
 from flask_babel import force_locale, gettext
 
-from bench.run import counting as statements_of  # noqa: F401 (the tests' query counter)
+from volunteer.extensions import db
 from volunteer.i18n.locale import SITE_LOCALES
+from volunteer.models import PLACE_HOLDING, Booking, BookingStatus, Shift, utcnow
+from volunteer.statements import statements_of  # noqa: F401 (the tests' statement counter)
 
 LOCALES = list(SITE_LOCALES)
 RTL = {"ar", "fa"}
+CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 
 def translated(app, locale: str, msgid: str, **variables) -> str:
@@ -38,3 +45,122 @@ def html_root(response) -> tuple[str, str]:
     """The lang and dir attributes of the <html> element."""
     match = re.search(r'<html lang="([^"]+)" dir="([^"]+)">', response.get_data(as_text=True))
     return match.group(1), match.group(2)
+
+
+class Client:
+    """The Flask test client, plus form posts that carry the CSRF token as a browser would."""
+
+    def __init__(self, client):
+        self.raw = client
+
+    def __getattr__(self, name):
+        return getattr(self.raw, name)
+
+    def csrf_token(self, page: str = "/") -> str:
+        return CSRF_RE.search(self.raw.get(page).get_data(as_text=True)).group(1)
+
+    def sign_in_as(self, user) -> None:
+        """Start a session for a person, as their sign-in link would (tests/test_auth.py proves the link)."""
+        session_id = open_session(self.raw.application, user)
+        with self.raw.session_transaction() as session:
+            session["_user_id"] = session_id
+            session["_fresh"] = True
+
+    def submit(self, url: str, data: dict | None = None, page: str | None = None, **kwargs):
+        """POST a form after loading the page it sits on (for its CSRF token)."""
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf_token(page or url))
+        return self.raw.post(url, data=data, **kwargs)
+
+
+def open_session(app, user) -> str:
+    """A signed-in session on the server, as a sign-in link opens one; the id the cookies carry."""
+    from volunteer.accounts.device_sessions import open_session as open_device_session
+
+    with app.app_context():
+        session_id = open_device_session(user)
+        db.session.commit()
+    return session_id
+
+
+def session_cookie(app, user) -> str:
+    """The signed session cookie a sign-in link would have set (tests/test_auth.py proves the link)."""
+    return app.session_interface.get_signing_serializer(app).dumps(
+        {"_user_id": open_session(app, user), "_fresh": True})
+
+
+def signed_in(app, user) -> Client:
+    """A new client with the person signed in."""
+    client = Client(app.test_client())
+    client.sign_in_as(user)
+    return client
+
+
+class Outbox:
+    """The e-mails the app saved instead of sending (no MAIL_SERVER in tests)."""
+
+    LINK_RE = re.compile(r"http://localhost(/\S+)")
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def messages(self) -> list:
+        if not self.path.exists():
+            return []
+        return [email.message_from_bytes(p.read_bytes(), policy=policy.default)
+                for p in sorted(self.path.glob("*.eml"))]
+
+    def last(self):
+        messages = self.messages()
+        assert messages, "no e-mail was sent"
+        return messages[-1]
+
+    def text(self, message=None) -> str:
+        return (message or self.last()).get_body(("plain",)).get_content()
+
+    def link(self, message=None) -> str:
+        """The path of the first link to this site in the plain-text body."""
+        return self.LINK_RE.search(self.text(message)).group(1)
+
+
+class MovableClock:
+    """An injected clock (the clock fixture, or make_app(CLOCK=...)) that tests move forward instead of sleeping."""
+
+    def __init__(self, now):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, **delta):
+        self.now += timedelta(**delta)
+
+
+def clock_start(request, default=None):
+    """When a test's clock starts: its @pytest.mark.now(moment), else its module's NOW, else the default."""
+    marker = request.node.get_closest_marker("now")
+    return marker.args[0] if marker else getattr(request.module, "NOW", default)
+
+
+def request_link(client, address):
+    """Ask for a sign-in link, as the sign-in form does."""
+    return client.submit("/sign-in", {"email": address})
+
+
+def sign_in(client, outbox, address="volunteer@example.org"):
+    """Sign in through the e-mailed link, as a person would."""
+    request_link(client, address)
+    link = outbox.link()
+    return client.submit(link, page=link)
+
+
+def put_on(app, shift, person, status=BookingStatus.BOOKED, **fields) -> int:
+    """Put a person on a shift directly, as a booking would; the booking's id."""
+    with app.app_context():
+        booking = Booking(shift_id=shift.id, user_id=person.id, status=status, created_at=utcnow(),
+                          updated_at=utcnow(), **fields)
+        db.session.add(booking)
+        if status in PLACE_HOLDING:
+            db.session.get(Shift, shift.id).places_taken += 1
+        db.session.commit()
+        return booking.id

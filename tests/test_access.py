@@ -4,7 +4,7 @@ from flask import Blueprint
 from volunteer.models import Role, Status
 from volunteer.web.access import organisation_scope, require_coordinator
 
-from .conftest import Client
+from .helpers import Client
 
 
 def _app_with_guarded_page(make_app):

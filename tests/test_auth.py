@@ -9,18 +9,7 @@ from sqlalchemy import select, update
 from volunteer.extensions import db
 from volunteer.models import LoginToken, utcnow
 
-from .conftest import Client
-from .helpers import field_error, page_text, translated
-
-
-def request_link(client, address):
-    return client.submit("/sign-in", {"email": address})
-
-
-def sign_in(client, outbox, address="volunteer@example.org"):
-    request_link(client, address)
-    link = outbox.link()
-    return client.submit(link, page=link)
+from .helpers import Client, field_error, page_text, request_link, sign_in, translated
 
 
 def test_a_sign_in_link_is_mailed_and_signs_the_person_in(app, client, outbox, make_user):

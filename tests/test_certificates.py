@@ -13,16 +13,10 @@ from volunteer.extensions import db
 from volunteer.hours import certificates, qr
 from volunteer.models import AuditEvent, Booking, BookingStatus, Certificate, Enrolment, EnrolmentStatus, Role, Status
 
-from .conftest import MovableClock, signed_in
-from .helpers import field_error, page_text
+from .helpers import field_error, page_text, signed_in
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
 CODE_RE = re.compile(r"\b([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})\b")
-
-
-@pytest.fixture
-def app(make_app):
-    return make_app(CLOCK=MovableClock(NOW))
 
 
 @pytest.fixture

@@ -21,14 +21,14 @@ from volunteer.extensions import db
 from volunteer.models import (AuditEvent, Booking, BookingStatus, Enrolment, Role, Shift, Status, TrainingSession,
                               User, utcnow)
 
-from .conftest import session_cookie
+from .helpers import CSRF_RE, session_cookie
+
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 4
 PEOPLE = 20
 ROUNDS = int(os.environ.get("RACE_ROUNDS", "100"))
 TAPS = 4
-CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 SECRET = "concurrency-test-secret-that-is-long-enough"
 
 

@@ -3,6 +3,8 @@ import pytest
 
 from volunteer import create_app
 
+from .helpers import Client
+
 
 def test_refuses_to_start_in_production_without_a_secret_key(monkeypatch):
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
@@ -22,8 +24,6 @@ def test_postgresql_urls_use_psycopg3():
 
 
 def test_switching_limits_off_for_one_app_leaves_them_on_for_the_next(make_app, signup_data):
-    from .conftest import Client
-
     make_app(RATELIMIT_ENABLED=False)
     app = make_app(SIGNUP_RATE_LIMIT="1 per hour")
     client = Client(app.test_client())

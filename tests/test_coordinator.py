@@ -7,8 +7,7 @@ from sqlalchemy import select
 from volunteer.extensions import db
 from volunteer.models import AuditEvent, Interview, RecordCheck, Role, Status, StatusChange, UserSkill
 
-from .conftest import signed_in
-from .helpers import field_error, page_text, translated
+from .helpers import field_error, page_text, signed_in, translated
 
 HX = {"HX-Request": "true"}
 

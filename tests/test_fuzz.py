@@ -12,12 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from volunteer import create_app
-from volunteer.models import Role, Status
 from volunteer.web.forms import clean_text
 
-from .conftest import Client
 from .forms_on_page import forms_on
-from .world import NOT_PAGES, fill, who_sees, world  # noqa: F401  (fixture)
+from .helpers import Client
+from .world import NOT_PAGES, fill, who_sees
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
 # Forms that would end the walk: signing out, deleting the account.

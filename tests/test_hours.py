@@ -11,18 +11,12 @@ from volunteer.extensions import db
 from volunteer.hours import totals
 from volunteer.models import AuditEvent, Booking, BookingStatus, Enrolment, EnrolmentStatus, Role, Status, User
 
-from .conftest import MovableClock, signed_in
-from .helpers import field_error, page_text
+from .helpers import field_error, page_text, signed_in
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
 # Europe/Stockholm changes its clocks on the last Sundays of March and October.
 SPRING_FORWARD = date(2026, 3, 29)
 FALL_BACK = date(2026, 10, 25)
-
-
-@pytest.fixture
-def app(make_app):
-    return make_app(CLOCK=MovableClock(NOW))
 
 
 @pytest.fixture

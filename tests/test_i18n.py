@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import render_template_string, session
 from flask_babel import force_locale, refresh
 
-from tests.helpers import translated
+from .helpers import translated
 import volunteer
 from volunteer.i18n import catalog, formats, locale
 

@@ -5,8 +5,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message as MessageHandler
 
-from .conftest import Client
-from .helpers import page_text, translated
+from .helpers import Client, page_text, translated
 
 
 class Sink(MessageHandler):

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from volunteer.extensions import db
 from volunteer.models import AuditEvent, LoginToken, UserLanguage
 
-from .test_auth import sign_in
+from .helpers import sign_in
 
 
 def test_a_person_can_download_their_data(client, outbox, make_user):

@@ -12,8 +12,7 @@ from sqlalchemy import make_url
 
 from volunteer.models import Status
 
-from .conftest import Client, session_cookie
-from .helpers import page_text, translated
+from .helpers import Client, page_text, session_cookie, translated
 
 PAGES = ["/", "/signup", "/sign-in", "/privacy", "/shifts", "/me", "/coordinator/"]
 LEAKS = re.compile(r"Traceback|sqlalchemy|OperationalError|psycopg|sqlite|SELECT|File \"", re.I)

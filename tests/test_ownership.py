@@ -9,9 +9,8 @@ from volunteer.extensions import db
 from volunteer.models import (Booking, BookingStatus, Enrolment, EnrolmentStatus, Shift, Site, Status,
                               TrainingSession, User)
 
-from .conftest import signed_in
-from .world import World, enrol, world  # noqa: F401  (fixture)
-from .test_rosters import put_on
+from .helpers import put_on, signed_in
+from .world import enrol
 
 
 @pytest.fixture

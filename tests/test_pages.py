@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from .helpers import LOCALES, RTL, html_root, page_text, translated
+from .helpers import LOCALES, RTL, html_root, page_text, sign_in, translated
 
 PAGES = ["/", "/signup", "/sign-in", "/privacy", "/signup/sent", "/sign-in/sent"]
 
@@ -34,7 +34,6 @@ def test_an_unknown_language_choice_changes_nothing(client):
 
 
 def test_a_signed_in_persons_saved_language_is_used_and_updated(app, client, outbox, make_user, find_user):
-    from .test_auth import sign_in
     make_user(locale="ar")
     sign_in(client, outbox)
     fresh = client.raw.application.test_client()
@@ -118,7 +117,6 @@ def test_my_page_needs_signing_in(client):
 def test_my_page_shows_status_and_what_comes_next(app, client, outbox, make_user, status, msgid):
     from volunteer.models import Status
 
-    from .test_auth import sign_in
     make_user(status=Status(status), locale="ar")
     sign_in(client, outbox)
     html = page_text(client.get("/me"))

@@ -17,8 +17,7 @@ from volunteer.models import (AuditEvent, Booking, BookingStatus, Certificate, E
 from volunteer.web.forms import display_phone
 from volunteer.web.security import no_query_strings
 
-from .conftest import Client, MovableClock, signed_in
-from .helpers import LOCALES, page_text, translated
+from .helpers import LOCALES, Client, MovableClock, page_text, signed_in, translated
 
 EMAIL = "erika.raderas@example.org"
 PHONE = "+46709998877"

@@ -1,9 +1,7 @@
 """No input produces a 500: odd, hostile or oversized values get a clear answer instead."""
 import pytest
 
-from .conftest import signed_in
-from .helpers import field_error
-from .world import world  # noqa: F401 (a fixture)
+from .helpers import field_error, signed_in
 
 ODD_VALUES = [
     {"organisations": ["abc"]},

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from .conftest import Client
-from .world import ROLES, fill, world  # noqa: F401  (fixture)
+from .helpers import Client
+from .world import ROLES, fill
 
 # Routes anyone may open. Everything under /coordinator and /admin is checked by its prefix.
 PUBLIC = {"main.home", "main.privacy", "main.set_language", "signup.form", "signup.check_field", "signup.sent",

@@ -7,24 +7,12 @@ import pytest
 from sqlalchemy import select
 
 from volunteer.extensions import db
-from volunteer.models import PLACE_HOLDING, Booking, BookingStatus, Role, Shift, Site, Status, User, utcnow
+from volunteer.models import Booking, BookingStatus, Role, Shift, Site, Status, User
 
-from .conftest import MovableClock, signed_in
-from .helpers import page_text, statements_of
+from .helpers import page_text, put_on, signed_in, statements_of
 
 # Monday 5 October 2026, 10:00 in Stockholm.
 NOW = datetime(2026, 10, 5, 8, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def clock():
-    return MovableClock(NOW)
-
-
-@pytest.fixture
-def app(make_app, clock):
-    return make_app(CLOCK=clock)
-
 
 
 @pytest.fixture
@@ -38,18 +26,6 @@ def coordinator(app, make_user, frg):
 def volunteer(make_user, email, name, languages=("sv",)):
     """An approved volunteer reading in English; make_user gives everyone the phone number +46701234567."""
     return make_user(email, full_name=name, status=Status.APPROVED, languages=languages, locale="en")
-
-
-def put_on(app, shift, person, status=BookingStatus.BOOKED, **fields) -> int:
-    """Put a person on a shift directly, as a booking would; the booking's id."""
-    with app.app_context():
-        booking = Booking(shift_id=shift.id, user_id=person.id, status=status, created_at=utcnow(),
-                          updated_at=utcnow(), **fields)
-        db.session.add(booking)
-        if status in PLACE_HOLDING:
-            db.session.get(Shift, shift.id).places_taken += 1
-        db.session.commit()
-        return booking.id
 
 
 def roster_url(shift) -> str:

@@ -6,7 +6,8 @@ import pytest
 
 from volunteer.models import Status
 
-from .conftest import signed_in
+from .helpers import signed_in
+
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 # E-mails are read in mail programs, not served under the site's policy; they may style inline.

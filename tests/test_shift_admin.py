@@ -10,21 +10,10 @@ from volunteer.extensions import db
 from volunteer.models import Booking, BookingStatus, Role, Shift, Site, Status, Task, User
 from volunteer.shifts import bookings
 
-from .conftest import MovableClock, signed_in
-from .helpers import field_error, page_text, statements_of
+from .helpers import field_error, page_text, signed_in, statements_of
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 NOW = datetime(2026, 10, 5, 8, 0, tzinfo=timezone.utc)  # Monday; the clocks go back on 25 October
-
-
-@pytest.fixture
-def clock():
-    return MovableClock(NOW)
-
-
-@pytest.fixture
-def app(make_app, clock):
-    return make_app(CLOCK=clock)
 
 
 @pytest.fixture

@@ -17,22 +17,11 @@ from volunteer.rules import shifts as rules
 from volunteer.rules.shifts import BookingState
 from volunteer.shifts import bookings
 
-from .conftest import Client, MovableClock, signed_in
-from .helpers import LOCALES, RTL, page_text, statements_of, translated
+from .helpers import LOCALES, RTL, Client, page_text, signed_in, statements_of, translated
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 # A Tuesday morning in October, before the clocks go back (25 October 2026).
 NOW = datetime(2026, 10, 20, 8, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def clock():
-    return MovableClock(NOW)
-
-
-@pytest.fixture
-def app(make_app, clock):
-    return make_app(CLOCK=clock)
 
 
 def person(app, make_user, email, status=Status.APPROVED, **fields):

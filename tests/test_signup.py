@@ -7,7 +7,7 @@ from sqlalchemy import update
 from volunteer.extensions import db
 from volunteer.models import LoginToken, Status, utcnow
 
-from .helpers import LOCALES, RTL, field_error, page_text, translated
+from .helpers import LOCALES, RTL, Client, field_error, page_text, translated
 
 
 def test_the_form_lists_spoken_languages_by_their_own_names(client):
@@ -213,7 +213,6 @@ def test_a_form_without_csrf_token_is_refused(app, client, signup_data, find_use
 
 def test_too_many_signups_from_one_address_are_limited(make_app, signup_data):
     app = make_app(SIGNUP_RATE_LIMIT="3 per hour")
-    from .conftest import Client
     client = Client(app.test_client())
     statuses = []
     for n in range(4):

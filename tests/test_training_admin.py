@@ -10,28 +10,11 @@ from volunteer.extensions import db
 from volunteer.models import (AuditEvent, Enrolment, EnrolmentStatus, PersonQualification, Qualification, Role,
                               Training, TrainingSession, User)
 
-from .conftest import Client, MovableClock
-from .helpers import page_text, translated
+from .helpers import Client, page_text, signed_in, translated
 
 NOW = datetime(2026, 10, 1, 8, 0, tzinfo=timezone.utc)
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 ORG = "Studieförbundet Testby"
-
-
-@pytest.fixture
-def clock():
-    return MovableClock(NOW)
-
-
-@pytest.fixture
-def app(make_app, clock):
-    return make_app(CLOCK=clock)
-
-
-def signed_in(app, user):
-    client = Client(app.test_client())
-    client.sign_in_as(user)
-    return client
 
 
 @pytest.fixture

@@ -13,20 +13,9 @@ from volunteer.models import (AuditEvent, Enrolment, EnrolmentStatus, PersonQual
 from volunteer.rules import trainings as rules
 from volunteer.rules.trainings import EnrolmentState
 
-from .conftest import Client, MovableClock, signed_in
-from .helpers import page_text, translated
+from .helpers import Client, page_text, signed_in, translated
 
 NOW = datetime(2026, 10, 1, 8, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def clock():
-    return MovableClock(NOW)
-
-
-@pytest.fixture
-def app(make_app, clock):
-    return make_app(CLOCK=clock)
 
 
 def person(app, make_user, email, **fields):

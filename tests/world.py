@@ -10,7 +10,8 @@ from volunteer.extensions import db
 from volunteer.models import (Certificate, Enrolment, EnrolmentStatus, Organisation, Role, Shift, Status, TrainingSession, User,
                               utcnow)
 
-from .test_rosters import put_on
+from .helpers import put_on
+
 
 ROLES = ["anonymous", "applicant", "volunteer", "other_coordinator", "coordinator", "admin"]
 

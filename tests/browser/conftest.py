@@ -10,12 +10,12 @@ from werkzeug.serving import make_server
 
 from volunteer.models import utcnow
 
-from ..conftest import MovableClock
+from ..helpers import MovableClock, clock_start
+from .helpers import PHONE
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-PHONE = {"width": 390, "height": 844}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 
 
@@ -66,9 +66,9 @@ def live_server(make_app):
 
 
 @pytest.fixture
-def clock():
-    """The time the served app sees: now, on the hour; tests move it forward by setting clock.now."""
-    return MovableClock(utcnow().replace(minute=0, second=0, microsecond=0))
+def clock(request):
+    """The time the served app sees: the test's now marker or module's NOW, else now on the hour; tests move it."""
+    return MovableClock(clock_start(request, default=utcnow().replace(minute=0, second=0, microsecond=0)))
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import session_cookie
-from ..world import pages, speak, world  # noqa: F401  (fixture)
-from .conftest import PHONE
+from ..helpers import session_cookie
+from ..world import pages, speak
+from .helpers import PHONE
 
 AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js"
 BLOCKING = ("serious", "critical")

@@ -9,7 +9,7 @@ from volunteer.extensions import db
 from volunteer.models import Booking, BookingStatus, Status, utcnow
 
 from ..helpers import translated
-from .test_coordinator import sign_in
+from .helpers import sign_in
 
 
 def test_a_volunteer_gets_a_certificate_and_anyone_can_verify_it(live_server, browser, phone, outbox, screenshot,

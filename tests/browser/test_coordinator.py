@@ -1,24 +1,11 @@
 """A coordinator approves an applicant from the queue on a phone; the applicant signs in and sees "approved"."""
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from volunteer.models import Role, Status, UserSkill
 
 from ..helpers import translated
-from .test_journey import absolute
-
-
-def sign_in(page, app, outbox, address):
-    page.goto(app.base_url + "/sign-in")
-    page.fill("#email", address)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/sign-in/sent$"))
-    link = re.search(r"(/sign-in/\S+)", outbox.text()).group(1)
-    page.goto(absolute(app, "http://localhost" + link))
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/me$"))
+from .helpers import sign_in
 
 
 @pytest.mark.parametrize("locale", ["sv", "ar"])

@@ -1,10 +1,9 @@
 """The Content-Security-Policy holds in a real browser: no page reports a violation, and htmx still works."""
-import pytest
 from playwright.sync_api import expect
 
-from ..conftest import session_cookie
-from ..world import pages, world  # noqa: F401  (fixture)
-from .conftest import PHONE
+from ..helpers import session_cookie
+from ..world import pages
+from .helpers import PHONE
 
 LISTEN = """
 window.__violations = [];

@@ -5,15 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ..helpers import translated
-
-
-def absolute(app, link: str) -> str:
-    return re.sub(r"^http://localhost", app.base_url, link)
-
-
-def latest_link(outbox) -> str:
-    match = re.search(r"(/(?:confirm|sign-in)/\S+)", outbox.text())
-    return match.group(1)
+from .helpers import absolute, latest_link
 
 
 @pytest.mark.parametrize("locale, direction", [("sv", "ltr"), ("ar", "rtl")])

@@ -11,7 +11,7 @@ from volunteer.demo import DEMO_ADMIN
 from volunteer.extensions import db
 from volunteer.models import Shift, Site, Training, User
 
-from .test_coordinator import sign_in
+from .helpers import sign_in
 
 VOLUNTEER = "fatima@example.org"  # approved in the demo data, with bookings
 APPLICANT = "amina@example.org"

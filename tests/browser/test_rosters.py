@@ -6,9 +6,8 @@ from playwright.sync_api import expect
 
 from volunteer.models import Role, Status, utcnow
 
-from ..helpers import translated
-from ..test_rosters import put_on
-from .test_coordinator import sign_in
+from ..helpers import put_on, translated
+from .helpers import sign_in
 
 
 @pytest.mark.parametrize("locale", ["sv", "ar"])

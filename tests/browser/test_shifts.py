@@ -10,9 +10,7 @@ from volunteer.extensions import db
 from volunteer.models import Role, Shift, Status
 
 from ..helpers import translated
-from .conftest import PHONE
-from .test_trainings import sign_in
-
+from .helpers import PHONE, phone_signed_in
 
 
 @pytest.mark.parametrize("locale", ["sv", "ar", "fa"])
@@ -27,11 +25,11 @@ def test_filter_book_see_and_cancel_a_shift(served, browser, outbox, screenshot,
               locale=locale)
     make_user("cora@example.org", full_name="Cora Koordinator", status=Status.APPROVED, role=Role.COORDINATOR,
               coordinates=[arabic_site_organisation(app, arabic)], locale=locale)
-    coordinator, roster = sign_in(browser, app, outbox, "cora@example.org")
+    coordinator, roster = phone_signed_in(browser, app, outbox, "cora@example.org")
     roster.goto(app.base_url + f"/coordinator/shifts/{arabic.id}/roster")
     expect(roster.locator(".roster__person", has_text="Samira Haddad")).to_have_count(0)
 
-    volunteer, page = sign_in(browser, app, outbox, "samira@example.org")
+    volunteer, page = phone_signed_in(browser, app, outbox, "samira@example.org")
     page.locator(".site-nav a", has_text=t("Shifts")).click()
     expect(page.locator("h1")).to_have_text(t("Open shifts"))
     expect(page.locator("html")).to_have_attribute("dir", "rtl" if locale in ("ar", "fa") else "ltr")

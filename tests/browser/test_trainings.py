@@ -1,6 +1,5 @@
 """Train, in a real browser on a phone: a volunteer enrols in place, a coordinator marks attendance,
 and the volunteer sees the qualification."""
-import re
 from datetime import timedelta
 
 import pytest
@@ -11,23 +10,7 @@ from volunteer.extensions import db
 from volunteer.models import Role, TrainingSession
 
 from ..helpers import translated
-from .conftest import PHONE
-
-
-
-def sign_in(browser, app, outbox, email):
-    """A phone signed in through the e-mailed link, as a person would."""
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
-                                  locale="sv-SE", timezone_id="Europe/Stockholm")
-    page = context.new_page()
-    page.goto(app.base_url + "/sign-in")
-    page.fill("#email", email)
-    page.locator("#sign-in-form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/sign-in/sent$"))
-    page.goto(app.base_url + re.search(r"(/sign-in/\S+)", outbox.text()).group(1))
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/me$"))
-    return context, page
+from .helpers import phone_signed_in
 
 
 @pytest.mark.parametrize("locale", ["sv", "ar"])
@@ -50,7 +33,7 @@ def test_enrol_attend_and_see_the_qualification(served, browser, outbox, screens
     make_user("cora@example.org", full_name="Cora Koordinator", role=Role.COORDINATOR, coordinates=[org_id],
               locale=locale)
 
-    volunteer, page = sign_in(browser, app, outbox, "samira@example.org")
+    volunteer, page = phone_signed_in(browser, app, outbox, "samira@example.org")
     page.locator(".site-nav a", has_text=t("Trainings")).click()
     expect(page.locator("h1")).to_have_text(t("Trainings"))
     expect(page.locator("html")).to_have_attribute("dir", "rtl" if locale == "ar" else "ltr")
@@ -68,7 +51,7 @@ def test_enrol_attend_and_see_the_qualification(served, browser, outbox, screens
     screenshot(page, f"{locale}-trainings-2-enrolled")
 
     clock.now = evening + timedelta(hours=4)  # the session has taken place
-    coordinator, admin = sign_in(browser, app, outbox, "cora@example.org")
+    coordinator, admin = phone_signed_in(browser, app, outbox, "cora@example.org")
     admin.goto(f"{app.base_url}/coordinator/trainings/sessions/{session.id}")
     person = admin.locator(".roster__person", has_text="Samira Haddad")
     expect(person.locator('a[href="tel:+46701234567"]')).to_be_visible()

@@ -12,9 +12,7 @@ from playwright.sync_api import expect
 from volunteer.models import Role, Status
 
 from ..helpers import translated
-from .conftest import PHONE
-from .test_coordinator import sign_in
-from .test_journey import latest_link
+from .helpers import PHONE, latest_link, sign_in
 
 SMALL = {"width": 320, "height": 640}
 

@@ -1,0 +1,41 @@
+"""Small helpers shared by the browser tests: the phone's size and signing in through the e-mailed link."""
+import re
+
+from playwright.sync_api import expect
+
+PHONE = {"width": 390, "height": 844}
+
+
+def absolute(app, link: str) -> str:
+    return re.sub(r"^http://localhost", app.base_url, link)
+
+
+def latest_link(outbox) -> str:
+    match = re.search(r"(/(?:confirm|sign-in)/\S+)", outbox.text())
+    return match.group(1)
+
+
+def sign_in(page, app, outbox, address):
+    page.goto(app.base_url + "/sign-in")
+    page.fill("#email", address)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/sign-in/sent$"))
+    link = re.search(r"(/sign-in/\S+)", outbox.text()).group(1)
+    page.goto(absolute(app, "http://localhost" + link))
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/me$"))
+
+
+def phone_signed_in(browser, app, outbox, email):
+    """A phone signed in through the e-mailed link, as a person would."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+                                  locale="sv-SE", timezone_id="Europe/Stockholm")
+    page = context.new_page()
+    page.goto(app.base_url + "/sign-in")
+    page.fill("#email", email)
+    page.locator("#sign-in-form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/sign-in/sent$"))
+    page.goto(app.base_url + re.search(r"(/sign-in/\S+)", outbox.text()).group(1))
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/me$"))
+    return context, page
