@@ -96,8 +96,6 @@ def page():
     found = ShiftPage(select=open_shifts(current_user, filters, clock.now()), page=page_number(), per_page=PER_PAGE,
                       max_per_page=None, error_out=False)
     cards = cards_for(current_user, found.items)
-    if filters.get("bookable"):
-        cards = [card for card in cards if card.state is BookingState.OPEN]
     query_args = {key: value for key, value in request.args.items() if key != "page"}
     return render("shifts/page.html", "shifts/_results.html", form=form, days=by_day(cards), results=found,
                   query_args=query_args, next_page=request.full_path.rstrip("?"))
