@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 from .. import clock
 from ..audit import audit
 from ..extensions import db
+from ..hours import totals
 from ..i18n.catalog import gettext as _, lazy_gettext as _l
 from ..models import Booking, BookingStatus, Shift, User
 from ..rules import shifts as rules
@@ -164,7 +165,8 @@ def mine():
     coming = [card for card in cards if card.shift.ends_at > now and card.booking.status in bookings.HOLDING]
     past = [card for card in reversed(cards) if card.shift.ends_at <= now
             and card.booking.status in (BookingStatus.BOOKED, BookingStatus.ATTENDED, BookingStatus.NO_SHOW)]
-    hours = sum(card.shift.hours for card in past if card.booking.status is BookingStatus.ATTENDED)
+    hours = totals.as_hours(sum(totals.worked(card.shift) for card in past
+                                if card.booking.status is BookingStatus.ATTENDED))
     return render_template("shifts/mine.html", coming=by_day(coming), past=past, hours=hours,
                            feed_url=calendar.feed_url(current_user), next_page=url_for("shifts.mine"))
 
