@@ -123,6 +123,18 @@ def test_the_hours_page_filters_by_period_and_refuses_a_backwards_one(app, make_
     assert client.get("/me/hours?start=not-a-date").status_code == 422
 
 
+def test_my_shifts_and_my_hours_count_the_same_whole_minutes(app, make_shift, volunteer):
+    mark(app, volunteer, night_shift(make_shift, FALL_BACK, start=time(1), end=time(4)))  # four hours really worked
+    # An end with seconds (an imported or hand-edited row): the 59 seconds are not a counted minute.
+    day = date(2026, 11, 2)
+    mark(app, volunteer, make_shift(starts_at=clock.at(day, time(17)), ends_at=clock.at(day, time(19, 0, 59))))
+    client = in_english(app, volunteer)
+    my_shifts = page_text(client.get("/shifts/mine"))
+    my_hours = page_text(client.get("/me/hours"))
+    assert "Hours recorded as worked: 6</p>" in my_shifts
+    assert '<dd class="hours-total" data-hours="6.0">6</dd>' in my_hours
+
+
 def test_my_page_links_to_the_hours(app, volunteer):
     response = signed_in(app, volunteer).get("/me")
     assert 'href="/me/hours"' in response.get_data(as_text=True)

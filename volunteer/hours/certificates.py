@@ -63,11 +63,10 @@ def issuer(summary: totals.Summary) -> User | None:
     confirmed: Counter = Counter()
     for booking in summary.bookings:
         if booking.decided_by_id:
-            confirmed[booking.decided_by_id] += totals.minutes(booking.shift.starts_at, booking.shift.ends_at)
+            confirmed[booking.decided_by_id] += totals.worked(booking.shift)
     for enrolment in summary.enrolments:
         if enrolment.decided_by_id:
-            confirmed[enrolment.decided_by_id] += totals.minutes(enrolment.session.starts_at,
-                                                                enrolment.session.ends_at)
+            confirmed[enrolment.decided_by_id] += totals.worked(enrolment.session)
     for user_id, _minutes in confirmed.most_common():
         person = db.session.get(User, user_id)
         if person is not None and person.is_coordinator:
@@ -106,7 +105,7 @@ def issue(user: User, start: date, end: date, locale: str) -> Certificate:
         "trainings": [{"title": e.session.training.title_in(locale),
                        "organisation": e.session.training.organisation.name,
                        "day": clock.local_day(e.session.starts_at).isoformat(),
-                       "minutes": totals.minutes(e.session.starts_at, e.session.ends_at)}
+                       "minutes": totals.worked(e.session)}
                       for e in found.enrolments],
         "issuer": _issuer_facts(person, organisations),
     }

@@ -25,6 +25,11 @@ def as_hours(total_minutes: int) -> float:
     return total_minutes / 60
 
 
+def worked(occasion: Shift | TrainingSession) -> int:
+    """The minutes a shift or training session counts for."""
+    return minutes(occasion.starts_at, occasion.ends_at)
+
+
 def _within(column, start: date | None, end: date | None):
     """Conditions for a moment falling on a Stockholm day from start to end, both included."""
     conditions = []
@@ -105,11 +110,11 @@ class Month(InHours):
 
 
 def _shift_minutes(booking: Booking) -> int:
-    return minutes(booking.shift.starts_at, booking.shift.ends_at)
+    return worked(booking.shift)
 
 
 def _session_minutes(enrolment: Enrolment) -> int:
-    return minutes(enrolment.session.starts_at, enrolment.session.ends_at)
+    return worked(enrolment.session)
 
 
 @dataclass

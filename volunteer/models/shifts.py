@@ -80,7 +80,9 @@ class Shift(PlaceParent, db.Model):
 
     @property
     def hours(self) -> float:
-        return (self.ends_at - self.starts_at).total_seconds() / 3600
+        """The hours the shift counts for, as hours.totals counts them: whole minutes of real elapsed time."""
+        from ..hours import totals  # imported here: totals imports the models
+        return totals.as_hours(totals.worked(self))
 
 
 class BookingStatus(LabelledEnum):

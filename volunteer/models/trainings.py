@@ -1,7 +1,8 @@
 """Qualifications, the trainings that grant them, their sessions, enrolments and earned qualifications."""
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, or_
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -114,5 +115,12 @@ class PersonQualification(db.Model):
     session: Mapped[TrainingSession | None] = relationship()
     granted_by: Mapped[User | None] = relationship(foreign_keys=[granted_by_id])
 
+    @hybrid_method
     def valid_at(self, moment: datetime) -> bool:
         return self.expires_at is None or self.expires_at > moment
+
+    @valid_at.inplace.expression
+    @classmethod
+    def _valid_at_expression(cls, moment):
+        """The same boundary in SQL, for a list that can only show what the rules would allow."""
+        return or_(cls.expires_at.is_(None), cls.expires_at > moment)

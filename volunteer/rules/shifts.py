@@ -7,6 +7,7 @@ from flask import current_app
 from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import contains_eager
 
+from .. import clock
 from ..extensions import db
 from ..i18n.catalog import gettext as _, lazy_gettext as _l
 from ..i18n.formats import long_date, span, when
@@ -95,7 +96,7 @@ class ShiftStanding:
         return best_held(self.qualifications, qualification_id, moment)
 
     def record_check_valid(self, moment: datetime) -> bool:
-        return self.record_check_until is not None and self.record_check_until >= moment.date()
+        return self.record_check_until is not None and moment < record_check_lapses(self.record_check_until)
 
     def clash(self, shift: Shift) -> Shift | None:
         """Another shift the person holds a place on at the same time."""
@@ -201,3 +202,8 @@ def booking_explanation(state: BookingState, shift: Shift, booking: Booking | No
     if shift.starts_at <= now:
         return _("Booking closed: the shift has started.")
     return _("Booking opens %(date)s.", date=long_date(shift.starts_at - booking_horizon()))
+
+
+def record_check_lapses(valid_until: date) -> datetime:
+    """The first moment an extract valid until a day no longer counts: the end of that day in Stockholm."""
+    return clock.day_bounds(valid_until)[1]

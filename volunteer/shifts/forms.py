@@ -88,6 +88,13 @@ SERIES_SCOPES = [SelectChoice("one", _l("Only this shift")),
 class EditShiftForm(ShiftForm):
     scope = RadioField(_l("Change"), choices=SERIES_SCOPES, default="one", validators=[Optional()])
 
+    def show(self, shift) -> None:
+        """The shift as it is, in the fields whose names or forms differ from its columns."""
+        self.day.data, self.start.data = local_parts(shift.starts_at)
+        self.end.data = local_parts(shift.ends_at)[1]
+        self.qualification_id.data = shift.required_qualification_id
+        self.languages.data = shift.language_codes
+
 
 class CancelShiftForm(Form):
     scope = RadioField(_l("Cancel"), choices=SERIES_SCOPES, default="one", validators=[Optional()])

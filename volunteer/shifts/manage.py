@@ -1,8 +1,5 @@
 """Coordinators keep sites, tasks and shifts: one shift or a weekly series, edits and cancellations that the
 booked volunteers hear about in their own language."""
-import uuid
-from datetime import timedelta, timezone
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -19,17 +16,14 @@ from ..web.access import (organisations_in_scope, qualification_choices, require
                           site_in_scope, sites_in_scope)
 from ..web.forms import page_number
 from ..web.htmx import render_form
-from . import bookings
-from .forms import SITE_KINDS, CancelShiftForm, EditShiftForm, NewShiftForm, ShiftForm, SiteForm, TaskForm, local_parts
+from . import bookings, series
+from .forms import SITE_KINDS, CancelShiftForm, EditShiftForm, NewShiftForm, ShiftForm, SiteForm, TaskForm
 from .queries import shift_query
 
 bp = Blueprint("shift_admin", __name__, url_prefix="/coordinator")
 bp.before_request(require_coordinator)
 
 PER_PAGE = 50
-
-
-# Sites ---------------------------------------------------------------------------------------------------------
 
 
 @bp.get("/sites")
@@ -65,9 +59,6 @@ def _is_free(field, column, current) -> bool:
     return True
 
 
-# Tasks ---------------------------------------------------------------------------------------------------------
-
-
 @bp.get("/tasks")
 def tasks():
     all_tasks = sorted(db.session.scalars(select(Task)), key=lambda task: task.name_in().casefold())
@@ -95,9 +86,6 @@ def edit_task(task_id: int | None = None):
     return render_form("shifts/manage/task_form.html", form, task=task, locales=SITE_LOCALES, languages=languages)
 
 
-# Shifts --------------------------------------------------------------------------------------------------------
-
-
 @bp.get("/shifts")
 def shifts():
     """Coming shifts at the coordinator's sites, by day; the site filter is in the URL."""
@@ -123,8 +111,11 @@ def _shift_form(form_class, **kwargs) -> ShiftForm:
     return form
 
 
-def _render_form(form: ShiftForm, shift: Shift | None, status: int | None = None):
-    return render_form("shifts/manage/shift_form.html", form, status, shift=shift)
+def _render_form(form: ShiftForm, shift: Shift | None, refused: series.Refused | None = None):
+    """The form again: 422 once submitted, with what the shifts refused next to its field."""
+    if refused is not None:
+        form[refused.field].errors.append(refused.message)
+    return render_form("shifts/manage/shift_form.html", form, shift=shift)
 
 
 @bp.route("/shifts/new", methods=["GET", "POST"])
@@ -134,42 +125,13 @@ def new_shift():
                        if request.method == "GET" else None)
     if not form.validate_on_submit():
         return _render_form(form, None)
-    days = [form.day.data + timedelta(weeks=week) for week in range(form.weeks.data)]
-    if form.times_on(days[0])[0] <= clock.now():
-        form.day.errors.append(_("Choose a time in the future."))
-        return _render_form(form, None, 422)
-    if not _real_times(form, days):
-        return _render_form(form, None, 422)
-    series = uuid.uuid4().hex if len(days) > 1 else None
-    for day in days:
-        shift = Shift(series_id=series, created_by_id=current_user.id, created_at=clock.now(), languages=[])
-        form.apply_to(shift, day)
-        db.session.add(shift)
-    audit("shifts_created", actor=current_user, site_id=form.site_id.data, count=len(days),
-                   series_id=series)
+    try:
+        made = series.create(form, current_user, clock.now())
+    except series.Refused as refused:
+        return _render_form(form, None, refused)
     db.session.commit()
-    flash(ngettext("%(num)d shift created.", "%(num)d shifts created.", len(days)), "success")
+    flash(ngettext("%(num)d shift created.", "%(num)d shifts created.", made), "success")
     return redirect(url_for("shift_admin.shifts", site=form.site_id.data), code=303)
-
-
-def _real_times(form: ShiftForm, days) -> bool:
-    """On the night the clocks go forward an hour does not exist: a shift there could end before it starts."""
-    # Compared in UTC: two times with the same zone compare by their wall clocks.
-    if all(start.astimezone(timezone.utc) < end.astimezone(timezone.utc)
-           for start, end in (form.times_on(day) for day in days)):
-        return True
-    form.end.errors.append(_("The end must come after the start."))
-    return False
-
-
-def _following(shift: Shift, scope: str | None) -> list[Shift]:
-    """The shift alone, or it and the later shifts of its series that have not started or been cancelled."""
-    if scope != "following" or shift.series_id is None:
-        return [shift]
-    return list(db.session.scalars(
-        select(Shift).where(Shift.series_id == shift.series_id, Shift.starts_at >= shift.starts_at,
-                            Shift.starts_at > clock.now(), Shift.cancelled_at.is_(None))
-        .order_by(Shift.starts_at)))
 
 
 @bp.route("/shifts/<int:shift_id>/edit", methods=["GET", "POST"])
@@ -181,29 +143,13 @@ def edit_shift(shift_id: int):
         abort(409)
     form = _shift_form(EditShiftForm, obj=shift)
     if not form.is_submitted():
-        form.day.data, form.start.data = local_parts(shift.starts_at)
-        form.end.data = local_parts(shift.ends_at)[1]
-        form.qualification_id.data = shift.required_qualification_id
-        form.languages.data = shift.language_codes
+        form.show(shift)
     if not form.validate_on_submit():
         return _render_form(form, shift)
-    affected = _following(shift, form.scope.data)
-    if not _real_times(form, [form.day.data] + [local_parts(each.starts_at)[0] for each in affected[1:]]):
-        return _render_form(form, shift, 422)
-    fullest = max(affected, key=lambda each: each.places_taken)
-    if form.places.data < fullest.places_taken:
-        form.places.errors.append(_("%(num)d places are taken; the shift needs at least that many.",
-                                    num=fullest.places_taken))
-        return _render_form(form, shift, 422)
-    told = 0
-    for each in affected:
-        before = (each.starts_at, each.ends_at, each.site_id, each.task_id)
-        form.apply_to(each, form.day.data if each is shift else local_parts(each.starts_at)[0])
-        db.session.flush()
-        bookings.fill_from_waitlist(each, clock.now())  # more places go to the queue first
-        if before != (each.starts_at, each.ends_at, each.site_id, each.task_id):
-            told += bookings.tell_about_change(each)
-    audit("shifts_edited", actor=current_user, shift_id=shift.id, count=len(affected), told=told)
+    try:
+        told = series.edit(shift, form, current_user, clock.now())
+    except series.Refused as refused:
+        return _render_form(form, shift, refused)
     db.session.commit()
     flash(ngettext("Saved; %(num)d person was told about the change by e-mail.",
                    "Saved; %(num)d people were told about the change by e-mail.", told)
@@ -221,10 +167,7 @@ def cancel_shift(shift_id: int):
     if not form.validate_on_submit():
         return render_template("shifts/manage/cancel.html", form=form, shift=shift,
                                people=len(bookings.holders(shift)))
-    told = 0
-    affected = _following(shift, form.scope.data)
-    for each in affected:
-        told += bookings.cancel_shift(each, current_user, clock.now())
+    told = series.cancel(shift, form.scope.data, current_user, clock.now())
     db.session.commit()
     flash(ngettext("Cancelled; %(num)d person was told by e-mail.",
                    "Cancelled; %(num)d people were told by e-mail.", told), "success")

@@ -3,8 +3,8 @@ from datetime import datetime
 
 from flask_sqlalchemy.pagination import Pagination
 from flask_wtf import FlaskForm
-from sqlalchemy import Select, exists, false, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Select, and_, exists, false, func, or_, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
 from wtforms import BooleanField, DateField, SelectField
 from wtforms.fields.choices import SelectChoice
 
@@ -12,9 +12,9 @@ from .. import clock
 from ..clock import day_bounds
 from ..extensions import db
 from ..i18n.catalog import lazy_gettext as _l
-from ..models import (Booking, BookingStatus, PersonQualification, RecordCheck, Shift, ShiftLanguage, Site, Status,
-                      Task, User, UserLanguage)
-from ..rules.shifts import booking_horizon
+from ..models import (PLACE_HOLDING, Booking, BookingStatus, PersonQualification, Shift, ShiftLanguage, Site, Task,
+                      User, UserLanguage)
+from ..rules.shifts import booking_horizon, may_book_shifts, record_check_lapses
 from ..web.forms import optional_int
 
 
@@ -82,8 +82,7 @@ class ShiftPage(Pagination):
 def open_shifts(user: User, filters: dict, now: datetime) -> Select:
     """Coming shifts within the booking window that match the filters, soonest first.
 
-    "Only shifts I can book" narrows in SQL to what can be decided there (free places, the qualification
-    and record extract the person holds); the rules then drop the rest (an overlap, say)."""
+    "Only shifts I can book" keeps, in SQL, exactly those the rules would let the person book (_bookable)."""
     # Sites and tasks: the filter form has just loaded them all (filter_choices), so each card's site and task
     # come from the session's identity map, not from joined columns decoded again on every row.
     query = (select(Shift).options(joinedload(Shift.required_qualification), joinedload(Shift.languages))
@@ -106,15 +105,26 @@ def open_shifts(user: User, filters: dict, now: datetime) -> Select:
 
 
 def _bookable(query: Select, user: User, now: datetime) -> Select:
-    if user.status is not Status.APPROVED:
+    """The shifts rules.booking_state calls OPEN, rung by rung, so that a page of them is a whole page and its
+    count is what it lists. The boundaries are the rules' own (tests/test_bookable.py holds them together)."""
+    if not may_book_shifts(user):
         return query.where(false())
+    mine = exists().where(Booking.shift_id == Shift.id, Booking.user_id == user.id, or_(
+        Booking.status.in_((BookingStatus.BOOKED, BookingStatus.WAITLISTED)),
+        and_(Booking.status == BookingStatus.OFFERED, Booking.offer_expires_at > now)))
     held = select(PersonQualification.qualification_id).where(
-        PersonQualification.user_id == user.id,
-        or_(PersonQualification.expires_at.is_(None), PersonQualification.expires_at >= Shift.ends_at))
-    checked = exists().where(RecordCheck.user_id == user.id, RecordCheck.valid_until >= now.date())
-    return query.where(Shift.places_taken < Shift.places,
+        PersonQualification.user_id == user.id, PersonQualification.valid_at(Shift.ends_at))
+    until = user.record_check_until
+    checked = Shift.ends_at < record_check_lapses(until) if until is not None else false()
+    other = aliased(Shift)
+    clash = exists().where(
+        Booking.user_id == user.id, Booking.status.in_(PLACE_HOLDING), Booking.shift_id == other.id,
+        other.id != Shift.id, other.ends_at > now, other.cancelled_at.is_(None),
+        other.starts_at < Shift.ends_at, Shift.starts_at < other.ends_at)
+    return query.where(~mine,
                        or_(Shift.required_qualification_id.is_(None), Shift.required_qualification_id.in_(held)),
-                       or_(Shift.requires_record_check.is_(False), checked))
+                       or_(Shift.requires_record_check.is_(False), checked),
+                       ~clash, Shift.places_taken < Shift.places)
 
 
 def filter_choices() -> tuple[list[Site], list[Task]]:

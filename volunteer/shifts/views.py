@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 from .. import clock
 from ..audit import audit
 from ..extensions import db
+from ..hours import totals
 from ..i18n.catalog import gettext as _, lazy_gettext as _l
 from ..models import Booking, BookingStatus, Shift, User
 from ..rules import shifts as rules
@@ -101,8 +102,6 @@ def page():
     found = ShiftPage(select=open_shifts(current_user, filters, clock.now()), page=page_number(), per_page=PER_PAGE,
                       max_per_page=None, error_out=False)
     cards = cards_for(current_user, found.items)
-    if filters.get("bookable"):
-        cards = [card for card in cards if card.state is BookingState.OPEN]
     query_args = {key: value for key, value in request.args.items() if key != "page"}
     return render("shifts/page.html", "shifts/_results.html", form=form, days=by_day(cards), results=found,
                   query_args=query_args, next_page=request.full_path.rstrip("?"))
@@ -171,7 +170,8 @@ def mine():
     coming = [card for card in cards if card.shift.ends_at > now and card.booking.status in bookings.HOLDING]
     past = [card for card in reversed(cards) if card.shift.ends_at <= now
             and card.booking.status in (BookingStatus.BOOKED, BookingStatus.ATTENDED, BookingStatus.NO_SHOW)]
-    hours = sum(card.shift.hours for card in past if card.booking.status is BookingStatus.ATTENDED)
+    hours = totals.as_hours(sum(totals.worked(card.shift) for card in past
+                                if card.booking.status is BookingStatus.ATTENDED))
     return render_template("shifts/mine.html", coming=by_day(coming), past=past, hours=hours,
                            feed_url=calendar.feed_url(current_user), next_page=url_for("shifts.mine"))
 

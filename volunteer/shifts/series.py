@@ -1,0 +1,84 @@
+"""Coordinators' changes to shifts: one shift or a weekly series made, edited or cancelled. An edit gives new places
+to the waitlist first and tells everyone holding a place or waiting about a new time, site or task; a
+cancellation tells them too. The caller commits."""
+import uuid
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import select
+
+from ..audit import audit
+from ..extensions import db
+from ..i18n.catalog import gettext as _
+from ..models import Shift, User
+from . import bookings
+from .forms import EditShiftForm, NewShiftForm, ShiftForm, local_parts
+
+
+class Refused(Exception):
+    """What the form allowed but the shifts do not: the field it concerns and why, to show next to it."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+def create(form: NewShiftForm, by: User, now: datetime) -> int:
+    """One shift, or the same weekday and times for several weeks (a series); how many were made."""
+    days = [form.day.data + timedelta(weeks=week) for week in range(form.weeks.data)]
+    if form.times_on(days[0])[0] <= now:
+        raise Refused("day", _("Choose a time in the future."))
+    _check_real_times(form, days)
+    series = uuid.uuid4().hex if len(days) > 1 else None
+    for day in days:
+        shift = Shift(series_id=series, created_by_id=by.id, created_at=now, languages=[])
+        form.apply_to(shift, day)
+        db.session.add(shift)
+    audit("shifts_created", actor=by, site_id=form.site_id.data, count=len(days), series_id=series)
+    return len(days)
+
+
+def edit(shift: Shift, form: EditShiftForm, by: User, now: datetime) -> int:
+    """The form applied to the shift, or to it and the rest of its series (each keeping its own day); how many
+    people were told about the change."""
+    affected = following(shift, form.scope.data, now)
+    _check_real_times(form, [form.day.data] + [local_parts(each.starts_at)[0] for each in affected[1:]])
+    fullest = max(each.places_taken for each in affected)
+    if form.places.data < fullest:
+        raise Refused("places", _("%(num)d places are taken; the shift needs at least that many.", num=fullest))
+    told = 0
+    for each in affected:
+        before = _what_people_hear_about(each)
+        form.apply_to(each, form.day.data if each is shift else local_parts(each.starts_at)[0])
+        db.session.flush()
+        bookings.fill_from_waitlist(each, now)  # more places go to the queue first
+        if before != _what_people_hear_about(each):
+            told += bookings.tell_about_change(each)
+    audit("shifts_edited", actor=by, shift_id=shift.id, count=len(affected), told=told)
+    return told
+
+
+def cancel(shift: Shift, scope: str | None, by: User, now: datetime) -> int:
+    """Cancel the shift, or it and the rest of its series; how many people were told."""
+    return sum(bookings.cancel_shift(each, by, now) for each in following(shift, scope, now))
+
+
+def following(shift: Shift, scope: str | None, now: datetime) -> list[Shift]:
+    """The shift alone, or it and the later shifts of its series that have not started or been cancelled."""
+    if scope != "following" or shift.series_id is None:
+        return [shift]
+    return list(db.session.scalars(
+        select(Shift).where(Shift.series_id == shift.series_id, Shift.starts_at >= shift.starts_at,
+                            Shift.starts_at > now, Shift.cancelled_at.is_(None))
+        .order_by(Shift.starts_at)))
+
+
+def _what_people_hear_about(shift: Shift) -> tuple:
+    return shift.starts_at, shift.ends_at, shift.site_id, shift.task_id
+
+
+def _check_real_times(form: ShiftForm, days: list[date]) -> None:
+    """On the night the clocks go forward an hour does not exist: a shift there could end before it starts."""
+    # Compared in UTC: two times with the same zone compare by their wall clocks.
+    if not all(start.astimezone(timezone.utc) < end.astimezone(timezone.utc)
+               for start, end in (form.times_on(day) for day in days)):
+        raise Refused("end", _("The end must come after the start."))
