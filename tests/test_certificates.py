@@ -149,9 +149,6 @@ def test_nobody_else_can_open_a_volunteers_certificate(app, record, volunteer, m
     assert stranger.get(url + ".pdf").status_code == 404
 
 
-# The PDF -------------------------------------------------------------------------------------------------------
-
-
 def qr_modules_in(page) -> set[tuple[int, int]]:
     """The QR code's dark modules as (row, column), read back from the squares drawn on the page."""
     squares = [[float(v) for v in operands] for operands, operator in page.get_contents().operations
@@ -193,9 +190,6 @@ def test_the_pdf_in_english(app, record, volunteer):
     url = issue(client, locale="en").location
     text = " ".join(PdfReader(io.BytesIO(client.get(url + ".pdf").data)).pages[0].extract_text().split())
     assert "Certificate of volunteer work" in text and "Hours in total" in text and "11.5" in text
-
-
-# Verification --------------------------------------------------------------------------------------------------
 
 
 def test_anyone_can_verify_a_valid_certificate_and_sees_only_what_it_says(app, record, volunteer):

@@ -140,9 +140,6 @@ def test_my_page_links_to_the_hours(app, volunteer):
     assert 'href="/me/hours"' in response.get_data(as_text=True)
 
 
-# The coordinators' report ------------------------------------------------------------------------------------
-
-
 @pytest.fixture
 def worked_at_two_organisations(app, make_shift, make_user, volunteer):
     other = make_user("other@example.org", full_name="Bo Berg", status=Status.APPROVED, locale="en")

@@ -46,9 +46,6 @@ def book(app, make_user, shift_id, email, locale="sv"):
     return user
 
 
-# Sites and tasks -----------------------------------------------------------------------------------------------
-
-
 def test_a_coordinator_adds_and_edits_a_site_of_their_organisation(app, cora, frg):
     response = cora.submit("/coordinator/sites/new", {
         "name": "Boende Väst", "organisation_id": frg.id, "kind": "evacuation_housing", "address": "Västgatan 2",
@@ -110,9 +107,6 @@ def test_tasks_have_a_name_in_every_site_language_and_swedish_is_needed(app, cor
     response = cora.submit("/coordinator/tasks/new", {"code": "Läxor!", "name_sv": "Läxor"},
                            page="/coordinator/tasks/new")
     assert field_error(response, "code") == "Use small letters a–z, digits and _ only."
-
-
-# Shifts --------------------------------------------------------------------------------------------------------
 
 
 def test_a_weekly_series_keeps_its_swedish_time_across_daylight_saving(app, cora, make_shift):

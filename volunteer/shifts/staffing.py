@@ -90,9 +90,6 @@ def visible_people(coordinator: User, user_ids: list[int]) -> set[int]:
     return set(db.session.scalars(visible))
 
 
-# The needs overview ------------------------------------------------------------------------------------------
-
-
 @dataclass
 class DayNeeds:
     """One site's day: how many shifts, places nobody has taken and wanted languages nobody speaks."""

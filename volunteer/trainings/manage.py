@@ -262,9 +262,6 @@ def grant():
     return redirect(url_for("training_admin.grant"), code=303)
 
 
-# Qualifications --------------------------------------------------------------------------------------------------
-
-
 @bp.get("/qualifications")
 def qualifications():
     """What trainings give, shared by all partners, named in every site language."""
