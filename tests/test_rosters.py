@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from volunteer.extensions import db
-from volunteer.models import PLACE_HOLDING, Booking, BookingStatus, Role, Shift, Site, Status, User, utcnow
+from volunteer.models import Booking, BookingStatus, Role, Shift, Site, Status, User, utcnow
+from volunteer.rules.shifts import PLACES
 
 from .conftest import MovableClock, signed_in
 from .helpers import page_text, statements_of
@@ -46,7 +47,7 @@ def put_on(app, shift, person, status=BookingStatus.BOOKED, **fields) -> int:
         booking = Booking(shift_id=shift.id, user_id=person.id, status=status, created_at=utcnow(),
                           updated_at=utcnow(), **fields)
         db.session.add(booking)
-        if status in PLACE_HOLDING:
+        if status in PLACES.occupied:
             db.session.get(Shift, shift.id).places_taken += 1
         db.session.commit()
         return booking.id

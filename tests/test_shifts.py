@@ -14,6 +14,7 @@ from volunteer.i18n.formats import time_range
 from volunteer.models import (AuditEvent, Booking, BookingStatus, PersonQualification, Qualification, RecordCheck,
                               RecordKind, Shift, Status, User)
 from volunteer.rules import shifts as rules
+from volunteer.rules.kinds import decide
 from volunteer.rules.shifts import BookingState
 from volunteer.shifts import bookings
 
@@ -60,8 +61,8 @@ def status_of(app, shift_id, user_id):
 
 def state_of(app, user_id, shift_id):
     with app.test_request_context():
-        return rules.booking_state(db.session.get(User, user_id), db.session.get(Shift, shift_id),
-                                   app.config["CLOCK"]())
+        return decide(rules.SHIFTS, db.session.get(User, user_id), db.session.get(Shift, shift_id),
+                      app.config["CLOCK"]()).state
 
 
 def card_of(response, shift_id) -> str:
@@ -475,6 +476,55 @@ def test_an_offer_can_be_confirmed_or_declined_on_the_card(app, make_user, make_
     assert 'data-action="confirm"' in card and 'data-action="cancel"' in card
     act(waiting, shift.id, "cancel")
     assert status_of(app, shift.id, user.id) is BookingStatus.CANCELLED and places_taken(app, shift.id) == 0
+
+
+def test_an_offer_passes_the_same_gates_as_booking(app, make_user, make_shift, outbox):
+    """Someone waiting on one shift who has booked another at the same time is not booked on both."""
+    holder, _ = person(app, make_user, "holder@example.org")
+    waiting, user = person(app, make_user, "w@example.org")
+    after, after_user = person(app, make_user, "after@example.org")
+    wanted = make_shift(places=1, starts_at=NOW + timedelta(days=5), hours=3)
+    other = make_shift(site="Mötesplats Ost", starts_at=NOW + timedelta(days=5, hours=1), hours=3)
+    act(holder, wanted.id, "book")
+    act(waiting, wanted.id, "waitlist")
+    act(after, wanted.id, "waitlist")
+    assert act(waiting, other.id, "book").status_code == 303
+    act(holder, wanted.id, "cancel")
+    assert status_of(app, wanted.id, user.id) is BookingStatus.OFFERED
+    assert state_of(app, user.id, wanted.id) is BookingState.OVERLAPS
+    card = card_of(waiting.get("/shifts"), wanted.id)
+    assert "You are on another shift then" in card and "Mötesplats Ost" in card
+    assert 'data-action="confirm"' not in card and 'data-action="cancel"' in card, "no thanks still works"
+    assert act(waiting, wanted.id, "confirm").status_code == 409
+    link = outbox.link(outbox.last())
+    anonymous = Client(app.test_client())
+    page = anonymous.get(link)
+    assert "Mötesplats Ost" in page_text(page), "the reason: the other shift"
+    assert 'data-action="confirm"' not in page_text(page)
+    assert anonymous.submit(link, page=link).status_code == 409
+    assert status_of(app, wanted.id, user.id) is BookingStatus.OFFERED
+    act(waiting, wanted.id, "cancel")  # no thanks: the place goes on
+    assert status_of(app, wanted.id, user.id) is BookingStatus.CANCELLED
+    assert status_of(app, wanted.id, after_user.id) is BookingStatus.OFFERED
+
+
+def test_a_volunteer_deactivated_while_waiting_cannot_confirm_the_offer(app, make_user, make_shift, outbox):
+    holder, _ = person(app, make_user, "holder@example.org")
+    waiting, user = person(app, make_user, "w@example.org")
+    shift = make_shift(places=1, starts_at=NOW + timedelta(days=5))
+    act(holder, shift.id, "book")
+    act(waiting, shift.id, "waitlist")
+    with app.app_context():
+        db.session.get(User, user.id).status = Status.INACTIVE
+        db.session.commit()
+    act(holder, shift.id, "cancel")
+    assert status_of(app, shift.id, user.id) is BookingStatus.OFFERED
+    assert state_of(app, user.id, shift.id) is BookingState.NEEDS_APPROVAL
+    link = outbox.link(outbox.last())
+    anonymous = Client(app.test_client())
+    assert 'data-action="confirm"' not in page_text(anonymous.get(link))
+    assert anonymous.submit(link, page=link).status_code == 409
+    assert status_of(app, shift.id, user.id) is BookingStatus.OFFERED
 
 
 def test_an_offer_link_with_a_forged_token_is_404(app):

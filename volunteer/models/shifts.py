@@ -102,10 +102,6 @@ class BookingStatus(str, enum.Enum):
     CANCELLED = "cancelled"
 
 
-# The statuses that hold one of the shift's places (counted in places_taken).
-PLACE_HOLDING = (BookingStatus.BOOKED, BookingStatus.OFFERED, BookingStatus.ATTENDED, BookingStatus.NO_SHOW)
-
-
 class Booking(db.Model):
     """A person on a shift; one row per person and shift, reused when they come back."""
 

@@ -89,11 +89,6 @@ class EnrolmentStatus(str, enum.Enum):
     CANCELLED = "cancelled"
 
 
-# The statuses that hold one of the session's seats (counted in seats_taken).
-SEAT_HOLDING = (EnrolmentStatus.ENROLLED, EnrolmentStatus.OFFERED, EnrolmentStatus.ATTENDED,
-                EnrolmentStatus.NO_SHOW)
-
-
 class Enrolment(db.Model):
     """A person on a training session; one row per person and session, reused when they come back."""
 
