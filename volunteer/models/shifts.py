@@ -7,8 +7,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..i18n.languages import localized
-from .base import UTCDateTime, enum_column, utcnow
-from .people import Organisation, User
+from .base import HasPlaces, HoldsPlace, UTCDateTime, enum_column
+from .people import Organisation
 from .trainings import Qualification
 
 
@@ -46,7 +46,7 @@ class ShiftLanguage(db.Model):
     code: Mapped[str] = mapped_column(String(8), primary_key=True, index=True)
 
 
-class Shift(db.Model):
+class Shift(HasPlaces, db.Model):
     """A time at a site for a task; places_taken counts the places held (booked, offered, done)."""
 
     __table_args__ = (
@@ -57,22 +57,12 @@ class Shift(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("site.id"), index=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("task.id"), index=True)
-    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     places: Mapped[int]
     places_taken: Mapped[int] = mapped_column(default=0, server_default="0")
     required_qualification_id: Mapped[int | None] = mapped_column(ForeignKey("qualification.id"))
     # Work with children: a criminal-record extract seen and still valid on the day.
     requires_record_check: Mapped[bool] = mapped_column(default=False, server_default="0")
     notes: Mapped[str] = mapped_column(Text, default="")
-    # Shifts created together as a weekly series share this id.
-    series_id: Mapped[str | None] = mapped_column(String(32), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    # People who attended and have since deleted their account: a count for statistics, nobody's name.
-    anonymous_attended: Mapped[int] = mapped_column(default=0, server_default="0")
 
     site: Mapped[Site] = relationship()
     task: Mapped[Task] = relationship()
@@ -102,7 +92,7 @@ class BookingStatus(str, enum.Enum):
     CANCELLED = "cancelled"
 
 
-class Booking(db.Model):
+class Booking(HoldsPlace, db.Model):
     """A person on a shift; one row per person and shift, reused when they come back."""
 
     __table_args__ = (
@@ -114,17 +104,8 @@ class Booking(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     shift_id: Mapped[int] = mapped_column(ForeignKey("shift.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     status: Mapped[BookingStatus] = mapped_column(enum_column(BookingStatus), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # When the person joined the waitlist: the queue's order.
-    waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The reminder e-mail for this booking went out (set in the same UPDATE that claims it).
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # A coordinator who added or removed the person by hand, or marked attendance.
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     shift: Mapped[Shift] = relationship()
-    user: Mapped[User] = relationship(foreign_keys=[user_id])

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..i18n.languages import localized
-from .base import UTCDateTime, enum_column, utcnow
+from .base import HasPlaces, HoldsPlace, UTCDateTime, enum_column
 from .people import Organisation, User
 
 class Qualification(db.Model):
@@ -48,7 +48,7 @@ class Training(db.Model):
         return localized({**(self.descriptions or {}), "sv": self.description}, locale)
 
 
-class TrainingSession(db.Model):
+class TrainingSession(HasPlaces, db.Model):
     """A dated occurrence of a training; seats_taken counts the places held (enrolled, offered, done)."""
 
     __table_args__ = (
@@ -57,20 +57,10 @@ class TrainingSession(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     training_id: Mapped[int] = mapped_column(ForeignKey("training.id", ondelete="CASCADE"), index=True)
-    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     place: Mapped[str] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(8), default="sv")
     seats: Mapped[int]
     seats_taken: Mapped[int] = mapped_column(default=0, server_default="0")
-    # Sessions created together as a weekly series share this id.
-    series_id: Mapped[str | None] = mapped_column(String(32), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    # People who attended and have since deleted their account: a count for statistics, nobody's name.
-    anonymous_attended: Mapped[int] = mapped_column(default=0, server_default="0")
 
     training: Mapped[Training] = relationship()
 
@@ -89,25 +79,16 @@ class EnrolmentStatus(str, enum.Enum):
     CANCELLED = "cancelled"
 
 
-class Enrolment(db.Model):
+class Enrolment(HoldsPlace, db.Model):
     """A person on a training session; one row per person and session, reused when they come back."""
 
     __table_args__ = (UniqueConstraint("session_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("training_session.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     status: Mapped[EnrolmentStatus] = mapped_column(enum_column(EnrolmentStatus), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # When the person joined the waitlist: the queue's order.
-    waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Who marked attended or no-show.
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     session: Mapped[TrainingSession] = relationship()
-    user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
 class PersonQualification(db.Model):

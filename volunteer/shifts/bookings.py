@@ -84,9 +84,6 @@ def release_all(user: User, now: datetime) -> None:
     PLACES.release_all(user, now, fill_from_waitlist)
 
 
-# Coordinators' changes ---------------------------------------------------------------------------------------
-
-
 def add_by_hand(person: User, shift: Shift, by: User, now: datetime) -> Booking:
     """A coordinator books someone (who agreed on the phone, say); places are still never exceeded."""
     if shift.cancelled_at is not None or shift.ends_at <= now:
@@ -145,9 +142,6 @@ def mark_attendance(booking: Booking, to: BookingStatus, by: User, now: datetime
     PLACES.mark(booking, to, by, now)
 
 
-# Reminders ---------------------------------------------------------------------------------------------------
-
-
 def end_of_tomorrow(now: datetime) -> datetime:
     """Midnight at the end of tomorrow in Stockholm: reminders go out the day before a shift."""
     return day_bounds(local_day(now) + timedelta(days=1))[1]
@@ -176,9 +170,6 @@ def send_reminders(now: datetime) -> int:
             sent += 1
         db.session.commit()
     return sent
-
-
-# E-mails -----------------------------------------------------------------------------------------------------
 
 
 def shift_details(shift: Shift, locale: str) -> dict:

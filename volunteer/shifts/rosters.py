@@ -11,6 +11,7 @@ from ..audit import audit
 from ..extensions import db
 from ..i18n.catalog import gettext as _, lazy_gettext as _l
 from ..models import Booking, BookingStatus, Shift, User
+from ..web import places
 from ..web.access import contact_visible, require_coordinator, shift_in_scope, site_in_scope
 from ..web.forms import ConfirmForm
 from ..web.htmx import is_htmx, render
@@ -128,16 +129,7 @@ def attendance(shift_id: int, booking_id: int):
     """Mark one person attended (the shift's hours count) or no-show, once the shift has started."""
     shift = shift_in_scope(shift_id)
     booking = _booking(shift, booking_id)
-    to = bookings.ATTENDANCE.get(request.form.get("status", ""))
-    if to is None:
-        abort(404)
-    status = 200
-    try:
-        bookings.mark_attendance(booking, to, current_user, clock.now())
-        db.session.commit()
-    except bookings.Conflict:
-        db.session.rollback()
-        status = 409
+    status = places.record_attendance(bookings.ATTENDANCE, bookings.mark_attendance, booking)
     if not is_htmx() and status == 200:
         return redirect(url_for(".shift", shift_id=shift.id, _anchor=f"booking-{booking.id}"), code=303)
     context = _roster_context(shift)

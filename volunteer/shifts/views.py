@@ -118,9 +118,6 @@ def _calendar_response(data: bytes, filename: str) -> Response:
     return response
 
 
-# The private calendar feed -----------------------------------------------------------------------------------
-
-
 @bp.post("/shifts/calendar-feed")
 def new_feed():
     """Make (or replace) the secret address of the person's calendar feed; an old address stops working."""
@@ -155,9 +152,6 @@ def feed(token: str):
     with force_locale(user.locale):
         data = calendar.feed(_("My shifts"), shifts)
     return _calendar_response(data, "shifts.ics")
-
-
-# The waitlist's offer ----------------------------------------------------------------------------------------
 
 
 @bp.route("/shifts/offers/<token>", methods=["GET", "POST"])

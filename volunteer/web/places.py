@@ -117,7 +117,8 @@ def _refused(flow: Flow, subject):
     db.session.refresh(subject)
     card, = cards_for(flow.kind, current_user, [subject])
     card.refused = True
-    return render(flow.refused, flow.partial, status=409, card=card, back=_back(flow, subject.id))
+    return render(flow.refused, flow.partial, status=409, card=card, card_partial=flow.partial,
+                  back=_back(flow, subject.id))
 
 
 def offer(flow: Flow, token: str):
@@ -142,4 +143,17 @@ def offer(flow: Flow, token: str):
                 db.session.rollback()
         status = 409
     card, = cards_for(kind, user, [subject])
-    return render_template(flow.offer_page, card=card, token=token), status
+    return render_template(flow.offer_page, card=card, token=token, anchor=flow.anchor), status
+
+
+def record_attendance(attendance: dict, mark: Callable, row) -> int:
+    """Record the attendance a coordinator's form names for one person (404 for any other value): 200, or 409
+    when the person or their shift or session no longer allows it."""
+    to = attendance.get(request.form.get("status", "")) or abort(404)
+    try:
+        mark(row, to, current_user, clock.now())
+        db.session.commit()
+        return 200
+    except Conflict:
+        db.session.rollback()
+        return 409
