@@ -62,9 +62,14 @@ def already_qualified(user: User, training_session: TrainingSession, now: dateti
     if held is None:
         return None
     if held.expires_at:
-        return Decision(EnrolmentState.ALREADY_QUALIFIED,
-                        _("You already have this qualification, valid until %(date)s.", date=long_date(held.expires_at)))
-    return Decision(EnrolmentState.ALREADY_QUALIFIED, _("You already have this qualification."))
+        reason = _("You already have this qualification, valid until %(date)s.", date=long_date(held.expires_at))
+    else:
+        reason = _("You already have this qualification.")
+    return Decision(EnrolmentState.ALREADY_QUALIFIED, reason)
+
+
+def _enrolled(training_session: TrainingSession, now: datetime) -> str:
+    return _("You are enrolled. Welcome!")
 
 
 def _full(training_session: TrainingSession, now: datetime) -> Decision:
@@ -77,5 +82,4 @@ TRAININGS = Kind(
     cancel_label=_l("Cancel my place"), act_endpoint="trainings.act", offer_endpoint="trainings.offer",
     standing=standing, gates=(approval, already_qualified),
     cancelled=_l("This session has been cancelled."), started=_l("This session has started, so enrolment is closed."),
-    open=_l("There are free seats. Enrol to take one."), held_reason=lambda _session, _now: _("You are enrolled. Welcome!"),
-    full=_full)
+    open=_l("There are free seats. Enrol to take one."), held_reason=_enrolled, full=_full)
