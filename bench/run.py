@@ -37,6 +37,7 @@ from volunteer.extensions import db  # noqa: E402
 from volunteer.models import Shift, Status, User  # noqa: E402
 from volunteer.rules import shifts as rules  # noqa: E402
 from volunteer.statements import statements_of  # noqa: E402
+from volunteer.rules.kinds import decide  # noqa: E402
 
 SECRET = "bench-secret-key-that-is-long-enough-for-signing"
 USER_AGENT = "volunteer-bench"
@@ -199,7 +200,7 @@ def open_shifts_for(app, count: int) -> list[dict]:
         for person in people:
             known = rules.shift_standing(person, shifts, now)
             shift = next((s for s in shifts if s.id not in taken
-                          and rules.booking_state(person, s, now, known) is rules.BookingState.OPEN), None)
+                          and decide(rules.SHIFTS, person, s, now, known).state is rules.BookingState.OPEN), None)
             if shift is not None:
                 taken.add(shift.id)
                 cookie, token = session_cookie(app, person.id)

@@ -1,16 +1,19 @@
 """Small helpers shared by the test modules: clients, the outbox, the clock, and ways to put rows in place."""
 import email
 import re
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from email import policy
 from html import unescape
 from pathlib import Path
 
 from flask_babel import force_locale, gettext
+from sqlalchemy import select
 
+from volunteer.clock import STOCKHOLM
 from volunteer.extensions import db
 from volunteer.i18n.locale import SITE_LOCALES
-from volunteer.models import PLACE_HOLDING, Booking, BookingStatus, Shift, utcnow
+from volunteer.models import Booking, BookingStatus, PersonQualification, Qualification, Shift, Status, utcnow
+from volunteer.rules.shifts import PLACES
 from volunteer.statements import statements_of  # noqa: F401 (the tests' statement counter)
 
 LOCALES = list(SITE_LOCALES)
@@ -160,7 +163,29 @@ def put_on(app, shift, person, status=BookingStatus.BOOKED, **fields) -> int:
         booking = Booking(shift_id=shift.id, user_id=person.id, status=status, created_at=utcnow(),
                           updated_at=utcnow(), **fields)
         db.session.add(booking)
-        if status in PLACE_HOLDING:
+        if status in PLACES.occupied:
             db.session.get(Shift, shift.id).places_taken += 1
         db.session.commit()
         return booking.id
+
+
+def person(app, make_user, email, status=Status.APPROVED, **fields):
+    """A signed-in client for a new person (English pages, so the tests read plainly)."""
+    fields.setdefault("locale", "en")
+    user = make_user(email, status=status, **fields)
+    return signed_in(app, user), user
+
+
+def grant(app, user, code="intro_housing", expires_at=None, granted_at=None):
+    """A qualification held by hand (granted at the app's clock, unless told)."""
+    with app.app_context():
+        qualification = db.session.scalar(select(Qualification).where(Qualification.code == code))
+        db.session.add(PersonQualification(user_id=user.id, qualification_id=qualification.id,
+                                           granted_at=granted_at or app.config["CLOCK"](), expires_at=expires_at,
+                                           reason="test"))
+        db.session.commit()
+
+
+def local(day: date, hour: int) -> datetime:
+    """A wall-clock hour in Stockholm."""
+    return datetime(day.year, day.month, day.day, hour, tzinfo=STOCKHOLM)

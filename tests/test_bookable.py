@@ -1,25 +1,20 @@
 """"Only shifts I can book": the SQL prefilter keeps exactly the shifts the rules call OPEN, at every boundary,
 and the page's count is the number of cards it lists."""
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
-import pytest
 
 from volunteer import clock as stockholm
 from volunteer.extensions import db
 from volunteer.models import Booking, BookingStatus, RecordCheck, RecordKind, Shift, User
 from volunteer.rules import shifts as rules
+from volunteer.rules.kinds import decide
 from volunteer.rules.shifts import BookingState
 from volunteer.shifts.queries import open_shifts
 
-from .conftest import MovableClock
-from .helpers import page_text
-from .test_shifts import NOW, grant, local, person
+from .helpers import grant, local, page_text, person
 
-
-@pytest.fixture
-def app(make_app):
-    return make_app(CLOCK=MovableClock(NOW))
+NOW = datetime(2026, 10, 20, 8, 0, tzinfo=timezone.utc)
 
 
 def extract(app, user, valid_until: date):
@@ -40,7 +35,7 @@ def prefiltered_and_states(app, user, shifts) -> tuple[set[int], dict[int, Booki
     with app.test_request_context():
         person = db.session.get(User, user.id)
         kept = set(db.session.scalars(open_shifts(person, {"bookable": True}, NOW).with_only_columns(Shift.id)))
-        states = {shift.id: rules.booking_state(person, db.session.get(Shift, shift.id), NOW) for shift in shifts}
+        states = {shift.id: decide(rules.SHIFTS, person, db.session.get(Shift, shift.id), NOW).state for shift in shifts}
     return kept, states
 
 

@@ -221,6 +221,16 @@ def test_deleting_an_account_leaves_no_trace_of_the_person(app, rich_person, mak
     assert translated(app, "sv", "Deleted volunteer (#%(id)d)", id=person.id) in log
 
 
+def test_deleting_an_account_audits_each_place_given_up_the_same_way(app, rich_person):
+    person, past, coming, session = rich_person
+    signed_in(app, person).submit("/me/delete", {}, page="/me/delete")
+    with app.app_context():
+        events = db.session.scalars(select(AuditEvent).where(AuditEvent.subject_id == person.id,
+                                                            AuditEvent.action.like("%_cancelled_by_person"))).all()
+        assert sorted((event.action, event.details["was"]) for event in events) == [
+            ("shift_cancelled_by_person", "booked"), ("training_cancelled_by_person", "enrolled")]
+
+
 # Retention ---------------------------------------------------------------------------------------------------
 
 

@@ -11,24 +11,18 @@ from sqlalchemy import func, select
 
 from volunteer.extensions import db
 from volunteer.i18n.formats import time_range
-from volunteer.models import (AuditEvent, Booking, BookingStatus, PersonQualification, Qualification, RecordCheck,
+from volunteer.models import (AuditEvent, Booking, BookingStatus, RecordCheck,
                               RecordKind, Shift, Status, User)
 from volunteer.rules import shifts as rules
+from volunteer.rules.kinds import decide
 from volunteer.rules.shifts import BookingState
 from volunteer.shifts import bookings
 
-from .helpers import LOCALES, RTL, Client, page_text, signed_in, statements_of, translated
+from .helpers import LOCALES, RTL, Client, grant, local, page_text, person, statements_of, translated
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 # A Tuesday morning in October, before the clocks go back (25 October 2026).
 NOW = datetime(2026, 10, 20, 8, 0, tzinfo=timezone.utc)
-
-
-def person(app, make_user, email, status=Status.APPROVED, **fields):
-    """A signed-in client for a new person (English pages, so the tests read plainly)."""
-    fields.setdefault("locale", "en")
-    user = make_user(email, status=status, **fields)
-    return signed_in(app, user), user
 
 
 def act(client, shift_id, action, htmx=False, page="/shifts"):
@@ -49,8 +43,8 @@ def status_of(app, shift_id, user_id):
 
 def state_of(app, user_id, shift_id):
     with app.test_request_context():
-        return rules.booking_state(db.session.get(User, user_id), db.session.get(Shift, shift_id),
-                                   app.config["CLOCK"]())
+        return decide(rules.SHIFTS, db.session.get(User, user_id), db.session.get(Shift, shift_id),
+                      app.config["CLOCK"]()).state
 
 
 def card_of(response, shift_id) -> str:
@@ -58,18 +52,6 @@ def card_of(response, shift_id) -> str:
     match = re.search(rf'<article[^>]*id="shift-{shift_id}".*?</article>', html, re.S)
     assert match, f"no card for shift {shift_id}"
     return match.group(0)
-
-
-def grant(app, user, code="intro_housing", expires_at=None):
-    with app.app_context():
-        qualification = db.session.scalar(select(Qualification).where(Qualification.code == code))
-        db.session.add(PersonQualification(user_id=user.id, qualification_id=qualification.id, granted_at=NOW,
-                                           expires_at=expires_at, reason="test"))
-        db.session.commit()
-
-
-def local(day: date, hour: int) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, tzinfo=STOCKHOLM)
 
 
 # The list ------------------------------------------------------------------------------------------------------
@@ -464,6 +446,55 @@ def test_an_offer_can_be_confirmed_or_declined_on_the_card(app, make_user, make_
     assert 'data-action="confirm"' in card and 'data-action="cancel"' in card
     act(waiting, shift.id, "cancel")
     assert status_of(app, shift.id, user.id) is BookingStatus.CANCELLED and places_taken(app, shift.id) == 0
+
+
+def test_an_offer_passes_the_same_gates_as_booking(app, make_user, make_shift, outbox):
+    """Someone waiting on one shift who has booked another at the same time is not booked on both."""
+    holder, _ = person(app, make_user, "holder@example.org")
+    waiting, user = person(app, make_user, "w@example.org")
+    after, after_user = person(app, make_user, "after@example.org")
+    wanted = make_shift(places=1, starts_at=NOW + timedelta(days=5), hours=3)
+    other = make_shift(site="Mötesplats Ost", starts_at=NOW + timedelta(days=5, hours=1), hours=3)
+    act(holder, wanted.id, "book")
+    act(waiting, wanted.id, "waitlist")
+    act(after, wanted.id, "waitlist")
+    assert act(waiting, other.id, "book").status_code == 303
+    act(holder, wanted.id, "cancel")
+    assert status_of(app, wanted.id, user.id) is BookingStatus.OFFERED
+    assert state_of(app, user.id, wanted.id) is BookingState.OVERLAPS
+    card = card_of(waiting.get("/shifts"), wanted.id)
+    assert "You are on another shift then" in card and "Mötesplats Ost" in card
+    assert 'data-action="confirm"' not in card and 'data-action="cancel"' in card, "no thanks still works"
+    assert act(waiting, wanted.id, "confirm").status_code == 409
+    link = outbox.link(outbox.last())
+    anonymous = Client(app.test_client())
+    page = anonymous.get(link)
+    assert "Mötesplats Ost" in page_text(page), "the reason: the other shift"
+    assert 'data-action="confirm"' not in page_text(page)
+    assert anonymous.submit(link, page=link).status_code == 409
+    assert status_of(app, wanted.id, user.id) is BookingStatus.OFFERED
+    act(waiting, wanted.id, "cancel")  # no thanks: the place goes on
+    assert status_of(app, wanted.id, user.id) is BookingStatus.CANCELLED
+    assert status_of(app, wanted.id, after_user.id) is BookingStatus.OFFERED
+
+
+def test_a_volunteer_deactivated_while_waiting_cannot_confirm_the_offer(app, make_user, make_shift, outbox):
+    holder, _ = person(app, make_user, "holder@example.org")
+    waiting, user = person(app, make_user, "w@example.org")
+    shift = make_shift(places=1, starts_at=NOW + timedelta(days=5))
+    act(holder, shift.id, "book")
+    act(waiting, shift.id, "waitlist")
+    with app.app_context():
+        db.session.get(User, user.id).status = Status.INACTIVE
+        db.session.commit()
+    act(holder, shift.id, "cancel")
+    assert status_of(app, shift.id, user.id) is BookingStatus.OFFERED
+    assert state_of(app, user.id, shift.id) is BookingState.NEEDS_APPROVAL
+    link = outbox.link(outbox.last())
+    anonymous = Client(app.test_client())
+    assert 'data-action="confirm"' not in page_text(anonymous.get(link))
+    assert anonymous.submit(link, page=link).status_code == 409
+    assert status_of(app, shift.id, user.id) is BookingStatus.OFFERED
 
 
 def test_an_offer_link_with_a_forged_token_is_404(app):

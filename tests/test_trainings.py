@@ -11,6 +11,7 @@ from volunteer.extensions import db
 from volunteer.models import (AuditEvent, Enrolment, EnrolmentStatus, PersonQualification, Qualification, Status,
                               TrainingSession, User)
 from volunteer.rules import trainings as rules
+from volunteer.rules.kinds import decide
 from volunteer.rules.trainings import EnrolmentState
 
 from .helpers import Client, page_text, signed_in, translated
@@ -43,8 +44,8 @@ def status_of(app, session_id, user_id):
 
 def state_of(app, user_id, session_id):
     with app.test_request_context():
-        return rules.enrolment_state(db.session.get(User, user_id), db.session.get(TrainingSession, session_id),
-                                     app.config["CLOCK"]())
+        return decide(rules.TRAININGS, db.session.get(User, user_id), db.session.get(TrainingSession, session_id),
+                      app.config["CLOCK"]()).state
 
 
 def card(response, session_id):
@@ -320,6 +321,21 @@ def test_an_offer_can_be_confirmed_or_declined_on_the_card(app, make_user, make_
     assert response.status_code == 200 and 'data-action="cancel"' in page_text(response)
     assert status_of(app, session.id, second_user.id) is EnrolmentStatus.ENROLLED
     assert seats_taken(app, session.id) == 1
+
+
+def test_a_volunteer_made_inactive_while_waiting_cannot_confirm_the_offer(app, make_user, make_session, outbox):
+    session, holder, [(first, first_user), _] = _full_session_with_queue(app, make_user, make_session)
+    with app.app_context():
+        db.session.get(User, first_user.id).status = Status.INACTIVE
+        db.session.commit()
+    act(holder, session.id, "cancel")
+    assert status_of(app, session.id, first_user.id) is EnrolmentStatus.OFFERED
+    assert state_of(app, first_user.id, session.id) is EnrolmentState.NEEDS_APPROVAL
+    link = outbox.link()
+    anonymous = Client(app.test_client())
+    assert 'data-action="confirm"' not in page_text(anonymous.get(link))
+    assert anonymous.submit(link).status_code == 409
+    assert status_of(app, session.id, first_user.id) is EnrolmentStatus.OFFERED
 
 
 def test_an_offer_not_confirmed_in_24_hours_passes_to_the_next_in_the_queue(

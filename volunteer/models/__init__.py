@@ -3,15 +3,15 @@ from .base import UTCDateTime, enum_column, utcnow
 from .certificates import Certificate, certificate_organisations
 from .people import (AuditEvent, DeviceSession, LoginToken, Organisation, Role, Status, TokenPurpose, User,
                      UserLanguage, UserSkill, coordinator_organisations, preferred_organisations)
-from .shifts import PLACE_HOLDING, Booking, BookingStatus, Shift, ShiftLanguage, Site, Task
-from .trainings import (SEAT_HOLDING, Enrolment, EnrolmentStatus, PersonQualification, Qualification, Training,
+from .shifts import Booking, BookingStatus, Shift, ShiftLanguage, Site, Task
+from .trainings import (Enrolment, EnrolmentStatus, PersonQualification, Qualification, Training,
                         TrainingSession)
 from .vetting import Interview, RecordCheck, RecordKind, StatusChange
 
 __all__ = [
     "AuditEvent", "Booking", "BookingStatus", "Certificate", "certificate_organisations", "DeviceSession",
     "Enrolment", "EnrolmentStatus", "Interview", "LoginToken", "Organisation", "PersonQualification",
-    "PLACE_HOLDING", "Qualification", "RecordCheck", "RecordKind", "Role", "SEAT_HOLDING", "Shift", "ShiftLanguage", "Site", "Status",
+    "Qualification", "RecordCheck", "RecordKind", "Role", "Shift", "ShiftLanguage", "Site", "Status",
     "StatusChange", "Task", "TokenPurpose", "Training", "TrainingSession", "User", "UserLanguage", "UserSkill",
     "UTCDateTime", "coordinator_organisations", "enum_column", "preferred_organisations", "utcnow",
 ]

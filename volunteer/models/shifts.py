@@ -7,9 +7,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..i18n.catalog import lazy_gettext as _l
 from ..i18n.languages import localized
-from .base import LabelledEnum, UTCDateTime, enum_column
+from .base import HasPlaces, HoldsPlace, LabelledEnum, UTCDateTime, enum_column
 from .people import Organisation
-from .places import PlaceParent, PlaceRow
 from .trainings import Qualification
 
 
@@ -47,7 +46,7 @@ class ShiftLanguage(db.Model):
     code: Mapped[str] = mapped_column(String(8), primary_key=True, index=True)
 
 
-class Shift(PlaceParent, db.Model):
+class Shift(HasPlaces, db.Model):
     """A time at a site for a task; places_taken counts the places held (booked, offered, done)."""
 
     __table_args__ = (
@@ -117,11 +116,7 @@ class BookingStatus(LabelledEnum):
         return self is BookingStatus.NO_SHOW
 
 
-# The statuses that hold one of the shift's places (counted in places_taken).
-PLACE_HOLDING = (BookingStatus.BOOKED, BookingStatus.OFFERED, BookingStatus.ATTENDED, BookingStatus.NO_SHOW)
-
-
-class Booking(PlaceRow, db.Model):
+class Booking(HoldsPlace, db.Model):
     """A person on a shift; one row per person and shift, reused when they come back."""
 
     __table_args__ = (

@@ -8,8 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..i18n.catalog import lazy_gettext as _l
 from ..i18n.languages import localized
-from .base import LabelledEnum, UTCDateTime, enum_column
-from .places import PlaceParent, PlaceRow
+from .base import HasPlaces, HoldsPlace, LabelledEnum, UTCDateTime, enum_column
 from .people import Organisation, User
 
 class Qualification(db.Model):
@@ -50,7 +49,7 @@ class Training(db.Model):
         return localized({**(self.descriptions or {}), "sv": self.description}, locale)
 
 
-class TrainingSession(PlaceParent, db.Model):
+class TrainingSession(HasPlaces, db.Model):
     """A dated occurrence of a training; seats_taken counts the places held (enrolled, offered, done)."""
 
     __table_args__ = (
@@ -81,12 +80,7 @@ class EnrolmentStatus(LabelledEnum):
     CANCELLED = "cancelled", _l("Cancelled")
 
 
-# The statuses that hold one of the session's seats (counted in seats_taken).
-SEAT_HOLDING = (EnrolmentStatus.ENROLLED, EnrolmentStatus.OFFERED, EnrolmentStatus.ATTENDED,
-                EnrolmentStatus.NO_SHOW)
-
-
-class Enrolment(PlaceRow, db.Model):
+class Enrolment(HoldsPlace, db.Model):
     """A person on a training session; one row per person and session, reused when they come back."""
 
     __table_args__ = (UniqueConstraint("session_id", "user_id"),)

@@ -1,7 +1,8 @@
 """Places that people hold on something with a limited number of them: seats on a training session, places
 on a shift. One counter on the parent row, taken and given back with conditional UPDATEs; one row per person
 (an enrolment or a booking) whose status moves only from the statuses a change expects; a waitlist whose first
-person is offered a freed place for a while.
+person is offered a freed place for a while; attendance; the audit events all kinds share. Whether a person
+may do a change is not decided here but by the ladder (kinds.py).
 
 Every change runs in the caller's transaction; the caller commits, or rolls back on Conflict or
 IntegrityError (a double tap meets the unique constraint on person and parent)."""
@@ -15,6 +16,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
+from ..audit import audit
 from ..extensions import db
 
 # How long a freed place is held for the first person on the waitlist.
@@ -40,15 +42,46 @@ class Places:
     waitlisted: object
     offered: object
     cancelled: object
+    attended: object
+    no_show: object
     salt: str  # for the offer links' signatures
+    noun: str  # what the audit trail calls this kind's events: shift_waitlisted, training_waitlisted
 
     @property
-    def holding(self) -> tuple:
+    def holds_place(self) -> tuple:
+        """The statuses that hold one of the counted places: held, or offered and kept for the person."""
+        return (self.held, self.offered)
+
+    @property
+    def cancellable(self) -> tuple:
         """The statuses that give up something when cancelled: a place, an offer or a spot in the queue."""
-        return (self.held, self.offered, self.waitlisted)
+        return (*self.holds_place, self.waitlisted)
+
+    @property
+    def occupied(self) -> tuple:
+        """The statuses counted in the parent's places taken: held, offered, or already marked (and so the ones
+        that take up the person's time, for overlaps)."""
+        return (*self.holds_place, self.attended, self.no_show)
+
+    @property
+    def markable(self) -> tuple:
+        """The statuses attendance can be recorded over (and changed back between)."""
+        return (self.held, self.attended, self.no_show)
+
+    @property
+    def attendance(self) -> dict:
+        """The attendance a coordinator's form may record, by the form's value."""
+        return {"attended": self.attended, "no_show": self.no_show}
 
     def _parent_id(self, row) -> int:
         return getattr(row, self.parent_key)
+
+    @property
+    def parent_relation(self) -> str:
+        return self.parent_key.removesuffix("_id")
+
+    def _audit(self, event: str, parent_id: int, **details) -> None:
+        audit(f"{self.noun}_{event}", **{self.parent_key: parent_id}, **details)
 
     def take(self, parent_id: int) -> bool:
         """Take one place if one is free (and the parent is not cancelled), in this transaction."""
@@ -96,8 +129,12 @@ class Places:
         return db.session.scalar(
             select(model).where(getattr(model, self.parent_key) == parent_id, model.user_id == user_id))
 
-    def row_of(self, user_id: int, parent_id: int):
-        row = self.find(user_id, parent_id)
+    def current(self, user_id: int, parent_id: int, known=None):
+        """The person's row: as the rules loaded it in this transaction (known, a Standing), or from the database."""
+        return known.rows.get(parent_id) if known is not None else self.find(user_id, parent_id)
+
+    def row_of(self, user_id: int, parent_id: int, known=None):
+        row = self.current(user_id, parent_id, known)
         if row is None:
             raise Conflict()
         return row
@@ -117,11 +154,95 @@ class Places:
             self.move(row, to, now, allowed=(self.cancelled,), **values)
         return row
 
+    def hold(self, user, parent, now: datetime, known=None, **values):
+        """Take a free place for the person, their row inserted or reused; Conflict when the last one has just
+        gone. The caller audits it (each kind names it: booked, enrolled, added by a coordinator)."""
+        row = self.claim(user.id, parent.id, self.held, now, self.current(user.id, parent.id, known),
+                         waitlisted_at=None, offer_expires_at=None, **values)
+        if not self.take(parent.id):
+            raise Conflict()
+        return row
+
+    def queue(self, user, parent, now: datetime, known=None, **values):
+        """Queue for a full parent; the queue's order is the time of joining."""
+        row = self.claim(user.id, parent.id, self.waitlisted, now, self.current(user.id, parent.id, known),
+                         waitlisted_at=now, offer_expires_at=None, **values)
+        self._audit("waitlisted", parent.id, actor=user, subject=user)
+        return row
+
+    def confirm(self, user, parent, now: datetime, known=None):
+        """Take the place held for the person (it is already theirs) while the offer lasts."""
+        row = self.row_of(user.id, parent.id, known)
+        self.confirm_offer(row, now)
+        self._audit("offer_confirmed", parent.id, actor=user, subject=user)
+        return row
+
+    def cancel(self, user, row, now: datetime, refill, **details):
+        """The person gives up a place, an offer or a spot in the queue; a freed place goes to the queue."""
+        before = self.give_back(row, now, refill)
+        self._audit("cancelled_by_person", self._parent_id(row), actor=user, subject=user, was=before.value,
+                    **details)
+        return before
+
+    def release_all(self, user, now: datetime, refill) -> None:
+        """Before an account is deleted: give up what it holds on coming parents, audited as the person's own."""
+        for row in self.coming(user.id, now):
+            self.cancel(user, row, now, refill)
+
     def give_up(self, row, now: datetime, **values):
         """Cancel a row that holds a place, an offer or a queue spot; a freed place goes to the queue.
         Returns the status it had."""
         before = row.status
-        self.move(row, self.cancelled, now, allowed=self.holding, offer_expires_at=None, **values)
+        self.move(row, self.cancelled, now, allowed=self.cancellable, offer_expires_at=None, **values)
+        return before
+
+    def give_back(self, row, now: datetime, refill, **values):
+        """Cancel a row; a place it held is released and refill(parent, now) offers it to the queue. The status
+        it had."""
+        before = self.give_up(row, now, **values)
+        if before in self.holds_place:
+            self.release(self._parent_id(row))
+            refill(getattr(row, self.parent_relation), now)
+        return before
+
+    def holders(self, parent_id: int) -> list:
+        """Everyone with a place, an offer or a spot in the queue, with their person loaded."""
+        model = self.row
+        return list(db.session.scalars(
+            select(model).options(joinedload(model.user))
+            .where(getattr(model, self.parent_key) == parent_id, model.status.in_(self.cancellable))))
+
+    def close(self, parent, by_id: int, now: datetime) -> list:
+        """Cancel a parent that has not started and everyone's rows on it; the rows given up (to tell them)."""
+        model = self.parent
+        closed = db.session.execute(
+            update(model).where(model.id == parent.id, model.cancelled_at.is_(None), model.starts_at > now)
+            .values({"cancelled_at": now, "cancelled_by_id": by_id, self.taken: 0})
+            .execution_options(synchronize_session=False)).rowcount
+        if closed != 1:
+            raise Conflict()
+        db.session.expire(parent)
+        affected = self.holders(parent.id)
+        for row in affected:
+            self.give_up(row, now)
+        return affected
+
+    def coming(self, user_id: int, now: datetime) -> list:
+        """The person's rows that hold something on parents that have not started."""
+        model, parent = self.row, self.parent
+        return list(db.session.scalars(
+            select(model).join(parent, getattr(model, self.parent_key) == parent.id)
+            .where(model.user_id == user_id, model.status.in_(self.cancellable), parent.starts_at > now)))
+
+    def mark(self, row, to, by, now: datetime):
+        """Attendance once the parent has started; the status it had, or None if it already was that."""
+        parent, before = getattr(row, self.parent_relation), row.status
+        if parent.cancelled_at is not None or parent.starts_at > now or before not in self.markable:
+            raise Conflict()
+        if before is to:
+            return None
+        self.move(row, to, now, allowed=self.markable, decided_by_id=by.id)
+        self._audit("attendance", parent.id, actor=by, subject=row.user, status=to.value)
         return before
 
     def confirm_offer(self, row, now: datetime) -> None:
@@ -152,11 +273,12 @@ class Places:
             except Conflict:  # they left the queue just now: give the place back and try the next
                 self.release(parent.id)
                 continue
+            self._audit("offered", parent.id, subject=first.user)
             offer_made(first, deadline)
             offered += 1
 
-    def lapse_offers(self, now: datetime, lapsed) -> int:
-        """Cancel offers whose time has run out and free their places; lapsed(row) passes each place on."""
+    def lapse_offers(self, now: datetime, refill) -> int:
+        """Cancel offers whose time has run out and free their places; refill(parent, now) passes each one on."""
         model = self.row
         rows = db.session.scalars(
             select(model).where(model.status == self.offered, model.offer_expires_at <= now)
@@ -168,7 +290,8 @@ class Places:
             except Conflict:
                 continue
             self.release(self._parent_id(row))
-            lapsed(row)
+            self._audit("offer_expired", self._parent_id(row), subject=row.user)
+            refill(db.session.get(self.parent, self._parent_id(row)), now)
             count += 1
         return count
 

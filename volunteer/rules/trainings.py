@@ -1,15 +1,22 @@
-"""May this person enrol on this training session, and why not."""
+"""Training sessions as a kind of place: their states, their gates (approval, already qualified) and what
+they read. The ladder itself is kinds.decide."""
 import enum
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
 
 from ..extensions import db
 from ..i18n.catalog import gettext as _, lazy_gettext as _l
-from ..i18n.formats import long_date, when
-from ..models import Enrolment, EnrolmentStatus, PersonQualification, Status, TrainingSession, User
-from .qualifications import best_held
+from ..i18n.formats import long_date
+from ..models import Enrolment, EnrolmentStatus, Status, TrainingSession, User
+from .kinds import Decision, Kind, Standing
+from .places import Places
+
+SEATS = Places(parent=TrainingSession, row=Enrolment, parent_key="session_id", taken="seats_taken",
+               capacity="seats", held=EnrolmentStatus.ENROLLED, waitlisted=EnrolmentStatus.WAITLISTED,
+               offered=EnrolmentStatus.OFFERED, cancelled=EnrolmentStatus.CANCELLED,
+               attended=EnrolmentStatus.ATTENDED, no_show=EnrolmentStatus.NO_SHOW, salt="training-offer",
+               noun="training")
 
 
 class EnrolmentState(enum.Enum):
@@ -22,41 +29,7 @@ class EnrolmentState(enum.Enum):
     OFFERED = "offered"  # a freed place is held for this person: confirm it
     CLOSED = "closed"  # started or cancelled
     ALREADY_QUALIFIED = "already_qualified"
-
-    @property
-    def actions(self) -> tuple[str, ...]:
-        """What a POST may do in this state; the first is the main button."""
-        return _ACTIONS[self]
-
-    def allows(self, action: str) -> bool:
-        return action in self.actions
-
-
-_ACTIONS = {
-    EnrolmentState.OPEN: ("enrol",),
-    EnrolmentState.ENROLLED: ("cancel",),
-    EnrolmentState.WAITLIST: ("waitlist",),
-    EnrolmentState.WAITLISTED: ("cancel",),
-    EnrolmentState.OFFERED: ("confirm", "cancel"),
-    EnrolmentState.CLOSED: (),
-    EnrolmentState.ALREADY_QUALIFIED: (),
-}
-
-# The button for each action; cancelling reads differently from where the person stands.
-ACTION_LABELS = {
-    "enrol": _l("Enrol"),
-    "waitlist": _l("Join the waitlist"),
-    "confirm": _l("Confirm my place"),
-}
-CANCEL_LABELS = {
-    EnrolmentState.ENROLLED: _l("Cancel my place"),
-    EnrolmentState.WAITLISTED: _l("Leave the waitlist"),
-    EnrolmentState.OFFERED: _l("No thanks, give the place on"),
-}
-
-
-def button_label(state: EnrolmentState, action: str) -> str:
-    return str(CANCEL_LABELS[state] if action == "cancel" else ACTION_LABELS[action])
+    NEEDS_APPROVAL = "needs_approval"  # rejected or paused: held by a waitlist from before
 
 
 # People whose application was turned down, or who are paused, take no trainings.
@@ -68,70 +41,45 @@ def may_take_trainings(user: User) -> bool:
     return user.is_coordinator or user.status not in NOT_TRAINING
 
 
-@dataclass
-class Standing:
-    """What the rules need to know about one person, loaded once for a whole list of sessions."""
-
-    enrolments: dict[int, Enrolment] = field(default_factory=dict)
-    qualifications: list[PersonQualification] = field(default_factory=list)
-
-    def holds(self, qualification_id: int | None, now: datetime) -> PersonQualification | None:
-        return best_held(self.qualifications, qualification_id, now)
-
-
-def standing(user: User, sessions: list[TrainingSession]) -> Standing:
+def standing(user: User, training_sessions: list[TrainingSession], now: datetime | None = None) -> Standing:
     """The person's enrolments on these sessions and their qualifications: two queries for any list."""
-    ids = [session.id for session in sessions]
+    ids = [training_session.id for training_session in training_sessions]
     enrolments = db.session.scalars(
         select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.session_id.in_(ids))) if ids else []
     return Standing({enrolment.session_id: enrolment for enrolment in enrolments}, list(user.held_qualifications))
 
 
-def live_offer(enrolment: Enrolment | None, now: datetime) -> bool:
-    return (enrolment is not None and enrolment.status is EnrolmentStatus.OFFERED
-            and enrolment.offer_expires_at is not None and enrolment.offer_expires_at > now)
+def approval(user: User, training_session: TrainingSession, now: datetime, known: Standing) -> Decision | None:
+    if not may_take_trainings(user):
+        return Decision(EnrolmentState.NEEDS_APPROVAL,
+                        _("You cannot take trainings while your account is paused or your application is declined."))
+    return None
 
 
-def enrolment_state(user: User, session: TrainingSession, now: datetime,
-                    known: Standing | None = None) -> EnrolmentState:
-    """The one answer to "may this person enrol on this session, and if not, why"."""
-    known = known or standing(user, [session])
-    enrolment = known.enrolments.get(session.id)
-    if session.cancelled_at is not None or session.starts_at <= now:
-        return EnrolmentState.CLOSED
-    status = enrolment.status if enrolment else None
-    if status is EnrolmentStatus.ENROLLED:
-        return EnrolmentState.ENROLLED
-    if live_offer(enrolment, now):
-        return EnrolmentState.OFFERED
-    if status is EnrolmentStatus.WAITLISTED:
-        return EnrolmentState.WAITLISTED
-    if known.holds(session.training.qualification_id, now):
-        return EnrolmentState.ALREADY_QUALIFIED
-    if session.seats_taken >= session.seats:
-        return EnrolmentState.WAITLIST
-    return EnrolmentState.OPEN
+def already_qualified(user: User, training_session: TrainingSession, now: datetime,
+                      known: Standing) -> Decision | None:
+    held = known.holds(training_session.training.qualification_id, now)
+    if held is None:
+        return None
+    if held.expires_at:
+        reason = _("You already have this qualification, valid until %(date)s.", date=long_date(held.expires_at))
+    else:
+        reason = _("You already have this qualification.")
+    return Decision(EnrolmentState.ALREADY_QUALIFIED, reason)
 
 
-def explanation(state: EnrolmentState, session: TrainingSession, enrolment: Enrolment | None,
-                known: Standing | None = None, now: datetime | None = None) -> str:
-    """What the volunteer reads next to the button."""
-    if state is EnrolmentState.OPEN:
-        return _("There are free seats. Enrol to take one.")
-    if state is EnrolmentState.ENROLLED:
-        return _("You are enrolled. Welcome!")
-    if state is EnrolmentState.WAITLIST:
-        return _("The session is full. Join the waitlist and we will e-mail you if a place frees up.")
-    if state is EnrolmentState.WAITLISTED:
-        return _("You are on the waitlist. We will e-mail you if a place frees up.")
-    if state is EnrolmentState.OFFERED:
-        return _("A place has freed up and is held for you until %(deadline)s. Confirm to take it.",
-                 deadline=when(enrolment.offer_expires_at))
-    if state is EnrolmentState.ALREADY_QUALIFIED:
-        held = known.holds(session.training.qualification_id, now) if known and now else None
-        if held and held.expires_at:
-            return _("You already have this qualification, valid until %(date)s.", date=long_date(held.expires_at))
-        return _("You already have this qualification.")
-    if session.cancelled_at is not None:
-        return _("This session has been cancelled.")
-    return _("This session has started, so enrolment is closed.")
+def _enrolled(training_session: TrainingSession, now: datetime) -> str:
+    return _("You are enrolled. Welcome!")
+
+
+def _full(training_session: TrainingSession, now: datetime) -> Decision:
+    return Decision(EnrolmentState.WAITLIST,
+                    _("The session is full. Join the waitlist and we will e-mail you if a place frees up."))
+
+
+TRAININGS = Kind(
+    places=SEATS, states=EnrolmentState, held=EnrolmentState.ENROLLED, take="enrol", take_label=_l("Enrol"),
+    cancel_label=_l("Cancel my place"), act_endpoint="trainings.act", offer_endpoint="trainings.offer",
+    standing=standing, gates=(approval, already_qualified),
+    cancelled=_l("This session has been cancelled."), started=_l("This session has started, so enrolment is closed."),
+    open=_l("There are free seats. Enrol to take one."), held_reason=_enrolled, full=_full)

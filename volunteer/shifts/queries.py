@@ -12,9 +12,10 @@ from .. import clock
 from ..clock import day_bounds
 from ..extensions import db
 from ..i18n.catalog import lazy_gettext as _l
-from ..models import (PLACE_HOLDING, Booking, BookingStatus, PersonQualification, Shift, ShiftLanguage, Site, Task,
+from ..models import (Booking, BookingStatus, PersonQualification, Shift, ShiftLanguage, Site, Task,
                       User, UserLanguage)
-from ..rules.shifts import booking_horizon, may_book_shifts, record_check_lapses
+from ..rules.kinds import record_check_lapses
+from ..rules.shifts import PLACES, booking_horizon, may_book_shifts
 from ..web.forms import optional_int
 
 
@@ -118,7 +119,7 @@ def _bookable(query: Select, user: User, now: datetime) -> Select:
     checked = Shift.ends_at < record_check_lapses(until) if until is not None else false()
     other = aliased(Shift)
     clash = exists().where(
-        Booking.user_id == user.id, Booking.status.in_(PLACE_HOLDING), Booking.shift_id == other.id,
+        Booking.user_id == user.id, Booking.status.in_(PLACES.occupied), Booking.shift_id == other.id,
         other.id != Shift.id, other.ends_at > now, other.cancelled_at.is_(None),
         other.starts_at < Shift.ends_at, Shift.starts_at < other.ends_at)
     return query.where(~mine,

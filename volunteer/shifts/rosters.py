@@ -11,6 +11,7 @@ from ..audit import audit
 from ..extensions import db
 from ..i18n.catalog import gettext as _
 from ..models import Booking, Shift, User
+from ..web import places
 from ..web.access import contact_visible, require_coordinator, shift_in_scope, site_in_scope
 from ..web.forms import ConfirmForm
 from ..web.htmx import done, render
@@ -38,7 +39,7 @@ def _roster_context(shift: Shift, q: str = "") -> dict:
     now = clock.now()
     return {"roster": roster, "shift": shift, "day": clock.local_day(shift.starts_at), "found": found, "q": q,
             "max_candidates": staffing.MAX_CANDIDATES, "started": shift.starts_at <= now,
-            "markable": bookings.MARKABLE, "marks": tuple(bookings.ATTENDANCE.values()),
+            "markable": bookings.PLACES.markable, "marks": tuple(bookings.ATTENDANCE.values()),
             "open_for_adding": shift.cancelled_at is None and shift.ends_at > now,
             "visible": staffing.visible_people(current_user, [b.user_id for b in people]),
             "contact": contact_visible(current_user, [person.id for person in found])}
@@ -118,14 +119,7 @@ def attendance(shift_id: int, booking_id: int):
     """Mark one person attended (the shift's hours count) or no-show, once the shift has started."""
     shift = shift_in_scope(shift_id)
     booking = _booking(shift, booking_id)
-    to = bookings.ATTENDANCE.get(request.form.get("status", ""))
-    if to is None:
-        abort(404)
-    try:
-        bookings.mark_attendance(booking, to, current_user, clock.now())
-        db.session.commit()
-    except bookings.Conflict:
-        db.session.rollback()
+    if places.record_attendance(bookings.ATTENDANCE, bookings.mark_attendance, booking) == 409:
         return render("shifts/rosters/shift.html", PERSON, status=409, **_person_context(shift, booking))
     return done(PERSON, None, url_for(".shift", shift_id=shift.id, _anchor=f"booking-{booking.id}"),
                 partial_context=lambda: _person_context(shift, booking))()

@@ -2,7 +2,7 @@
 import uuid
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -17,6 +17,7 @@ from ..i18n.catalog import gettext as _, ngettext
 from ..i18n.languages import spoken_languages
 from ..i18n.locale import SITE_LOCALES
 from ..models import Enrolment, EnrolmentStatus, Qualification, Training, TrainingSession
+from ..web import places
 from ..web.access import (acts_for, organisation_scope, organisations_in_scope, qualification_choices,
                           require_coordinator)
 from ..web.forms import ConfirmForm
@@ -187,7 +188,7 @@ def session(session_id: int):
 
 def _attendance(session: TrainingSession) -> dict:
     """Whether attendance may be marked yet, from which statuses, and to which."""
-    return {"started": session.starts_at <= clock.now(), "markable": enrolments.MARKABLE,
+    return {"started": session.starts_at <= clock.now(), "markable": enrolments.SEATS.markable,
             "marks": tuple(enrolments.ATTENDANCE.values())}
 
 
@@ -223,14 +224,9 @@ def attendance(session_id: int, enrolment_id: int):
     """Mark one person attended (grants the qualification) or no-show."""
     session = _session(session_id)
     enrolment = db.session.get(Enrolment, enrolment_id)
-    to = enrolments.ATTENDANCE.get(request.form.get("status", ""))
-    if enrolment is None or enrolment.session_id != session.id or to is None:
+    if enrolment is None or enrolment.session_id != session.id:
         abort(404)
-    try:
-        enrolments.mark_attendance(enrolment, to, current_user, clock.now())
-        db.session.commit()
-    except enrolments.Conflict:
-        db.session.rollback()
+    if places.record_attendance(enrolments.ATTENDANCE, enrolments.mark_attendance, enrolment) == 409:
         return render("trainings/manage/session.html", PERSON, status=409, **_person_context(session, enrolment))
     return done(PERSON, None, url_for("training_admin.session", session_id=session.id,
                                       _anchor=f"person-{enrolment.id}"),

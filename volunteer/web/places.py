@@ -1,0 +1,164 @@
+"""What every kind of place (a shift, a training session) shows and does on the web: its card, the POST that
+books, queues, confirms or cancels, and the page an offer's e-mailed link opens. Each feature's routes are
+thin calls into here with its Flow."""
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+
+from flask import abort, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from .. import clock
+from ..extensions import db
+from ..models import User
+from ..rules.kinds import Decision, Kind, Standing, decide
+from ..rules.places import Conflict
+from .htmx import done, render
+from .urls import safe_next
+
+
+@dataclass
+class Card:
+    """One shift or session as a person sees it; its decision is worked out when first asked for (a plain
+    form's answer is a redirect, and needs none)."""
+
+    kind: Kind
+    subject: object  # the shift or training session
+    user: User
+    known: Standing
+    now: datetime
+    refused: bool = False
+
+    @cached_property
+    def decision(self) -> Decision:
+        return decide(self.kind, self.user, self.subject, self.now, self.known)
+
+    @property
+    def row(self):
+        """The person's booking or enrolment, if they have one."""
+        return self.known.rows.get(self.subject.id)
+
+    @property
+    def state(self):
+        return self.decision.state
+
+    @property
+    def explanation(self) -> str:
+        return self.decision.reason
+
+    @property
+    def booked(self) -> bool:
+        """The person holds a place (the calendar link and the details go with it)."""
+        return self.state is self.kind.held
+
+    def allows(self, action: str) -> bool:
+        return self.decision.allows(action)
+
+    @property
+    def buttons(self) -> list[tuple[str, str]]:
+        return [(action, self.kind.button_label(action, self.row)) for action in self.decision.actions]
+
+
+def cards_for(kind: Kind, user: User, subjects: list, known: Standing | None = None) -> list[Card]:
+    now = clock.now()
+    known = known or kind.standing(user, subjects, now)
+    return [Card(kind, subject, user, known, now) for subject in subjects]
+
+
+@dataclass(frozen=True)
+class Flow:
+    """What one kind's pages add: how to load one, its services by action, its templates and messages."""
+
+    kind: Kind
+    load: Callable[[int], object]  # the shift or session with what its card shows, or None
+    actions: dict[str, Callable]  # (user, subject, now, known) -> the person's row as it now is
+    lapse: Callable[[datetime], int]  # pass lapsed offers on
+    partial: str  # the card alone
+    refused: str
+    offer_page: str
+    back_to: str  # the list's endpoint
+    anchor: str  # the card's id prefix
+    done: dict  # the message after each action
+
+
+def pass_on_lapsed_offers(flow: Flow) -> None:
+    """Offers whose time has run out go on to the next person before anyone acts on a place or an offer.
+
+    Not on every look at a list (shifts): that would cost each page view a query. Cron passes them on
+    meanwhile (flask process-waitlists), and the rules never treat a lapsed offer as live."""
+    if flow.lapse(clock.now()):
+        db.session.commit()
+
+
+def act(flow: Flow, subject_id: int, action: str):
+    """Book or enrol, join the waitlist, confirm an offer or cancel: accepted only if the decision allows it."""
+    pass_on_lapsed_offers(flow)
+    subject = flow.load(subject_id) or abort(404)
+    now, kind = clock.now(), flow.kind
+    known = kind.standing(current_user, [subject], now)
+    if decide(kind, current_user, subject, now, known).allows(action):
+        try:
+            known.rows[subject.id] = flow.actions[action](current_user, subject, now, known)
+            # Made before the commit, from what this transaction knows (the person's language, too): after it,
+            # all of it would load again. Of what the standing knew, only this row and the places have changed.
+            answer = done(flow.partial, flow.done[action], _back(flow, subject_id),
+                          card=Card(kind, subject, current_user, known, now))
+            db.session.commit()
+            return answer()
+        except (Conflict, IntegrityError):
+            db.session.rollback()
+    return _refused(flow, subject)
+
+
+def _back(flow: Flow, subject_id: int) -> str:
+    target = safe_next(request.form.get("next"), url_for(flow.back_to))
+    return f"{target.split('#')[0]}#{flow.anchor}-{subject_id}"  # the id: the commit expires the subject
+
+
+def _refused(flow: Flow, subject):
+    """The card again, with where the person now stands: 409, never a 500."""
+    db.session.refresh(subject)
+    card, = cards_for(flow.kind, current_user, [subject])
+    card.refused = True
+    return render(flow.refused, flow.partial, status=409, card=card, card_partial=flow.partial,
+                  back=_back(flow, subject.id))
+
+
+def offer(flow: Flow, token: str):
+    """The e-mailed link: a page with one button that takes the held place (scanners only GET); the place is
+    taken only through the same gates as booking."""
+    places, kind = flow.kind.places, flow.kind
+    row = places.for_token(token) or abort(404)
+    pass_on_lapsed_offers(flow)
+    db.session.refresh(row)
+    subject, user, now = getattr(row, places.parent_relation), row.user, clock.now()
+    known = kind.standing(user, [subject], now)
+    status = 200
+    if request.method == "POST":
+        if decide(kind, user, subject, now, known).allows("confirm"):
+            try:
+                flow.actions["confirm"](user, subject, now, known)
+                answer = done(flow.partial, flow.done["confirm"], url_for(kind.offer_endpoint, token=token),
+                              card=Card(kind, subject, user, known, now))
+                db.session.commit()
+                return answer()
+            except Conflict:
+                db.session.rollback()
+        status = 409
+    card, = cards_for(kind, user, [subject])
+    return render_template(flow.offer_page, card=card, token=token, anchor=flow.anchor), status
+
+
+def record_attendance(attendance: dict, mark: Callable, row) -> int:
+    """Record the attendance a coordinator's form names for one person (404 for any other value): 200, or 409
+    when the person or their shift or session no longer allows it."""
+    to = attendance.get(request.form.get("status", "")) or abort(404)
+    try:
+        mark(row, to, current_user, clock.now())
+        db.session.commit()
+        return 200
+    except Conflict:
+        db.session.rollback()
+        return 409
