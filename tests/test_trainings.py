@@ -232,10 +232,14 @@ def test_someone_who_already_holds_the_qualification_needs_no_seat(app, clock, m
 def test_who_may_take_trainings(app, make_user, make_session):
     session = make_session()
     assert Client(app.test_client()).get("/trainings").status_code == 302, "sign in first"
+    reason = translated(app, "sv", "You cannot take trainings while your account is paused or your application is "
+                                   "declined.")
     for status in (Status.REJECTED, Status.INACTIVE):
-        client, _ = person(app, make_user, f"{status.value}@example.org", status=status)
-        assert client.get("/trainings").status_code == 403
-        assert client.post(f"/trainings/{session.id}/enrol").status_code in (400, 403)
+        client, user = person(app, make_user, f"{status.value}@example.org", status=status)
+        page = client.get("/trainings")
+        assert page.status_code == 200 and reason in page_text(page), "the approval gate says why, as for shifts"
+        assert act(client, session.id, "enrol").status_code == 409
+        assert status_of(app, session.id, user.id) is None
     applicant, user = person(app, make_user, "applicant@example.org", status=Status.CONFIRMED)
     assert act(applicant, session.id, "enrol").status_code == 303, "the introduction often comes before the interview"
     assert status_of(app, session.id, user.id) is EnrolmentStatus.ENROLLED
@@ -347,7 +351,7 @@ def test_an_offer_not_confirmed_in_24_hours_passes_to_the_next_in_the_queue(
     clock.advance(hours=24, minutes=1)
 
     assert state_of(app, first_user.id, session.id) is not EnrolmentState.OFFERED
-    second.get("/trainings")  # looking at trainings processes lapsed offers
+    app.test_cli_runner().invoke(args=["process-waitlists"])  # cron passes lapsed offers on
     assert status_of(app, session.id, first_user.id) is EnrolmentStatus.CANCELLED
     assert status_of(app, session.id, second_user.id) is EnrolmentStatus.OFFERED
     assert outbox.last()["To"] == "queue1@example.org"
@@ -356,12 +360,29 @@ def test_an_offer_not_confirmed_in_24_hours_passes_to_the_next_in_the_queue(
     assert seats_taken(app, session.id) == 1
 
     clock.advance(hours=25)
-    first.get("/trainings")
+    app.test_cli_runner().invoke(args=["process-waitlists"])
     assert status_of(app, session.id, second_user.id) is EnrolmentStatus.CANCELLED
     assert seats_taken(app, session.id) == 0, "nobody left in the queue: the seat is free"
     assert state_of(app, first_user.id, session.id) is EnrolmentState.OPEN
     with app.app_context():
         assert db.session.scalar(select(func.count()).where(AuditEvent.action == "training_offer_expired")) == 2
+
+
+def test_looking_at_trainings_passes_no_offer_on_as_for_shifts(app, clock, make_user, make_session, outbox):
+    """A GET changes nothing and sends nothing: lapsed offers go on when someone acts on a place or an offer,
+    or when cron runs; the rules never treat a lapsed offer as live meanwhile."""
+    session, holder, [(first, first_user), (second, second_user)] = _full_session_with_queue(
+        app, make_user, make_session)
+    act(holder, session.id, "cancel")
+    sent = len(outbox.messages())
+    clock.advance(hours=24, minutes=1)
+    for page in ("/trainings", "/trainings/mine"):
+        assert second.get(page).status_code == 200
+    assert status_of(app, session.id, first_user.id) is EnrolmentStatus.OFFERED
+    assert state_of(app, first_user.id, session.id) is not EnrolmentState.OFFERED
+    assert len(outbox.messages()) == sent
+    act(second, session.id, "cancel")  # any action on a place passes the lapsed offer on first
+    assert status_of(app, session.id, first_user.id) is EnrolmentStatus.CANCELLED
 
 
 def test_an_offer_never_outlasts_the_start_of_the_session(app, make_user, make_session, outbox):

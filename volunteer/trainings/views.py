@@ -1,7 +1,7 @@
 """Trainings for volunteers: upcoming sessions to enrol on, the waitlist's offers, my trainings."""
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -28,13 +28,11 @@ DONE = {
 
 @bp.before_request
 def guard():
-    """Signed-in people who may take trainings; an offer's link works on its own."""
+    """Signed-in people (whether they may enrol is the ladder's approval gate, with its reason); an offer's link
+    works on its own."""
     if request.endpoint == "trainings.offer":
         return None
-    response = require_signed_in()
-    if response is None and not rules.may_take_trainings(current_user):
-        abort(403)
-    return response
+    return require_signed_in()
 
 
 def session_query():
@@ -59,8 +57,6 @@ def cards_for(user: User, training_sessions: list[TrainingSession]) -> list[plac
 
 @bp.get("/trainings")
 def page():
-    # Unlike shifts, looking at the list passes lapsed offers on (tests/test_trainings.py relies on it).
-    places.pass_on_lapsed_offers(FLOW)
     training_sessions = db.session.scalars(
         session_query().where(TrainingSession.cancelled_at.is_(None), TrainingSession.starts_at > clock.now())
         .order_by(TrainingSession.starts_at)).unique().all()
@@ -75,7 +71,6 @@ def act(session_id: int, action: str):
 
 @bp.get("/trainings/mine")
 def mine():
-    places.pass_on_lapsed_offers(FLOW)
     now = clock.now()
     mine = db.session.scalars(
         session_query().join(Enrolment).where(Enrolment.user_id == current_user.id)
