@@ -36,9 +36,6 @@ def unlisted_columns(metadata: MetaData) -> set[tuple[str, str]]:
             if column.name not in EXPORTED.get(table.name, set()) | set(NOT_EXPORTED.get(table.name, {}))}
 
 
-# Export ------------------------------------------------------------------------------------------------------
-
-
 def test_every_personal_column_is_exported_or_deliberately_left_out():
     assert unlisted_columns(db.metadata) == set(), "add the column to privacy.EXPORTED or privacy.NOT_EXPORTED"
     for name, exported in EXPORTED.items():
@@ -164,9 +161,6 @@ def test_a_person_corrects_their_own_details(app, make_user, make_organisation, 
         assert "phone" in event.details["fields"] and "+46731112233" not in json.dumps(event.details)
 
 
-# Erasure -----------------------------------------------------------------------------------------------------
-
-
 def traces(app, *needles: str) -> list[str]:
     """Every text column of every table where one of these strings still appears."""
     found = []
@@ -229,9 +223,6 @@ def test_deleting_an_account_audits_each_place_given_up_the_same_way(app, rich_p
                                                             AuditEvent.action.like("%_cancelled_by_person"))).all()
         assert sorted((event.action, event.details["was"]) for event in events) == [
             ("shift_cancelled_by_person", "booked"), ("training_cancelled_by_person", "enrolled")]
-
-
-# Retention ---------------------------------------------------------------------------------------------------
 
 
 def test_retention_deletes_and_warns_on_time_and_is_idempotent(make_app, make_user, make_shift, outbox):
@@ -301,9 +292,6 @@ def test_retention_removes_used_and_expired_sign_in_links(app, runner, make_user
     assert "removed 1 used or expired sign-in link(s)" in runner.invoke(args=["retention"]).output
     with app.app_context():
         assert db.session.scalars(select(LoginToken.token_hash)).all() == ["b" * 64]
-
-
-# Need to know ------------------------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -396,9 +384,6 @@ def test_profile_views_and_exports_are_in_the_audit_log_without_the_search_text(
     assert events["roster_printed"].details["shift_id"] == shift.id
 
 
-# The notice --------------------------------------------------------------------------------------------------
-
-
 @pytest.mark.parametrize("locale", LOCALES)
 def test_the_privacy_notice_is_in_every_site_language(app, client, locale):
     text = page_text(client.get("/privacy", headers={"Accept-Language": locale}))
@@ -438,9 +423,6 @@ def test_bumping_the_notice_version_asks_everyone_again(make_app, make_user):
 def test_the_version_is_recorded_at_sign_up(app, client, signup_data, find_user):
     client.submit("/signup", signup_data)
     assert find_user("anna@example.org").privacy_version == app.config["PRIVACY_NOTICE_VERSION"]
-
-
-# Nothing leaks by the side -----------------------------------------------------------------------------------
 
 
 def test_database_errors_in_the_log_carry_no_personal_data(make_app, make_user, caplog):

@@ -54,9 +54,6 @@ def card_of(response, shift_id) -> str:
     return match.group(0)
 
 
-# The list ------------------------------------------------------------------------------------------------------
-
-
 def test_open_shifts_are_grouped_by_day_with_places_languages_and_requirement(app, make_user, make_shift):
     client, _ = person(app, make_user, "v@example.org")
     first = make_shift(starts_at=local(date(2026, 10, 22), 17), places=3, languages=("ar", "fa"))
@@ -206,9 +203,6 @@ def test_the_list_and_the_booking_mail_are_in_each_persons_language(app, make_us
     assert times in text, "17:00–20:00 in Stockholm, isolated left to right in Arabic"
     body = message.get_body(("html",)).get_content()
     assert f'lang="{locale}"' in body and f'dir="{direction}"' in body
-
-
-# States and transitions ----------------------------------------------------------------------------------------
 
 
 def test_book_then_cancel_in_place_with_htmx(app, make_user, make_shift, outbox):
@@ -381,9 +375,6 @@ def test_the_last_place_is_refused_with_409_and_the_current_state(app, make_user
     assert "That could not be done" in page_text(response) and "join the waitlist" in page_text(response)
 
 
-# Cancelling and the waitlist -----------------------------------------------------------------------------------
-
-
 def test_cancelling_late_tells_the_coordinators(app, clock, make_user, make_shift, coordinator, outbox):
     client, user = person(app, make_user, "v@example.org", phone="+46701112233")
     shift = make_shift(starts_at=NOW + timedelta(days=2))
@@ -501,9 +492,6 @@ def test_an_offer_link_with_a_forged_token_is_404(app):
     assert Client(app.test_client()).get("/shifts/offers/forged").status_code == 404
 
 
-# Concurrency ---------------------------------------------------------------------------------------------------
-
-
 def _race(clients, url):
     """Every client posts at the same moment; the statuses they got back."""
     tokens = [client.csrf_token("/shifts") for client in clients]
@@ -544,9 +532,6 @@ def test_a_double_tap_books_once(app, make_user, make_shift):
     results = _race(clients, f"/shifts/{shift.id}/book")
     assert results.count(303) == 1 and results.count(409) == 5
     assert places_taken(app, shift.id) == 1
-
-
-# My shifts and calendars ---------------------------------------------------------------------------------------
 
 
 def test_my_shifts_shows_coming_with_how_to_get_in_and_past_with_hours(app, clock, make_user, make_shift):
@@ -603,9 +588,6 @@ def test_a_private_calendar_feed_can_be_made_renewed_and_stopped(app, make_user,
     assert anonymous.get("/calendar/nothing.ics").status_code == 404
 
 
-# Reminders -----------------------------------------------------------------------------------------------------
-
-
 def test_reminders_go_out_the_day_before_once(app, clock, make_user, make_shift, outbox):
     client, user = person(app, make_user, "v@example.org")
     tomorrow = make_shift(starts_at=local(date(2026, 10, 21), 17))
@@ -642,9 +624,6 @@ def test_reminders_are_claimed_in_the_database(app, clock, make_user, make_shift
         assert bookings.send_reminders(NOW) == 1
         assert bookings.send_reminders(NOW) == 0
         assert db.session.scalar(select(Booking.reminded_at)) == NOW
-
-
-# Personal data -------------------------------------------------------------------------------------------------
 
 
 def test_deleting_an_account_gives_its_place_to_the_waitlist(app, make_user, make_shift, outbox):

@@ -153,8 +153,6 @@ def _rows(model, user: User, column) -> list:
     return list(db.session.scalars(select(model).where(model.user_id == user.id).order_by(column, model.id)))
 
 
-# Erasure -----------------------------------------------------------------------------------------------------
-
 # Audit details that may hold free text about the person (a coordinator's reason): dropped on erasure.
 FREE_TEXT_DETAILS = ("reason",)
 
@@ -228,9 +226,6 @@ def _coordinators_of(organisation_id: int) -> list[User]:
         .where(coordinator_organisations.c.organisation_id == organisation_id).order_by(User.id)))
 
 
-# Retention ---------------------------------------------------------------------------------------------------
-
-
 @dataclass
 class RetentionReport:
     unconfirmed: int = 0
@@ -294,9 +289,6 @@ def note_activity(user: User, now: datetime) -> None:
         audit("retention_warning_answered", actor=user, subject=user)
     if user.last_sign_in_at is None or user.last_sign_in_at < now - timedelta(days=1):
         user.last_sign_in_at = now
-
-
-# The privacy notice ------------------------------------------------------------------------------------------
 
 
 def needs_acceptance(user: User) -> bool:

@@ -122,3 +122,17 @@ def mark_attendance(enrolment: Enrolment, to: EnrolmentStatus, by: User, now: da
                 PersonQualification.session_id == training_session.id,
                 PersonQualification.user_id == enrolment.user_id)):
             db.session.delete(held)
+
+
+def change_session(training_session: TrainingSession, by: User, now: datetime, **values) -> int:
+    """A coordinator's edit of a session: more seats go to the queue first, and everyone holding a place or
+    queueing hears about a new time or place. How many were told."""
+    before = (training_session.starts_at, training_session.ends_at, training_session.place)
+    for name, value in values.items():
+        setattr(training_session, name, value)
+    db.session.flush()
+    fill_from_waitlist(training_session, now)
+    moved = before != (training_session.starts_at, training_session.ends_at, training_session.place)
+    told = tell_about_change(training_session) if moved else 0
+    audit("training_session_edited", actor=by, session_id=training_session.id, told=told)
+    return told

@@ -43,11 +43,11 @@ def _training(training_id: int) -> Training:
     return training
 
 
-def _session(session_id: int) -> TrainingSession:
-    session = db.session.get(TrainingSession, session_id)
-    if session is None or not acts_for(current_user, session.training.organisation_id):
+def _training_session(session_id: int) -> TrainingSession:
+    training_session = db.session.get(TrainingSession, session_id)
+    if training_session is None or not acts_for(current_user, training_session.training.organisation_id):
         abort(404)
-    return session
+    return training_session
 
 
 @bp.get("/")
@@ -59,13 +59,13 @@ def index():
         query = query.where(Training.organisation_id.in_(scope))
     trainings = db.session.scalars(query).all()
     since = clock.now() - timedelta(days=30)  # recent sessions stay listed for attendance
-    sessions = db.session.scalars(
+    training_sessions = db.session.scalars(
         select(TrainingSession).where(TrainingSession.training_id.in_([t.id for t in trainings]),
                                       TrainingSession.starts_at > since)
         .order_by(TrainingSession.starts_at)).all()
     by_training = {}
-    for session in sessions:
-        by_training.setdefault(session.training_id, []).append(session)
+    for training_session in training_sessions:
+        by_training.setdefault(training_session.training_id, []).append(training_session)
     return render_template("trainings/manage/index.html", trainings=trainings, sessions=by_training,
                            now=clock.now())
 
@@ -145,35 +145,32 @@ def new_session(training_id: int):
 
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 def edit_session(session_id: int):
-    session = _session(session_id)
-    if session.cancelled_at is not None:
+    training_session = _training_session(session_id)
+    if training_session.cancelled_at is not None:
         abort(409)
-    form = SessionForm(language_names=_language_names(), obj=session)
+    form = SessionForm(language_names=_language_names(), obj=training_session)
     if not form.is_submitted():
-        local_start, local_end = session.starts_at.astimezone(STOCKHOLM), session.ends_at.astimezone(STOCKHOLM)
+        local_start = training_session.starts_at.astimezone(STOCKHOLM)
+        local_end = training_session.ends_at.astimezone(STOCKHOLM)
         form.day.data, form.start.data, form.end.data = local_start.date(), local_start.time(), local_end.time()
-    elif form.validate() and _fits(form, session):
-        before = (session.starts_at, session.ends_at, session.place)
-        (session.starts_at, session.ends_at), = form.occurrences()
-        session.place, session.language, session.seats = form.place.data, form.language.data, form.seats.data
-        db.session.flush()
-        enrolments.fill_from_waitlist(session, clock.now())  # more seats go to the queue first
-        told = enrolments.tell_about_change(session) if before != (
-            session.starts_at, session.ends_at, session.place) else 0
-        audit("training_session_edited", actor=current_user, session_id=session.id, told=told)
+    elif form.validate() and _fits(form, training_session):
+        (starts_at, ends_at), = form.occurrences()
+        told = enrolments.change_session(training_session, current_user, clock.now(), starts_at=starts_at,
+                                         ends_at=ends_at, place=form.place.data, language=form.language.data,
+                                         seats=form.seats.data)
         db.session.commit()
         flash(ngettext("The session is saved; %(num)d person was told about the change by e-mail.",
                        "The session is saved; %(num)d people were told about the change by e-mail.", told)
               if told else _("The session is saved."), "success")
-        return redirect(url_for("training_admin.session", session_id=session.id), code=303)
-    return render_form("trainings/manage/session_form.html", form, training=session.training,
-                       training_session=session)
+        return redirect(url_for("training_admin.session", session_id=training_session.id), code=303)
+    return render_form("trainings/manage/session_form.html", form, training=training_session.training,
+                       training_session=training_session)
 
 
-def _fits(form: SessionForm, session: TrainingSession) -> bool:
-    if form.seats.data < session.seats_taken:
+def _fits(form: SessionForm, training_session: TrainingSession) -> bool:
+    if form.seats.data < training_session.seats_taken:
         form.seats.errors.append(_("%(num)d seats are taken; the session needs at least that many.",
-                                   num=session.seats_taken))
+                                   num=training_session.seats_taken))
         return False
     return True
 
@@ -181,34 +178,35 @@ def _fits(form: SessionForm, session: TrainingSession) -> bool:
 @bp.get("/sessions/<int:session_id>")
 def session(session_id: int):
     """The enrolment list with phone numbers, and attendance once the session has started."""
-    session = _session(session_id)
-    return render_template("trainings/manage/session.html", training_session=session, people=_people(session),
-                           **_attendance(session))
+    training_session = _training_session(session_id)
+    return render_template("trainings/manage/session.html", training_session=training_session,
+                           people=_people(training_session),
+                           **_attendance(training_session))
 
 
-def _attendance(session: TrainingSession) -> dict:
+def _attendance(training_session: TrainingSession) -> dict:
     """Whether attendance may be marked yet, from which statuses, and to which."""
-    return {"started": session.starts_at <= clock.now(), "markable": enrolments.SEATS.markable,
+    return {"started": training_session.starts_at <= clock.now(), "markable": enrolments.SEATS.markable,
             "marks": tuple(enrolments.ATTENDANCE.values())}
 
 
-def _people(session: TrainingSession) -> list[Enrolment]:
+def _people(training_session: TrainingSession) -> list[Enrolment]:
     enrolled = db.session.scalars(
         select(Enrolment).options(joinedload(Enrolment.user))
-        .where(Enrolment.session_id == session.id, Enrolment.status.in_(LIST_ORDER))).all()
+        .where(Enrolment.session_id == training_session.id, Enrolment.status.in_(LIST_ORDER))).all()
     return sorted(enrolled, key=lambda e: (LIST_ORDER.index(e.status), e.waitlisted_at or e.created_at,
                                            e.user.full_name))
 
 
 @bp.route("/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
 def cancel_session(session_id: int):
-    session = _session(session_id)
+    training_session = _training_session(session_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
-        return render_template("trainings/manage/cancel.html", form=form, training_session=session,
-                               people=_people(session))
+        return render_template("trainings/manage/cancel.html", form=form, training_session=training_session,
+                               people=_people(training_session))
     try:
-        count = enrolments.cancel_session(session, current_user, clock.now())
+        count = enrolments.cancel_session(training_session, current_user, clock.now())
     except enrolments.Conflict:
         db.session.rollback()
         flash(_("The session has already started or been cancelled."), "error")
@@ -222,21 +220,22 @@ def cancel_session(session_id: int):
 @bp.post("/sessions/<int:session_id>/attendance/<int:enrolment_id>")
 def attendance(session_id: int, enrolment_id: int):
     """Mark one person attended (grants the qualification) or no-show."""
-    session = _session(session_id)
+    training_session = _training_session(session_id)
     enrolment = db.session.get(Enrolment, enrolment_id)
-    if enrolment is None or enrolment.session_id != session.id:
+    if enrolment is None or enrolment.session_id != training_session.id:
         abort(404)
     if places.record_attendance(enrolments.ATTENDANCE, enrolments.mark_attendance, enrolment) == 409:
-        return render("trainings/manage/session.html", PERSON, status=409, **_person_context(session, enrolment))
-    return done(PERSON, None, url_for("training_admin.session", session_id=session.id,
+        return render("trainings/manage/session.html", PERSON, status=409,
+                      **_person_context(training_session, enrolment))
+    return done(PERSON, None, url_for("training_admin.session", session_id=training_session.id,
                                       _anchor=f"person-{enrolment.id}"),
-                partial_context=lambda: _person_context(session, enrolment))()
+                partial_context=lambda: _person_context(training_session, enrolment))()
 
 
-def _person_context(session: TrainingSession, enrolment: Enrolment) -> dict:
+def _person_context(training_session: TrainingSession, enrolment: Enrolment) -> dict:
     """The enrolment list with one person's row as it now stands."""
-    return {"training_session": session, "people": _people(session), "enrolment": enrolment,
-            **_attendance(session)}
+    return {"training_session": training_session, "people": _people(training_session), "enrolment": enrolment,
+            **_attendance(training_session)}
 
 
 @bp.route("/grant", methods=["GET", "POST"])
