@@ -99,17 +99,24 @@ def act(flow: Flow, subject_id: int, action: str):
     now, kind = clock.now(), flow.kind
     known = kind.standing(current_user, [subject], now)
     if decide(kind, current_user, subject, now, known).allows(action):
-        try:
-            known.rows[subject.id] = flow.actions[action](current_user, subject, now, known)
-            # Made before the commit, from what this transaction knows (the person's language, too): after it,
-            # all of it would load again. Of what the standing knew, only this row and the places have changed.
-            answer = done(flow.partial, flow.done[action], _back(flow, subject_id),
-                          card=Card(kind, subject, current_user, known, now))
-            db.session.commit()
-            return answer()
-        except (Conflict, IntegrityError):
-            db.session.rollback()
+        answer = _apply(flow, action, current_user, subject, now, known, _back(flow, subject_id))
+        if answer is not None:
+            return answer
     return _refused(flow, subject)
+
+
+def _apply(flow: Flow, action: str, user: User, subject, now: datetime, known: Standing, location: str):
+    """Run an allowed action and commit it; the answer, or None when it lost a race (rolled back)."""
+    try:
+        known.rows[subject.id] = flow.actions[action](user, subject, now, known)
+        # Made before the commit, from what this transaction knows (the person's language, too): after it, all
+        # of it would load again. Of what the standing knew, only this row and the places have changed.
+        answer = done(flow.partial, flow.done[action], location, card=Card(flow.kind, subject, user, known, now))
+        db.session.commit()
+        return answer()
+    except (Conflict, IntegrityError):
+        db.session.rollback()
+        return None
 
 
 def _back(flow: Flow, subject_id: int) -> str:
@@ -138,14 +145,9 @@ def offer(flow: Flow, token: str):
     status = 200
     if request.method == "POST":
         if decide(kind, user, subject, now, known).allows("confirm"):
-            try:
-                flow.actions["confirm"](user, subject, now, known)
-                answer = done(flow.partial, flow.done["confirm"], url_for(kind.offer_endpoint, token=token),
-                              card=Card(kind, subject, user, known, now))
-                db.session.commit()
-                return answer()
-            except Conflict:
-                db.session.rollback()
+            answer = _apply(flow, "confirm", user, subject, now, known, url_for(kind.offer_endpoint, token=token))
+            if answer is not None:
+                return answer
         status = 409
     card, = cards_for(kind, user, [subject])
     return render_template(flow.offer_page, card=card, token=token, anchor=flow.anchor), status
