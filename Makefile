@@ -33,6 +33,8 @@ run: install translations
 	@echo ""
 	FLASK_DEBUG=1 $(FLASK) run --host 127.0.0.1 --port 5000
 
+# One pytest worker per core (pytest-xdist); each worker has its own database. PYTEST_ARGS="-n 0" runs in one process.
+PYTEST_ARGS ?= -n auto --durations=15
 test: install-dev translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
