@@ -306,7 +306,8 @@ def test_deleting_an_account_that_holds_every_kind_of_place_frees_them_all(
 
 def test_retention_erases_someone_who_holds_every_kind_of_place(app, make_user, make_shift, make_session,
                                                                 make_organisation):
-    person = make_user(EMAIL, status=Status.REJECTED, status_changed_at=datetime.now(timezone.utc) - timedelta(days=200))
+    person = make_user(EMAIL, status=Status.REJECTED,
+                       status_changed_at=datetime.now(timezone.utc) - timedelta(days=200))
     hold_everything(app, person, make_shift, make_session)
     study_coordinator(make_user, make_organisation)
     result = app.test_cli_runner().invoke(args=["retention"])

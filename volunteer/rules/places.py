@@ -256,7 +256,8 @@ class Places:
         """Cancel a row that holds a place, an offer or a queue spot (allowed: only from these statuses).
         Returns the status it had."""
         before = row.status
-        self.move(row, self.cancelled, now, allowed=self.cancellable if allowed is None else allowed, offer_expires_at=None, **values)
+        self.move(row, self.cancelled, now, allowed=self.cancellable if allowed is None else allowed,
+                  offer_expires_at=None, **values)
         return before
 
     def give_back(self, row, now: datetime, refill, **values):
