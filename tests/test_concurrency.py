@@ -1,7 +1,9 @@
 """Real concurrent requests to several server processes (gunicorn workers): many people racing for the last place
 of a shift, round after round, and one person's double tap on book, enrol, approve and sign up.
 
-RACE_ROUNDS sets the number of rounds (default 100)."""
+RACE_ROUNDS sets the number of rounds of the race for the last place (default 100); PLACE_RACE_ROUNDS those of
+the races of one person with themselves, of a booking with its person's erasure and of a coordinator lowering the
+places while people book (default 4). After every race flask check-places finds every counter equal to its rows."""
 import http.client
 import os
 import re
@@ -21,6 +23,7 @@ from volunteer.extensions import db
 from volunteer.models import (AuditEvent, Booking, BookingStatus, Enrolment, Role, Shift, Status, TrainingSession,
                               User, utcnow)
 
+from .forms_on_page import forms_on
 from .helpers import CSRF_RE, session_cookie
 
 
@@ -28,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 4
 PEOPLE = 20
 ROUNDS = int(os.environ.get("RACE_ROUNDS", "100"))
+PLACE_ROUNDS = int(os.environ.get("PLACE_RACE_ROUNDS", "4"))
 TAPS = 4
 SECRET = "concurrency-test-secret-that-is-long-enough"
 
@@ -98,21 +102,33 @@ def ready(port, cookie, page):
 
 def at_once(port, path, browsers, fields=None):
     """POST the same form from every (cookie, token) at the same moment; the statuses."""
-    barrier = threading.Barrier(len(browsers))
-    results = [None] * len(browsers)
+    return posts_at_once(port, [(path, browser, fields) for browser in browsers])
+
+
+def posts_at_once(port, posts):
+    """Several (path, (cookie, token), fields) POSTs sent at the same moment; their statuses, in order."""
+    barrier = threading.Barrier(len(posts))
+    results = [None] * len(posts)
 
     def post(index):
-        cookie, token = browsers[index]
+        path, (cookie, token), fields = posts[index]
         barrier.wait()
         results[index] = request(port, "POST", path, cookie, urlencode({**(fields or {}), "csrf_token": token},
                                                                        doseq=True))[0]
 
-    threads = [threading.Thread(target=post, args=(index,)) for index in range(len(browsers))]
+    threads = [threading.Thread(target=post, args=(index,)) for index in range(len(posts))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
     return results
+
+
+def assert_every_counter_matches(app) -> None:
+    """flask check-places after a race: no counter differs from the rows that hold places."""
+    result = app.test_cli_runner().invoke(args=["check-places"])
+    print(f"check-places: {result.output.strip()}")
+    assert result.exit_code == 0 and "Every counter matches its rows." in result.output, result.output
 
 
 def test_a_hundred_rounds_of_twenty_people_on_four_processes_book_the_last_place_once(
@@ -145,6 +161,7 @@ def test_a_hundred_rounds_of_twenty_people_on_four_processes_book_the_last_place
     print(f"\nbooking race on {db_name(app)}: {ROUNDS} rounds x {PEOPLE} clients = {ROUNDS * PEOPLE} requests to "
           f"{WORKERS} workers in {elapsed:.1f} s; {len(overbooked)} overbooked, {len(doubles)} double bookings")
     assert overbooked == [] and doubles == []
+    assert_every_counter_matches(app)
 
 
 def db_name(app) -> str:
@@ -195,3 +212,82 @@ def test_double_taps_act_once(make_app, make_user, make_shift, make_session, frg
         assert count(select(User).where(User.email == "samira@example.org")) == 1
     assert mails(outbox_dir, "ali@example.org") == 1, "one approval e-mail"
     assert mails(outbox_dir, "samira@example.org") == 1, "one confirmation e-mail"
+    assert_every_counter_matches(app)
+
+
+def first_slot():
+    """A moment in the coming days, on the hour, well inside the booking window."""
+    return utcnow().replace(minute=0, second=0, microsecond=0) + timedelta(days=2)
+
+
+def test_one_person_booking_two_overlapping_shifts_at_once_gets_one(make_app, make_user, make_shift, server):
+    """The overlap gate holds when both bookings arrive at the same moment, on different server processes."""
+    app = make_app(SECRET_KEY=SECRET)
+    volunteer = make_user("twice@example.org", status=Status.APPROVED)
+    phone = ready(server, session_cookie(app, volunteer), "/shifts")
+    outcomes, start = [], first_slot() + timedelta(days=10)
+    for round_ in range(PLACE_ROUNDS):
+        one = make_shift(places=3, starts_at=start + timedelta(hours=6 * round_), hours=3)
+        other = make_shift(site="Mötesplats Ost", places=3, starts_at=one.starts_at + timedelta(hours=1), hours=3)
+        outcomes.append(sorted(posts_at_once(server, [(f"/shifts/{one.id}/book", phone, None),
+                                                      (f"/shifts/{other.id}/book", phone, None)])))
+    with app.app_context():
+        booked = db.session.scalar(select(func.count()).where(Booking.user_id == volunteer.id,
+                                                              Booking.status == BookingStatus.BOOKED))
+    print(f"\noverlap race on {db_name(app)}: {PLACE_ROUNDS} rounds of two overlapping bookings at once: {outcomes}; "
+          f"{booked} booked")
+    assert outcomes == [[303, 409]] * PLACE_ROUNDS and booked == PLACE_ROUNDS
+    assert_every_counter_matches(app)
+
+
+def test_a_booking_racing_its_account_deletion_leaves_no_place_taken(make_app, make_user, make_shift, server):
+    """Book and delete my account at the same moment: the place is either given back or never taken."""
+    app = make_app(SECRET_KEY=SECRET)
+    outcomes, start = [], first_slot() + timedelta(days=20)
+    for round_ in range(PLACE_ROUNDS):
+        person = make_user(f"leaving{round_}@example.org", status=Status.APPROVED)
+        shift = make_shift(places=5, starts_at=start + timedelta(hours=4 * round_))
+        phone = ready(server, session_cookie(app, person), "/me/delete")
+        outcomes.append(posts_at_once(server, [(f"/shifts/{shift.id}/book", phone, None), ("/me/delete", phone, None)]))
+        with app.app_context():
+            assert db.session.get(User, person.id) is None
+    with app.app_context():
+        left = db.session.scalar(select(func.sum(Shift.places_taken)).where(Shift.starts_at >= start))
+    print(f"\nbooking against erasure on {db_name(app)}: {PLACE_ROUNDS} rounds, (book, delete) statuses {outcomes}; "
+          f"{left} places taken afterwards")
+    assert all(book < 500 and delete == 303 for book, delete in outcomes) and left == 0
+    assert_every_counter_matches(app)
+
+
+def edit_form(port, cookie, shift_id) -> tuple[tuple, dict]:
+    """The coordinator's edit form for a shift as the page fills it in: the browser and the fields it sends."""
+    page = f"/coordinator/shifts/{shift_id}/edit"
+    status, html, cookie = request(port, "GET", page, cookie)
+    assert status == 200, html[:500]
+    form = next(form for form in forms_on(html, page) if form.action.endswith("/edit"))
+    fields = {name: field.value or (field.options[0] if field.kind == "radio" else "")
+              for name, field in form.fields.items() if field.kind != "checkbox" and name != "csrf_token"}
+    return (cookie, form.fields["csrf_token"].value), fields
+
+
+def test_lowering_the_places_while_people_book_never_fails(make_app, make_user, make_shift, frg, server):
+    """A coordinator saves fewer places while volunteers take them: the edit is refused with its reason (422) or
+    the bookings are (409); the places taken never exceed the places."""
+    app = make_app(SECRET_KEY=SECRET)
+    coordinator = make_user("lowering@example.org", status=Status.APPROVED, role=Role.COORDINATOR, coordinates=[frg])
+    people = [make_user(f"eager{index}@example.org", status=Status.APPROVED) for index in range(5)]
+    browsers = [ready(server, session_cookie(app, user), "/shifts") for user in people]
+    desk_cookie, outcomes, start = session_cookie(app, coordinator), [], first_slot() + timedelta(days=30)
+    for round_ in range(PLACE_ROUNDS):
+        shift = make_shift(places=6, starts_at=start + timedelta(hours=4 * round_))
+        desk, fields = edit_form(server, desk_cookie, shift.id)
+        statuses = posts_at_once(server, [(f"/coordinator/shifts/{shift.id}/edit", desk, {**fields, "places": "3"})]
+                                 + [(f"/shifts/{shift.id}/book", browser, None) for browser in browsers])
+        with app.app_context():
+            stored = db.session.get(Shift, shift.id)
+            outcomes.append((statuses[0], sorted(statuses[1:]), stored.places, stored.places_taken))
+    print(f"\nlowering the places on {db_name(app)}: {PLACE_ROUNDS} rounds of (edit, bookings, places, taken): "
+          f"{outcomes}")
+    assert all(edit in (303, 422) and max(books) < 500 and taken <= places
+               for edit, books, places, taken in outcomes), outcomes
+    assert_every_counter_matches(app)

@@ -35,7 +35,10 @@ NASTY = st.sampled_from([
     "2026-02-30", "9999-12-31", "0000-00-00", "24:61", "12:00:00.000000001", "true", "null", "[]", "{}",
     " ", "", "x" * 5000,
 ])
-TEXT = st.one_of(NASTY, st.text(max_size=80), st.text(min_size=200, max_size=3000),
+# Numbers beyond what a database column holds, and days at the edges of the calendar: generated, not only listed.
+HUGE = st.integers(min_value=2 ** 31, max_value=10 ** 30)
+EDGE_DAYS = st.dates().map(lambda day: day.isoformat())
+TEXT = st.one_of(NASTY, HUGE.map(str), EDGE_DAYS, st.text(max_size=80), st.text(min_size=200, max_size=3000),
                  st.integers(min_value=-10 ** 40, max_value=10 ** 40).map(str),
                  st.floats(allow_nan=True, allow_infinity=True).map(repr))
 
@@ -120,6 +123,31 @@ def test_hostile_input_to_every_form_and_query_never_fails(make_app, world, endp
         assert response.status_code < 500, (form.action, sent, response.status_code)
         if response.status_code == 422:
             assert_typed_values_kept(response, form, sent)
+
+    attack()
+
+
+ID_RULES = sorted({rule.endpoint for rule in _app_for_collection().url_map.iter_rules()
+                   if "GET" in rule.methods and rule.endpoint not in NOT_PAGES
+                   and any(type(c).__name__ == "IdConverter" for c in rule._converters.values())})
+
+
+@pytest.mark.parametrize("endpoint", ID_RULES)
+def test_every_id_in_a_path_beyond_the_database_and_every_day_is_answered(make_app, world, endpoint):
+    """Each page's ids replaced by numbers no database column holds, and any day of the calendar in a path's day:
+    404, never a 500."""
+    app = make_app(RATELIMIT_ENABLED=False)
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint and "GET" in r.methods)
+    client = as_person(app, world, who_sees(rule))
+
+    @settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(number=HUGE, day=EDGE_DAYS)
+    def attack(number, day):
+        values = {name: (number if name.endswith("_id") else day if name == "day" else world.ids[name])
+                  for name in rule.arguments}
+        url = rule.build(values, append_unknown=False)[1]
+        response = send(client, "GET", url)
+        assert response.status_code == 404, (url, response.status_code)
 
     attack()
 

@@ -225,6 +225,111 @@ def test_deleting_an_account_audits_each_place_given_up_the_same_way(app, rich_p
             ("shift_cancelled_by_person", "booked"), ("training_cancelled_by_person", "enrolled")]
 
 
+def hold_everything(app, person, make_shift, make_session):
+    """The person holds every kind of place at once, each on its own shift or session: booked, offered and
+    waitlisted on coming shifts and sessions; attended, no-show and never marked on past ones. Others hold
+    the places they wait behind, and every counter matches its rows."""
+    now = datetime.now(timezone.utc)
+    others = [User(email=f"other{index}@example.org", full_name="Annan", phone="+46700000000",
+                   status=Status.APPROVED, locale="sv", adult_confirmed=True) for index in range(2)]
+    shifts = {status: make_shift(starts_at=now + timedelta(days=2 + index), places=1)
+              for index, status in enumerate((BookingStatus.BOOKED, BookingStatus.OFFERED, BookingStatus.WAITLISTED))}
+    past = {status: make_shift(starts_at=now - timedelta(days=2 + index), places=2)
+            for index, status in enumerate((BookingStatus.ATTENDED, BookingStatus.NO_SHOW, BookingStatus.BOOKED))}
+    sessions = {status: make_session(starts_at=now + timedelta(days=8 + index), seats=1)
+                for index, status in enumerate((EnrolmentStatus.ENROLLED, EnrolmentStatus.OFFERED,
+                                                EnrolmentStatus.WAITLISTED))}
+    past_session = make_session(starts_at=now - timedelta(days=9), seats=2)
+    with app.app_context():
+        db.session.add_all(others)
+        db.session.flush()
+        for status, shift in shifts.items():
+            db.session.add(Booking(shift_id=shift.id, user_id=person.id, status=status,
+                                   offer_expires_at=now + timedelta(hours=5) if status is BookingStatus.OFFERED
+                                   else None, waitlisted_at=now - timedelta(days=1)))
+            db.session.get(Shift, shift.id).places_taken = 1
+        db.session.add_all([
+            Booking(shift_id=shifts[BookingStatus.OFFERED].id, user_id=others[0].id, status=BookingStatus.WAITLISTED,
+                    waitlisted_at=now),
+            Booking(shift_id=shifts[BookingStatus.WAITLISTED].id, user_id=others[0].id, status=BookingStatus.BOOKED),
+            Booking(shift_id=shifts[BookingStatus.BOOKED].id, user_id=others[1].id, status=BookingStatus.WAITLISTED,
+                    waitlisted_at=now)])
+        for status, shift in past.items():
+            db.session.add(Booking(shift_id=shift.id, user_id=person.id, status=status))
+            db.session.get(Shift, shift.id).places_taken = 1
+        for status, session in sessions.items():
+            db.session.add(Enrolment(session_id=session.id, user_id=person.id, status=status,
+                                     offer_expires_at=now + timedelta(hours=5) if status is EnrolmentStatus.OFFERED
+                                     else None, waitlisted_at=now - timedelta(days=1)))
+            db.session.get(TrainingSession, session.id).seats_taken = 1
+        db.session.add_all([
+            Enrolment(session_id=sessions[EnrolmentStatus.WAITLISTED].id, user_id=others[0].id,
+                      status=EnrolmentStatus.ENROLLED),
+            Enrolment(session_id=sessions[EnrolmentStatus.ENROLLED].id, user_id=others[1].id,
+                      status=EnrolmentStatus.WAITLISTED, waitlisted_at=now),
+            Enrolment(session_id=past_session.id, user_id=person.id, status=EnrolmentStatus.ATTENDED)])
+        db.session.get(TrainingSession, past_session.id).seats_taken = 1
+        db.session.commit()
+        other_ids = [other.id for other in others]
+    assert_counters_match(app)
+    return shifts, sessions, other_ids
+
+
+def study_coordinator(make_user, make_organisation):
+    """A coordinator of the organisation that runs the trainings: told when a seat frees up."""
+    return make_user("study@example.org", status=Status.APPROVED, role=Role.COORDINATOR,
+                     coordinates=[make_organisation("Studieförbundet Testby", "study_association")])
+
+
+def assert_counters_match(app):
+    result = app.test_cli_runner().invoke(args=["check-places"])
+    assert result.exit_code == 0 and "Every counter matches its rows." in result.output, result.output
+
+
+def test_deleting_an_account_that_holds_every_kind_of_place_frees_them_all(
+        app, make_user, make_shift, make_session, make_organisation, coordinator, outbox):
+    person = make_user(EMAIL, status=Status.APPROVED, full_name=NAME)
+    shifts, sessions, others = hold_everything(app, person, make_shift, make_session)
+    study_coordinator(make_user, make_organisation)
+    response = signed_in(app, person).submit("/me/delete", {}, page="/me/delete")
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.get(User, person.id) is None
+        offered = db.session.scalars(select(Booking.shift_id).where(Booking.status == BookingStatus.OFFERED)).all()
+        assert sorted(offered) == sorted([shifts[BookingStatus.BOOKED].id, shifts[BookingStatus.OFFERED].id])
+        assert db.session.scalar(select(Enrolment.status).where(Enrolment.user_id == others[1])) \
+            is EnrolmentStatus.OFFERED
+    assert_counters_match(app)
+    told = sorted(m["To"] for m in outbox.messages() if m["To"].split("@")[0] in ("coord", "study"))
+    assert told == ["coord@example.org"] * 2 + ["study@example.org"] * 2, "one for each coming place held"
+
+
+def test_retention_erases_someone_who_holds_every_kind_of_place(app, make_user, make_shift, make_session,
+                                                                make_organisation):
+    person = make_user(EMAIL, status=Status.REJECTED,
+                       status_changed_at=datetime.now(timezone.utc) - timedelta(days=200))
+    hold_everything(app, person, make_shift, make_session)
+    study_coordinator(make_user, make_organisation)
+    result = app.test_cli_runner().invoke(args=["retention"])
+    assert result.exit_code == 0 and "1 rejected application(s)" in result.output, result.output
+    with app.app_context():
+        assert db.session.get(User, person.id) is None
+    assert_counters_match(app)
+
+
+def test_check_places_reports_and_repairs_a_counter_that_differs(app, make_shift, make_session):
+    shift = make_shift(places=5, places_taken=5)
+    session = make_session(seats=3, seats_taken=1)
+    runner = app.test_cli_runner()
+    found = runner.invoke(args=["check-places"])
+    assert found.exit_code == 1
+    assert f"shift {shift.id}: 5 taken, 0 held by rows" in found.output
+    assert f"training session {session.id}: 1 taken, 0 held by rows" in found.output
+    repaired = runner.invoke(args=["check-places", "--repair"])
+    assert repaired.exit_code == 0 and "(repaired)" in repaired.output, repaired.output
+    assert_counters_match(app)
+
+
 def test_retention_deletes_and_warns_on_time_and_is_idempotent(make_app, make_user, make_shift, outbox):
     start = datetime.now(timezone.utc).replace(microsecond=0)
     clock = MovableClock(start)

@@ -1,6 +1,9 @@
 """No input produces a 500: odd, hostile or oversized values get a clear answer instead."""
 import pytest
 
+from volunteer.extensions import db
+from volunteer.models import Role, Shift, Status
+
 from .helpers import field_error, signed_in
 
 ODD_VALUES = [
@@ -70,3 +73,38 @@ def test_any_page_number_in_a_list_never_produces_a_500(app, world, page):
         client = signed_in(app, world.people[who])
         response = client.get(f"{path}?page={page}")
         assert response.status_code == 200, (who, path, page, response.status_code)
+
+
+HUGE_IDS = (2 ** 31, 9999999999, 2 ** 63, 10 ** 30)
+
+
+@pytest.mark.parametrize("number", HUGE_IDS)
+def test_ids_beyond_what_the_database_holds_are_404(app, make_user, frg, number):
+    """Every <int:...> in every route: the database is never asked about a number it cannot hold."""
+    coordinator = signed_in(app, make_user("c@example.org", status=Status.APPROVED, role=Role.COORDINATOR,
+                                           coordinates=[frg]))
+    volunteer = signed_in(app, make_user("v@example.org", status=Status.APPROVED))
+    for client, url in ((coordinator, f"/coordinator/people/{number}"), (volunteer, f"/shifts/{number}/calendar.ics"),
+                        (coordinator, f"/coordinator/shifts/{number}/roster"),
+                        (coordinator, f"/coordinator/sites/{number}/day/2026-10-13")):
+        assert client.get(url).status_code == 404, url
+    token = volunteer.csrf_token("/shifts")
+    for url in (f"/shifts/{number}/book", f"/trainings/{number}/enrol"):
+        assert volunteer.post(url, data={"csrf_token": token}).status_code == 404, url
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1899-12-31", "2100-01-01"])
+def test_dates_at_the_edge_of_the_calendar_are_refused_gently(app, make_user, make_shift, frg, day):
+    coordinator = signed_in(app, make_user("c@example.org", status=Status.APPROVED, role=Role.COORDINATOR,
+                                           coordinates=[frg], locale="en"))
+    volunteer = signed_in(app, make_user("v@example.org", status=Status.APPROVED))
+    shift = make_shift()
+    with app.app_context():
+        site_id, task_id = db.session.get(Shift, shift.id).site_id, db.session.get(Shift, shift.id).task_id
+    assert coordinator.get(f"/coordinator/sites/{site_id}/day/{day}").status_code == 404
+    for query in (f"end={day}", f"start={day}", f"start={day}&end={day}"):
+        assert volunteer.get(f"/shifts?{query}").status_code == 200, query
+    created = coordinator.submit("/coordinator/shifts/new", {
+        "site_id": site_id, "task_id": task_id, "day": day, "start": "17:00", "end": "20:00", "places": "3",
+        "qualification_id": "", "notes": "", "weeks": "8"}, page="/coordinator/shifts/new")
+    assert created.status_code == 422 and "Choose a date" in field_error(created, "day")

@@ -688,3 +688,29 @@ def test_a_reused_card_is_in_each_readers_language(app, make_user, make_shift):
     in_arabic = card_of(arabic.get("/shifts"), shift.id)
     assert translated(app, "ar", "Places left") in in_arabic and "Places left" in in_english
     assert "Arabic" in in_english and "Arabic" not in in_arabic
+
+
+def test_an_offer_link_confirms_only_its_own_offer_and_ends_with_it(app, clock, make_user, make_shift, outbox):
+    """The link names one offer and its deadline: a later offer on the same booking has a link of its own."""
+    holder, _ = person(app, make_user, "holder@example.org")
+    waiting, user = person(app, make_user, "w@example.org")
+    shift = make_shift(places=1, starts_at=NOW + timedelta(days=5))
+    act(holder, shift.id, "book")
+    act(waiting, shift.id, "waitlist")
+    act(holder, shift.id, "cancel")
+    first_link = outbox.link(outbox.last())
+    act(waiting, shift.id, "cancel")  # no thanks
+    act(holder, shift.id, "book")
+    act(waiting, shift.id, "waitlist")
+    clock.advance(minutes=5)
+    act(holder, shift.id, "cancel")
+    second_link = outbox.link(outbox.last())
+    assert status_of(app, shift.id, user.id) is BookingStatus.OFFERED and second_link != first_link
+    anonymous = Client(app.test_client())
+    assert 'data-action="confirm"' not in page_text(anonymous.get(first_link))
+    assert anonymous.submit(first_link, page=second_link).status_code == 409, "the old link confirms nothing"
+    assert status_of(app, shift.id, user.id) is BookingStatus.OFFERED
+    clock.advance(hours=25)
+    ended = anonymous.get(second_link)
+    assert ended.status_code == 410 and translated(app, "sv", "This offer has ended") in page_text(ended)
+    assert anonymous.submit(second_link, page="/").status_code == 409

@@ -48,6 +48,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .web import assets
     assets.init_app(app)
 
+    from .web.urls import IdConverter
+    app.url_map.converters["int"] = IdConverter  # before the routes are added: every <int:...> is an id
     for name in BLUEPRINTS:
         app.register_blueprint(import_module(f"{__name__}.{name}").bp)
     from . import cli

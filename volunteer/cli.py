@@ -1,4 +1,5 @@
-"""Command-line tasks: seed-demo, create-coordinator, process-waitlists, send-reminders and retention."""
+"""Command-line tasks: seed-demo, create-coordinator, process-waitlists, send-reminders, retention and
+check-places."""
 import click
 from flask import Flask
 from sqlalchemy import select
@@ -8,6 +9,8 @@ from .accounts import service as accounts
 from .extensions import db
 from .me import privacy
 from .models import Organisation
+from .rules.shifts import PLACES
+from .rules.trainings import SEATS
 from .shifts import bookings
 from .trainings import enrolments
 from .web.forms import normalize_email
@@ -50,6 +53,24 @@ def register(app: Flask) -> None:
             report = privacy.retention(clock.now())
             db.session.commit()
         click.echo(str(report))
+
+    @app.cli.command("check-places")
+    @click.option("--repair", is_flag=True, help="Set each counter that differs to the rows that hold places.")
+    def check_places(repair):
+        """Compare every shift's places taken and every session's seats taken with the rows that hold them.
+
+        Exits with status 1 when a counter differs and is not repaired."""
+        left = 0
+        for name, places in (("shift", PLACES), ("training session", SEATS)):
+            for parent_id, taken, rows in places.differences():
+                mendable = repair and places.repair(parent_id, rows)
+                left += not mendable
+                click.echo(f"{name} {parent_id}: {taken} taken, {rows} held by rows"
+                           + (" (repaired)" if mendable else " (more than its places: not repaired)" if repair else ""))
+        db.session.commit()
+        click.echo(f"{left} counter(s) differ from their rows." if left else "Every counter matches its rows.")
+        if left:
+            raise SystemExit(1)
 
     @app.cli.command("create-coordinator")
     @click.argument("email")

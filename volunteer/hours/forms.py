@@ -1,25 +1,12 @@
 """Forms for hours, certificates and their verification."""
-from datetime import date
-
 from wtforms import DateField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from .. import clock
 from ..i18n.catalog import lazy_gettext as _l
-from ..web.forms import Form
+from ..web.forms import Form, within_reason
 from .certificates import CERTIFICATE_LOCALES, normalize_code
-
-EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
-
-
-def within_reason(form, field):
-    """Dates this site can have records for (and whose next day a computer can still count)."""
-    if field.data and field.data < EARLIEST:
-        raise ValidationError(_l("Choose a date from %(day)s on.", day=EARLIEST.isoformat()))
-    if field.data and field.data > LATEST:
-        raise ValidationError(_l("Choose a date up to %(day)s.", day=LATEST.isoformat()))
-
 
 def after_start(form, field):
     if form.start.data and field.data and field.data < form.start.data:

@@ -162,9 +162,11 @@ def erase(user: User, now: datetime, *, cause: str, actor: User | None = None, t
 
     Coming places go to the waitlist and the coordinators hear; attended shifts and trainings stay only as
     anonymous counts; the audit trail keeps the actions under the bare id; everything else goes with the row."""
+    from ..rules.places import lock_person
     from ..shifts import bookings
     from ..trainings import enrolments
 
+    lock_person(user.id)  # a booking racing the erasure waits, then finds the account gone (or comes first)
     _tell_coordinators(user, now)
     enrolments.release_all(user, now)
     bookings.release_all(user, now)
@@ -212,12 +214,12 @@ def _tell_coordinators(user: User, now: datetime) -> None:
         select(TrainingSession).join(Enrolment).where(
             Enrolment.user_id == user.id, TrainingSession.starts_at > now, TrainingSession.cancelled_at.is_(None),
             Enrolment.status.in_((EnrolmentStatus.ENROLLED, EnrolmentStatus.OFFERED))))
-    for session in held_sessions:
-        for coordinator in _coordinators_of(session.training.organisation_id):
+    for training_session in held_sessions:
+        for coordinator in _coordinators_of(training_session.training.organisation_id):
             send_after_commit(coordinator.email, coordinator.locale, "volunteer_left", _l("A place is free again"),
                               name=coordinator.full_name,
-                              link=absolute_url("training_admin.session", session_id=session.id),
-                              **_session_details(session))
+                              link=absolute_url("training_admin.session", session_id=training_session.id),
+                              **_session_details(training_session, coordinator.locale))
 
 
 def _coordinators_of(organisation_id: int) -> list[User]:

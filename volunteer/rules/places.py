@@ -11,13 +11,14 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from ..audit import audit
 from ..extensions import db
+from ..models import User
 
 # How long a freed place is held for the first person on the waitlist.
 OFFER_WINDOW = timedelta(hours=24)
@@ -27,6 +28,19 @@ LOOK_UP = object()
 
 class Conflict(Exception):
     """The change lost a race or no longer fits the state: roll back and show where things stand."""
+
+
+def lock_person(user_id: int) -> bool:
+    """Make one person's changes to their places wait for each other, in this transaction: whatever a change
+    reads of the person's rows to decide (an overlap, another session of the training, what an erasure gives
+    back) then stays true until it commits. Whether the person's account is still there.
+
+    PostgreSQL locks the person's row (FOR NO KEY UPDATE: rows that only refer to the person can still be
+    written). SQLite needs no statement: a request that writes takes the database's write lock when it begins,
+    before it even finds out who is signed in."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return True
+    return db.session.scalar(select(User.id).where(User.id == user_id).with_for_update(key_share=True)) is not None
 
 
 @dataclass(frozen=True)
@@ -90,6 +104,38 @@ class Places:
             update(parent).where(parent.id == parent_id, counter < getattr(parent, self.capacity),
                                  parent.cancelled_at.is_(None))
             .values({self.taken: counter + 1}), parent_id)
+
+    def resize(self, parent_id: int, capacity: int) -> bool:
+        """Set a parent's number of places if the places taken still fit, in one conditional UPDATE: a
+        booking that takes a place meanwhile either comes first (and the smaller number is refused) or waits."""
+        parent = self.parent
+        resized = db.session.execute(
+            update(parent).where(parent.id == parent_id, getattr(parent, self.taken) <= capacity)
+            .values({self.capacity: capacity}).execution_options(synchronize_session=False)).rowcount == 1
+        loaded = db.session.identity_map.get(identity_key(parent, parent_id))
+        if loaded is not None:
+            if resized:
+                set_committed_value(loaded, self.capacity, capacity)
+            db.session.expire(loaded, [self.taken])
+        return resized
+
+    def differences(self) -> list[tuple[int, int, int]]:
+        """Parents whose counter differs from their rows: (id, places taken, rows holding places). Attended
+        rows of people who have since been erased count on as anonymous_attended."""
+        model, parent = self.row, self.parent
+        rows = (select(func.count()).where(getattr(model, self.parent_key) == parent.id,
+                                           model.status.in_(self.occupied)).scalar_subquery())
+        expected = rows + parent.anonymous_attended
+        taken = getattr(parent, self.taken)
+        return [tuple(row) for row in db.session.execute(
+            select(parent.id, taken, expected).where(taken != expected).order_by(parent.id))]
+
+    def repair(self, parent_id: int, expected: int) -> bool:
+        """Set a counter to its rows; False when they are more than the parent's places (left as it is)."""
+        parent = self.parent
+        return db.session.execute(
+            update(parent).where(parent.id == parent_id, getattr(parent, self.capacity) >= expected)
+            .values({self.taken: expected}).execution_options(synchronize_session=False)).rowcount == 1
 
     def release(self, parent_id: int) -> None:
         parent, counter = self.parent, getattr(self.parent, self.taken)
@@ -185,21 +231,43 @@ class Places:
         return before
 
     def release_all(self, user, now: datetime, refill) -> None:
-        """Before an account is deleted: give up what it holds on coming parents, audited as the person's own."""
+        """Before an account is deleted (the caller has locked the person): give up what it holds on coming
+        parents, audited as the person's own, and stop counting the places its rows held on parents that have
+        started (attended ones stay counted: the erasure keeps them as anonymous_attended)."""
         for row in self.coming(user.id, now):
-            self.cancel(user, row, now, refill)
+            for _attempt in range(3):  # the queue may offer a waiting row a place meanwhile: read it again
+                try:
+                    self.cancel(user, row, now, refill)
+                    break
+                except Conflict:
+                    db.session.refresh(row)
+                    if row.status not in self.cancellable:
+                        break
+        model, parent = self.row, self.parent
+        past = db.session.scalars(
+            select(model).join(parent, getattr(model, self.parent_key) == parent.id)
+            .where(model.user_id == user.id, parent.starts_at <= now).with_for_update(of=model)
+            .execution_options(populate_existing=True)).all()
+        for row in past:
+            if row.status in self.occupied and row.status is not self.attended:
+                self.release(self._parent_id(row))
 
-    def give_up(self, row, now: datetime, **values):
-        """Cancel a row that holds a place, an offer or a queue spot; a freed place goes to the queue.
+    def give_up(self, row, now: datetime, allowed: tuple | None = None, **values):
+        """Cancel a row that holds a place, an offer or a queue spot (allowed: only from these statuses).
         Returns the status it had."""
         before = row.status
-        self.move(row, self.cancelled, now, allowed=self.cancellable, offer_expires_at=None, **values)
+        self.move(row, self.cancelled, now, allowed=self.cancellable if allowed is None else allowed,
+                  offer_expires_at=None, **values)
         return before
 
     def give_back(self, row, now: datetime, refill, **values):
         """Cancel a row; a place it held is released and refill(parent, now) offers it to the queue. The status
-        it had."""
-        before = self.give_up(row, now, **values)
+        it had.
+
+        Only from the status this transaction read: had the queue just offered the row a place, cancelling it
+        as still waiting would keep that place counted with nobody holding it (Conflict instead)."""
+        read = row.status
+        before = self.give_up(row, now, allowed=(read,) if read in self.cancellable else (), **values)
         if before in self.holds_place:
             self.release(self._parent_id(row))
             refill(getattr(row, self.parent_relation), now)
@@ -232,7 +300,8 @@ class Places:
         model, parent = self.row, self.parent
         return list(db.session.scalars(
             select(model).join(parent, getattr(model, self.parent_key) == parent.id)
-            .where(model.user_id == user_id, model.status.in_(self.cancellable), parent.starts_at > now)))
+            .where(model.user_id == user_id, model.status.in_(self.cancellable), parent.starts_at > now)
+            .execution_options(populate_existing=True)))
 
     def mark(self, row, to, by, now: datetime):
         """Attendance once the parent has started; the status it had, or None if it already was that."""
@@ -299,12 +368,32 @@ class Places:
         return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=self.salt)
 
     def offer_token(self, row) -> str:
-        return self._serializer().dumps(row.id)
+        """The link to one offer: the row, when this offer was made and until when it lasts. It opens nothing once
+        that time has run out, and confirms nothing but this offer (a later one on the same row has its own)."""
+        return self._serializer().dumps([row.id, row.updated_at.isoformat(), row.offer_expires_at.isoformat()])
 
-    def for_token(self, token: str):
-        """The row an offer link was made for (the link is useful only while the offer lasts)."""
+    def offer_link(self, token: str):
+        """What a link names (an OfferLink), or None for a forged one or one of another kind."""
         try:
-            row_id = self._serializer().loads(token)
-        except BadSignature:
+            row_id, made, until = self._serializer().loads(token)
+            return OfferLink(row_id, datetime.fromisoformat(made), datetime.fromisoformat(until))
+        except (BadSignature, TypeError, ValueError):
             return None
-        return db.session.get(self.row, row_id) if isinstance(row_id, int) else None
+
+
+@dataclass(frozen=True)
+class OfferLink:
+    """One offer on one row, as its e-mailed link names it."""
+
+    row_id: int
+    made: datetime  # the row's updated_at when the offer was made
+    until: datetime
+
+    def opens(self, row, now: datetime) -> bool:
+        """The link still shows the row (its offer, or what became of it) while the offer's time lasts."""
+        return row is not None and now < self.until
+
+    def is_current(self, places: Places, row) -> bool:
+        """The row still holds this very offer."""
+        return (row.status is places.offered and row.updated_at == self.made
+                and row.offer_expires_at == self.until)

@@ -18,7 +18,7 @@ from ..extensions import db
 from ..i18n.catalog import lazy_gettext as _l
 from ..mail import absolute_url, send_after_commit
 from ..models import Booking, BookingStatus, Shift, User, coordinator_organisations
-from ..rules.places import Conflict  # noqa: F401 (Conflict: part of this API)
+from ..rules.places import Conflict, lock_person
 from ..rules.kinds import Standing
 from ..rules.shifts import PLACES, SHIFTS, late_cancellation
 from . import calendar
@@ -86,7 +86,7 @@ def release_all(user: User, now: datetime) -> None:
 
 def add_by_hand(person: User, shift: Shift, by: User, now: datetime) -> Booking:
     """A coordinator books someone (who agreed on the phone, say); places are still never exceeded."""
-    if shift.cancelled_at is not None or shift.ends_at <= now:
+    if shift.cancelled_at is not None or shift.ends_at <= now or not lock_person(person.id):
         raise Conflict()
     booking = find(person, shift)
     if booking is not None and booking.status is BookingStatus.WAITLISTED:

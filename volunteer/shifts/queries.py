@@ -16,7 +16,7 @@ from ..models import (Booking, BookingStatus, PersonQualification, Shift, ShiftL
                       User, UserLanguage)
 from ..rules.kinds import record_check_lapses
 from ..rules.shifts import PLACES, booking_horizon, may_book_shifts
-from ..web.forms import optional_int
+from ..web.forms import optional_int, within_reason
 
 
 class ShiftFilterForm(FlaskForm):
@@ -27,8 +27,8 @@ class ShiftFilterForm(FlaskForm):
 
     site = SelectField(_l("Site"), coerce=optional_int, validate_choice=True)
     task = SelectField(_l("Task"), coerce=optional_int, validate_choice=True)
-    start = DateField(_l("From"))
-    end = DateField(_l("To"))
+    start = DateField(_l("From"), validators=[within_reason])
+    end = DateField(_l("To"), validators=[within_reason])
     my_languages = BooleanField(_l("Needs a language I speak"))
     bookable = BooleanField(_l("Only shifts I can book"))
 

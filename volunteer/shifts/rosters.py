@@ -13,7 +13,7 @@ from ..i18n.catalog import gettext as _
 from ..models import Booking, Shift, User
 from ..web import places
 from ..web.access import contact_visible, require_coordinator, shift_in_scope, site_in_scope
-from ..web.forms import ConfirmForm
+from ..web.forms import EARLIEST, LATEST, ConfirmForm
 from ..web.htmx import done, render
 from . import bookings, staffing
 from .forms import AddPersonForm, PersonSearchForm
@@ -149,6 +149,8 @@ def day(site_id: int, day: str):
     try:
         on = datetime.strptime(day, "%Y-%m-%d").date()
     except ValueError:
+        abort(404)
+    if not EARLIEST <= on <= LATEST:  # a day whose neighbours a computer cannot count
         abort(404)
     return render_template("shifts/rosters/day.html", site=site, day=on, previous=on - timedelta(days=1),
                            next=on + timedelta(days=1), rosters=staffing.rosters(staffing.shifts_on(site, on)))

@@ -10,6 +10,7 @@ from ..audit import audit
 from ..extensions import db
 from ..i18n.catalog import gettext as _
 from ..models import Shift, User
+from ..rules.shifts import PLACES
 from . import bookings
 from .forms import EditShiftForm, NewShiftForm, ShiftForm, local_parts
 
@@ -42,9 +43,10 @@ def edit(shift: Shift, form: EditShiftForm, by: User, now: datetime) -> int:
     people were told about the change."""
     affected = following(shift, form.scope.data, now)
     _check_real_times(form, [form.day.data] + [local_parts(each.starts_at)[0] for each in affected[1:]])
-    fullest = max(each.places_taken for each in affected)
-    if form.places.data < fullest:
-        raise Refused("places", _("%(num)d places are taken; the shift needs at least that many.", num=fullest))
+    for each in affected:  # one conditional UPDATE each: a booking meanwhile comes first or waits
+        if not PLACES.resize(each.id, form.places.data):
+            raise Refused("places", _("%(num)d places are taken; the shift needs at least that many.",
+                                      num=each.places_taken))
     told = 0
     for each in affected:
         before = _what_people_hear_about(each)

@@ -8,7 +8,7 @@ from ..clock import at
 from ..i18n.catalog import lazy_gettext as _l
 from ..i18n.languages import SPOKEN_LANGUAGES
 from ..i18n.locale import SITE_LOCALES
-from ..web.forms import Form, NamedInEveryLanguage, ValidEmail
+from ..web.forms import Form, NamedInEveryLanguage, ValidEmail, within_reason
 
 MAX_WEEKS = 26
 
@@ -51,7 +51,7 @@ class TrainingForm(Form):
 class SessionForm(Form):
     """A dated occurrence of a training."""
 
-    day = DateField(_l("Date"), validators=[InputRequired(_l("Choose a date."))])
+    day = DateField(_l("Date"), validators=[InputRequired(_l("Choose a date.")), within_reason])
     start = TimeField(_l("Starts"), validators=[InputRequired(_l("Choose a time."))])
     end = TimeField(_l("Ends"), validators=[InputRequired(_l("Choose a time."))])
     place = StringField(_l("Place"), validators=[

@@ -16,7 +16,7 @@ from ..i18n.languages import SPOKEN_LANGUAGES
 from ..labels import AVAILABILITY, SKILLS
 from ..models import RecordKind, Status
 from ..web.access import organisations_in_scope, qualification_choices
-from ..web.forms import Form, clean_text, optional_int
+from ..web.forms import Form, clean_text, optional_int, within_reason
 
 
 def _stockholm_today() -> date:
@@ -41,7 +41,7 @@ class DecisionForm(Form):
         csrf = False
 
     held_on = DateField(_l("Interview date"), default=_stockholm_today, validators=[
-        InputRequired(_l("Write the date of the interview.")), NotInFuture()])
+        InputRequired(_l("Write the date of the interview.")), NotInFuture(), within_reason])
     notes = TextAreaField(_l("Interview notes"), validators=[
         Length(max=4000, message=_l("Write at most %(max)d characters."))])
     decision = RadioField(_l("Decision"), default="later", choices=[
@@ -64,10 +64,11 @@ class RecordCheckForm(Form):
     kind = SelectField(_l("Kind of extract"), choices=[SelectChoice(k.value, k.label) for k in RecordKind],
                        validators=[InputRequired(_l("Choose the kind of extract."))])
     seen_on = DateField(_l("Seen on"), default=_stockholm_today, validators=[
-        InputRequired(_l("Write the date you saw the extract.")), NotInFuture()])
+        InputRequired(_l("Write the date you saw the extract.")), NotInFuture(), within_reason])
     valid_until = DateField(_l("To be seen again by"),
                             default=lambda: _stockholm_today() + relativedelta(years=1),
-                            validators=[InputRequired(_l("Write when the extract must be seen again."))])
+                            validators=[InputRequired(_l("Write when the extract must be seen again.")),
+                                        within_reason])
 
     def validate_valid_until(self, field):
         if field.data and self.seen_on.data and field.data <= self.seen_on.data:

@@ -1,4 +1,5 @@
 """Flask-WTF forms; every label and message is translatable."""
+from datetime import date
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -13,6 +14,18 @@ from ..i18n.catalog import lazy_gettext as _l
 from ..i18n.formats import left_to_right
 from ..i18n.locale import SITE_LOCALES
 from ..labels import ORGANISATION_KINDS
+
+# Dates this site can have records for (and whose next day, in any time zone, a computer can still count).
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def within_reason(form, field):
+    """A date from EARLIEST to LATEST: every date field has it, so no calendar edge reaches a computation."""
+    if field.data and field.data < EARLIEST:
+        raise ValidationError(_l("Choose a date from %(day)s on.", day=EARLIEST.isoformat()))
+    if field.data and field.data > LATEST:
+        raise ValidationError(_l("Choose a date up to %(day)s.", day=LATEST.isoformat()))
+
 
 MOBILE_TYPES = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
 

@@ -14,7 +14,7 @@ from .. import clock
 from ..extensions import db
 from ..models import User
 from ..rules.kinds import Decision, Kind, Standing, decide
-from ..rules.places import Conflict
+from ..rules.places import Conflict, lock_person
 from .htmx import done, render
 from .urls import safe_next
 
@@ -97,6 +97,8 @@ def act(flow: Flow, subject_id: int, action: str):
     pass_on_lapsed_offers(flow)
     subject = flow.load(subject_id) or abort(404)
     now, kind = clock.now(), flow.kind
+    if not lock_person(current_user.id):  # the account has just been deleted
+        return _refused(flow, subject)
     known = kind.standing(current_user, [subject], now)
     if decide(kind, current_user, subject, now, known).allows(action):
         answer = _apply(flow, action, current_user, subject, now, known, _back(flow, subject_id))
@@ -135,22 +137,26 @@ def _refused(flow: Flow, subject):
 
 def offer(flow: Flow, token: str):
     """The e-mailed link: a page with one button that takes the held place (scanners only GET); the place is
-    taken only through the same gates as booking."""
+    taken only through the same gates as booking, and only for the offer the link was made for."""
     places, kind = flow.kind.places, flow.kind
-    row = places.for_token(token) or abort(404)
+    link = places.offer_link(token) or abort(404)
     pass_on_lapsed_offers(flow)
-    db.session.refresh(row)
-    subject, user, now = getattr(row, places.parent_relation), row.user, clock.now()
-    known = kind.standing(user, [subject], now)
-    status = 200
+    row, now = db.session.get(places.row, link.row_id, populate_existing=True), clock.now()
+    if not link.opens(row, now):
+        return render_template("places/offer_ended.html", until=link.until), 409 if request.method == "POST" else 410
+    subject, user, status = getattr(row, places.parent_relation), row.user, 200
     if request.method == "POST":
-        if decide(kind, user, subject, now, known).allows("confirm"):
-            answer = _apply(flow, "confirm", user, subject, now, known, url_for(kind.offer_endpoint, token=token))
-            if answer is not None:
-                return answer
+        if lock_person(user.id):
+            db.session.refresh(row)
+            known = kind.standing(user, [subject], now)
+            if link.is_current(places, row) and decide(kind, user, subject, now, known).allows("confirm"):
+                answer = _apply(flow, "confirm", user, subject, now, known, url_for(kind.offer_endpoint, token=token))
+                if answer is not None:
+                    return answer
         status = 409
     card, = cards_for(kind, user, [subject])
-    return render_template(flow.offer_page, card=card, token=token, anchor=flow.anchor), status
+    return render_template(flow.offer_page, card=card, token=token, anchor=flow.anchor,
+                           current=link.is_current(places, row)), status
 
 
 def record_attendance(attendance: dict, mark: Callable, row) -> int:

@@ -1,5 +1,18 @@
-"""Where a form may send the browser next."""
+"""Where a form may send the browser next, and what a URL's numbers may be."""
 from urllib.parse import urlsplit
+
+from werkzeug.routing import IntegerConverter
+
+# The largest id a table can hold on every database the site runs on (PostgreSQL's integer).
+LARGEST_ID = 2 ** 31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """<int:...> in every route: a number beyond what the database can hold is no page (404), rather than a
+    query the database refuses (a 500)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=LARGEST_ID, signed=False):  # noqa: A002 (werkzeug's names)
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def safe_next(target: str | None, fallback: str) -> str:
