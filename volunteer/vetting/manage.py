@@ -8,7 +8,7 @@ from ..extensions import db
 from ..i18n.catalog import gettext as _
 from ..models import RecordKind, Status, User
 from ..rules.people import ACTIVE_TOGGLE
-from ..web.access import contact_visible, require_coordinator
+from ..web.access import contact_visible, readable_interviews, require_coordinator
 from ..web.forms import page_number
 from ..web.htmx import done, redirect_to, render
 from ..web.urls import safe_next
@@ -69,8 +69,10 @@ def person_context(person: User, **forms) -> dict:
     forms.setdefault("decision_form", decision_form(person, formdata=None))
     forms.setdefault("check_form", RecordCheckForm(formdata=None))
     forms.setdefault("reason_form", ReasonForm(formdata=None))
-    return {"person": person, "history": vetting.history(person), "record_kinds": RecordKind,
-            "contact": contact_visible(current_user, [person.id]), **forms}
+    history = vetting.history(person)
+    return {"person": person, "history": history, "record_kinds": RecordKind,
+            "contact": contact_visible(current_user, [person.id]),
+            "readable": readable_interviews(current_user, person, history["interviews"]), **forms}
 
 
 def person_page(person: User, status: int = 200, **forms):

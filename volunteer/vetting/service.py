@@ -11,7 +11,7 @@ from ..i18n.catalog import lazy_gettext as _l
 from ..mail import absolute_url, send_email
 from ..models import (Interview, Organisation, PersonQualification, RecordCheck, RecordKind, Role, Status, StatusChange,
                       User, UserLanguage, UserSkill)
-from ..rules.people import TRANSITIONS
+from ..rules.people import TRANSITIONS, may_decide
 from ..web.access import organisation_scope
 
 class StatusConflict(Exception):
@@ -90,7 +90,12 @@ def change_status(person: User, to_status: Status, actor: User, reason: str = ""
 
 def decide(person: User, coordinator: User, held_on: date, notes: str, outcome: Status | None,
            reason: str = "") -> None:
-    """Record the interview and, unless deferred (no outcome), approve or reject; raises StatusConflict."""
+    """Record the interview and, unless deferred (no outcome), approve or reject; raises StatusConflict.
+
+    Only an applicant waiting for a decision is interviewed: an interview gives its interviewer the person's
+    phone number, so recording one for someone already decided on would go around need to know."""
+    if not may_decide(person):
+        raise StatusConflict()
     record_interview(person, coordinator, held_on, notes)
     if outcome is not None:
         change_status(person, outcome, coordinator, reason)
