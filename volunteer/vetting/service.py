@@ -62,6 +62,11 @@ def find_person(coordinator: User, person_id: int) -> User | None:
     return db.session.scalar(people_in_scope(coordinator).where(User.id == person_id))
 
 
+def find_volunteer(coordinator: User, email: str) -> User | None:
+    """A volunteer by (normalised) e-mail address, or None when there is none or the coordinator may not see them."""
+    return db.session.scalar(people_in_scope(coordinator).where(User.email == email))
+
+
 def record_interview(person: User, coordinator: User, held_on: date, notes: str) -> Interview:
     interview = Interview(user_id=person.id, held_on=held_on, interviewer_id=coordinator.id, notes=notes)
     db.session.add(interview)

@@ -61,6 +61,16 @@ def qualification_choices() -> list[tuple[int, str]]:
     return [(q.id, q.name_in()) for q in db.session.scalars(select(Qualification).order_by(Qualification.id))]
 
 
+def qualifications_given_in_scope(user) -> list[tuple[int, str]]:
+    """The qualifications the trainings of a coordinator's organisations give (every one, for an admin)."""
+    query = select(Qualification).order_by(Qualification.id)
+    scope = organisation_scope(user)
+    if scope is not None:
+        query = query.where(Qualification.id.in_(
+            select(Training.qualification_id).where(Training.organisation_id.in_(scope))))
+    return [(q.id, q.name_in()) for q in db.session.scalars(query)]
+
+
 def sites_in_scope(user) -> list[Site]:
     """The sites of the organisations a coordinator acts for, by name (all of them for an admin)."""
     query = select(Site).options(joinedload(Site.organisation)).order_by(Site.name)
