@@ -311,3 +311,12 @@ def test_an_interviewer_keeps_the_phone_and_their_own_notes_but_not_other_interv
         assert "070-111 88 88" in html
     html = page_text(signed_in(app, colleague).get(url))
     assert "FRG-NOTE" not in html and "RK-NOTE" not in html and "070-111 88 88" not in html
+
+
+def test_approval_confirms_the_name_the_coordinator_saw_for_certificates(coordinator_client, coordinator, make_user,
+                                                                         find_user):
+    person = applicant(make_user)
+    decide(coordinator_client, person, {"held_on": date.today().isoformat(), "decision": "approve"})
+    stored = find_user("ali@example.org")
+    assert (stored.confirmed_name, stored.name_confirmed_by_id) == ("Ali Sökande", coordinator.id)
+    assert stored.name_confirmed_at is not None
