@@ -11,7 +11,8 @@ from sqlalchemy import select
 from volunteer import clock
 from volunteer.extensions import db
 from volunteer.hours import certificates, qr
-from volunteer.models import AuditEvent, Booking, BookingStatus, Certificate, Enrolment, EnrolmentStatus, Role, Status
+from volunteer.models import (AuditEvent, Booking, BookingStatus, Certificate, Enrolment, EnrolmentStatus, Role, Status,
+                              User)
 
 from .helpers import field_error, page_text, signed_in
 
@@ -281,3 +282,54 @@ def test_the_volunteers_data_download_lists_their_certificates(app, record, volu
     data = client.get("/me/export").get_json()
     assert [(c["code"], c["language"], c["facts"]["name"]) for c in data["certificates"]] == [
         (certificate.code, "en", "Åsa Öberg")]
+
+
+def rename(client, name):
+    """The volunteer changes their name on My details (their other details as they were)."""
+    response = client.submit("/me/details", {"full_name": name, "phone": "070-123 45 67", "languages": ["sv"],
+                                             "availability": ["evenings"], "motivation": "Hjälpa"})
+    assert response.status_code == 303
+
+
+def test_a_certificate_carries_the_name_a_coordinator_saw_not_a_name_typed_just_before(app, record, volunteer):
+    client = signed_in(app, volunteer)
+    rename(client, "Dr. Åsa Öberg, legitimerad läkare")
+    page = page_text(client.get("/me/certificates/new"))
+    assert "Åsa Öberg" in page and "samordnare" in page, "the volunteer is told which name it will carry"
+    issue(client)
+    rename(client, "Åsa Öberg")
+    verified = page_text(client.get(f"/verify/{issued(app).display_code}"))
+    assert "Åsa Öberg" in verified and "legitimerad" not in verified and "Dr." not in verified
+
+
+def test_a_coordinator_confirms_a_new_name_and_it_is_kept_in_the_history(app, record, volunteer, coordinator):
+    client = signed_in(app, volunteer)
+    rename(client, "Åsa Berg")
+    staff = signed_in(app, coordinator)
+    url = f"/coordinator/people/{volunteer.id}"
+    page = page_text(staff.get(url))
+    assert "Åsa Berg" in page and "Åsa Öberg" in page
+    stale = staff.submit(f"{url}/name", {"name": "Åsa Ö. Berg"}, page=url)
+    assert stale.status_code == 409
+    with app.app_context():
+        assert db.session.get(User, volunteer.id).confirmed_name == "Åsa Öberg"
+    assert staff.submit(f"{url}/name", {"name": "Åsa Berg"}, page=url).status_code == 303
+    with app.app_context():
+        person = db.session.get(User, volunteer.id)
+        assert (person.confirmed_name, person.name_confirmed_by_id) == ("Åsa Berg", coordinator.id)
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "name_confirmed"))
+        assert (event.actor_id, event.subject_id) == (coordinator.id, volunteer.id)
+        assert (event.details["previous_name"], event.details["name"]) == ("Åsa Öberg", "Åsa Berg")
+    assert "Åsa Öberg" in page_text(staff.get(url)), "the earlier name stays in the person's history"
+    issue(client)
+    assert "Åsa Berg" in page_text(client.get(f"/verify/{issued(app).display_code}"))
+
+
+def test_no_certificate_without_a_name_a_coordinator_has_confirmed(app, record, volunteer):
+    with app.app_context():
+        db.session.get(User, volunteer.id).confirmed_name = None
+        db.session.commit()
+    response = issue(signed_in(app, volunteer))
+    assert response.status_code == 422
+    assert "samordnare" in field_error(response, "end")
+    assert issued(app) is None

@@ -276,3 +276,47 @@ def test_odd_decisions_are_refused_with_a_message(coordinator_client, make_user,
     assert response.status_code == 422
     assert 'class="error"' in response.get_data(as_text=True)
     assert find_user("ali@example.org").status is Status.CONFIRMED
+
+
+@pytest.mark.parametrize("status", [Status.APPROVED, Status.REJECTED, Status.INACTIVE])
+def test_recording_an_interview_is_no_way_around_need_to_know(app, coordinator_client, make_user, status):
+    """Someone who chose no organisation and is no longer an applicant is in scope but not to be called."""
+    person = make_user("decided@example.org", full_name="Dana Beslutad", phone="+46701119999", status=status)
+    response = decide(coordinator_client, person, {"held_on": date.today().isoformat(), "decision": "later"},
+                      headers=HX)
+    assert response.status_code == 409
+    assert "Någon annan har redan beslutat om den här ansökan." in page_text(response)
+    with app.app_context():
+        assert db.session.scalars(select(Interview)).all() == []
+    assert events(app, "interview_recorded") == []
+    html = page_text(coordinator_client.get(f"/coordinator/people/{person.id}"))
+    assert "070-111 99 99" not in html and "+46701119999" not in html
+
+
+def test_an_interviewer_keeps_the_phone_and_their_own_notes_but_not_other_interviewers_notes(
+        app, make_user, make_organisation, coordinator, frg):
+    red_cross = make_organisation("Röda Korset Testby", "red_cross")
+    other = make_user("rk@example.org", full_name="Rolf Röda", status=Status.APPROVED, role=Role.COORDINATOR,
+                      coordinates=[red_cross])
+    colleague = make_user("colleague@example.org", status=Status.APPROVED, role=Role.COORDINATOR, coordinates=[frg])
+    person = applicant(make_user, phone="+46701118888")
+    mine, theirs = signed_in(app, coordinator), signed_in(app, other)
+    today = date.today().isoformat()
+    assert decide(mine, person, {"held_on": today, "notes": "FRG-NOTE", "decision": "later"}).status_code == 303
+    assert decide(theirs, person, {"held_on": today, "notes": "RK-NOTE", "decision": "approve"}).status_code == 303
+    url = f"/coordinator/people/{person.id}"
+    for client, own, foreign in ((mine, "FRG-NOTE", "RK-NOTE"), (theirs, "RK-NOTE", "FRG-NOTE")):
+        html = page_text(client.get(url))
+        assert own in html and foreign not in html
+        assert "070-111 88 88" in html
+    html = page_text(signed_in(app, colleague).get(url))
+    assert "FRG-NOTE" not in html and "RK-NOTE" not in html and "070-111 88 88" not in html
+
+
+def test_approval_confirms_the_name_the_coordinator_saw_for_certificates(coordinator_client, coordinator, make_user,
+                                                                         find_user):
+    person = applicant(make_user)
+    decide(coordinator_client, person, {"held_on": date.today().isoformat(), "decision": "approve"})
+    stored = find_user("ali@example.org")
+    assert (stored.confirmed_name, stored.name_confirmed_by_id) == ("Ali Sökande", coordinator.id)
+    assert stored.name_confirmed_at is not None

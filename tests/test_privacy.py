@@ -84,6 +84,8 @@ def rich_person(app, make_user, make_shift, make_session, coordinator, frg):
                        expires_at=now + timedelta(minutes=5)),
             AuditEvent(action="rejected", actor_id=coordinator.id, subject_id=person.id,
                        details={"reason": f"Ringde {PHONE}"}),
+            AuditEvent(action="name_confirmed", actor_id=coordinator.id, subject_id=person.id,
+                       details={"name": NAME, "previous_name": f"{NAME}-Gammal"}),
             Certificate(code="K7QM3XRT9PWDHF2N", user_id=person.id, locale="sv", period_start=date(2026, 1, 1),
                         period_end=date(2026, 6, 30), issued_by_id=coordinator.id, issued_at=now,
                         facts={"name": NAME, "shift_minutes": 150, "training_minutes": 30, "organisations": [],

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from volunteer.extensions import db
-from volunteer.models import Booking, BookingStatus, Role, Shift, Site, Status, User
+from volunteer.models import AuditEvent, Booking, BookingStatus, Role, Shift, Site, Status, User
 
 from .helpers import page_text, put_on, signed_in, statements_of
 
@@ -379,3 +379,57 @@ def test_the_people_on_a_days_shifts_are_found_by_shift_not_by_status(app, coord
     with engine.connect() as connection:
         plan = " ".join(row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters))
     assert "ix_booking_status" not in plan and "USING INDEX ix_booking_shift_id" in plan, plan
+
+
+def add(client, shift, person, **extra):
+    return client.submit(f"{roster_url(shift)}/add", {"person_id": person.id, "q": "amal", **extra},
+                         page=roster_url(shift))
+
+
+def test_booking_by_hand_names_the_rules_the_person_does_not_meet_and_books_nobody(app, coordinator, make_user,
+                                                                                  make_shift, outbox):
+    shift = make_shift(qualification="intro_housing", requires_record_check=True)
+    other = make_shift(site="Boende Två", starts_at=shift.starts_at + timedelta(hours=1))
+    amal = volunteer(make_user, "amal@example.org", "Amal Hassan")
+    put_on(app, other, amal)
+    client, _ = coordinator
+    response = add(client, shift, amal)
+    assert response.status_code == 409
+    html = page_text(response)
+    assert "Amal Hassan does not hold “Introduction to evacuation housing” valid on the day of the shift." in html
+    assert "Amal Hassan has no criminal-record extract valid on the day of the shift, which it requires." in html
+    assert "Amal Hassan is on another shift then" in html and "Boende Två" in html
+    assert "Book anyway" in html and 'value="amal"' in html
+    with app.app_context():
+        assert db.session.scalar(select(Booking).where(Booking.shift_id == shift.id)) is None
+    assert outbox.messages() == []
+
+
+def test_an_override_needs_a_reason_and_is_in_the_audit_log_with_it(app, coordinator, make_user, make_shift, outbox):
+    shift = make_shift(qualification="intro_housing")
+    amal = volunteer(make_user, "amal@example.org", "Amal Hassan")
+    client, user = coordinator
+    unreasoned = add(client, shift, amal, overrides="needs_qualification", override_reason="")
+    assert unreasoned.status_code == 422
+    assert "Write why you book them anyway." in page_text(unreasoned)
+    response = add(client, shift, amal, overrides="needs_qualification",
+                   override_reason="Gick kursen i Malmö, intyget kommer.")
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.scalar(select(Booking).where(Booking.shift_id == shift.id)).status is BookingStatus.BOOKED
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "shift_added_by_coordinator"))
+        assert (event.actor_id, event.subject_id) == (user.id, amal.id)
+        assert event.details["overridden"] == ["needs_qualification"]
+        assert event.details["reason"] == "Gick kursen i Malmö, intyget kommer."
+    assert outbox.last()["To"] == "amal@example.org"
+
+
+def test_an_override_covers_only_the_rules_the_coordinator_was_shown(app, coordinator, make_user, make_shift):
+    shift = make_shift(qualification="intro_housing", requires_record_check=True)
+    amal = volunteer(make_user, "amal@example.org", "Amal Hassan")
+    client, _ = coordinator
+    response = add(client, shift, amal, overrides="needs_qualification", override_reason="Kursen i Malmö.")
+    assert response.status_code == 409
+    assert "criminal-record extract" in page_text(response)
+    with app.app_context():
+        assert db.session.scalar(select(Booking).where(Booking.shift_id == shift.id)) is None

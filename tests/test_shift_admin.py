@@ -246,3 +246,33 @@ def test_a_shift_in_the_hour_the_clocks_skip_is_refused_not_a_500(app, clock, co
                            page="/coordinator/shifts/new")
     assert response.status_code == 422
     assert field_error(response, "end") == "The end must come after the start."
+
+
+def test_the_rest_of_a_series_is_only_the_shifts_in_the_coordinators_scope(app, cora, make_user, make_shift,
+                                                                           make_organisation):
+    """An admin moved the last shift of FRG's series to a Red Cross site: FRG's coordinator cannot reach it."""
+    site_id, task_id = site_and_task(app, make_shift)
+    admin = signed_in(app, make_user("admin@example.org", role=Role.ADMIN, status=Status.APPROVED))
+    admin.submit("/coordinator/shifts/new", shift_data(site_id, task_id, weeks="3"), page="/coordinator/shifts/new")
+    red_cross = make_shift(site="Röda Korsets mötesplats", organisation="Röda Korset Testby",
+                           starts_at=NOW + timedelta(days=2))
+    with app.app_context():
+        first, second, third = db.session.scalars(select(Shift).where(Shift.series_id.is_not(None))
+                                                  .order_by(Shift.starts_at)).all()
+        theirs = db.session.get(Shift, red_cross.id).site_id
+    moved = admin.submit(f"/coordinator/shifts/{third.id}/edit",
+                         shift_data(theirs, task_id, day="2026-10-27", places="4", scope="one"),
+                         page=f"/coordinator/shifts/{third.id}/edit")
+    assert moved.status_code == 303
+
+    edited = cora.submit(f"/coordinator/shifts/{first.id}/edit",
+                         shift_data(site_id, task_id, places="6", scope="following"),
+                         page=f"/coordinator/shifts/{first.id}/edit")
+    assert edited.status_code == 303
+    cora.submit(f"/coordinator/shifts/{second.id}/cancel", {"scope": "following"},
+                page=f"/coordinator/shifts/{second.id}/cancel")
+    with app.app_context():
+        first, second, third = (db.session.get(Shift, s.id) for s in (first, second, third))
+        assert [s.places for s in (first, second, third)] == [6, 6, 4]
+        assert [s.cancelled_at is not None for s in (first, second, third)] == [False, True, False]
+        assert third.site_id == theirs

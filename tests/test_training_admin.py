@@ -244,7 +244,7 @@ def test_a_qualification_can_be_granted_by_hand_with_a_reason(app, coordinator, 
         assert event.actor_id == user.id and event.subject_id == person.id
     response = client.submit("/coordinator/trainings/grant", {**data, "email": "nobody@example.org"})
     assert response.status_code == 422
-    assert translated(app, "sv", "There is no account with that address.") in page_text(response)
+    assert translated(app, "sv", "No volunteer you coordinate has that address.") in page_text(response)
     assert client.submit("/coordinator/trainings/grant", {**data, "reason": ""}).status_code == 422
 
 
@@ -351,3 +351,42 @@ def test_qualifications_are_named_in_every_site_language(app, coordinator):
     assert "First aid" not in page_text(client.get("/coordinator/trainings/new")), "Swedish reader"
     assert "Första hjälpen" in page_text(client.get("/coordinator/trainings/new")), "a training can now give it"
     assert client.get("/coordinator/trainings/qualifications/99999/edit").status_code == 404
+
+
+def test_granting_by_hand_reaches_only_the_coordinators_people_and_reveals_no_other_account(
+        app, coordinator, make_user, make_organisation):
+    client, _, _ = coordinator
+    red_cross = make_organisation("Röda Korset Annanstad", "red_cross")
+    with app.app_context():
+        theirs = User(email="theirs@example.org", full_name="Tove Annanstad", phone="+46701230000",
+                      preferred_organisations=[db.session.merge(red_cross)])
+        db.session.add(theirs)
+        db.session.commit()
+        qualification_id = db.session.scalar(select(Qualification.id))
+    data = {"qualification_id": qualification_id, "reason": "Gick utbildningen i Malmö."}
+    unknown = client.submit("/coordinator/trainings/grant", {**data, "email": "nobody@example.org"})
+    outside = client.submit("/coordinator/trainings/grant", {**data, "email": "theirs@example.org"})
+    assert unknown.status_code == outside.status_code == 422
+    refusal = translated(app, "sv", "No volunteer you coordinate has that address.")
+    assert refusal in page_text(unknown) and refusal in page_text(outside)
+    assert "Tove Annanstad" not in page_text(outside)
+    assert page_text(outside).replace("theirs@", "nobody@") == page_text(unknown)
+    with app.app_context():
+        assert db.session.scalars(select(PersonQualification)).all() == []
+
+
+def test_granting_by_hand_offers_only_what_the_coordinators_trainings_give(app, coordinator, make_user,
+                                                                          make_session):
+    client, _, _ = coordinator
+    make_user("v@example.org")
+    make_session(title="Första hjälpen", organisation="Röda Korset Annanstad", qualification="first_aid",
+                 qualification_names={"sv": "Första hjälpen", "en": "First aid"})
+    with app.app_context():
+        first_aid = db.session.scalar(select(Qualification.id).where(Qualification.code == "first_aid"))
+    page = page_text(client.get("/coordinator/trainings/grant"))
+    assert "Introduktion till evakueringsboende" in page and "Första hjälpen" not in page
+    response = client.submit("/coordinator/trainings/grant", {"email": "v@example.org", "qualification_id": first_aid,
+                                                              "reason": "Gick den i Malmö."})
+    assert response.status_code == 422
+    with app.app_context():
+        assert db.session.scalars(select(PersonQualification)).all() == []

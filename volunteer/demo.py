@@ -10,6 +10,7 @@ from .extensions import db
 from .hours import certificates
 from .models import (Booking, BookingStatus, Organisation, PersonQualification, Qualification, Role, Shift,
                      ShiftLanguage, Site, Status, Task, Training, TrainingSession, User, UserLanguage, UserSkill)
+from .rules.people import APPROVED_ONCE
 
 DEMO_COORDINATOR = "coordinator@example.org"
 
@@ -208,6 +209,8 @@ def _demo_people(orgs: dict, now: datetime) -> int:
         person = User(email=email, full_name=name, phone=f"+467012300{number:02d}", status=status,
                       locale="sv", motivation="", adult_confirmed=True, created_at=since, consented_at=since,
                       email_confirmed_at=since, status_changed_at=since,
+                      confirmed_name=name if status in APPROVED_ONCE else None,
+                      name_confirmed_at=since if status in APPROVED_ONCE else None,
                       privacy_version=current_app.config["PRIVACY_NOTICE_VERSION"],
                       languages=[UserLanguage(code=code) for code in languages],
                       skills=[UserSkill(code=code) for code in skills],

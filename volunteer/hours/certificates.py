@@ -39,6 +39,10 @@ class NothingToCertify(Exception):
     """No attended shift or training in the chosen period."""
 
 
+class NameNotConfirmed(Exception):
+    """No coordinator has confirmed the person's name yet, so there is no name a certificate may carry."""
+
+
 def new_code() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
 
@@ -90,14 +94,19 @@ def _issuer_facts(person: User | None, organisations: list[Organisation]) -> dic
 
 
 def issue(user: User, start: date, end: date, locale: str) -> Certificate:
-    """Issue a certificate for a person's recorded hours in a period; the facts are kept as they are now."""
+    """Issue a certificate for a person's recorded hours in a period; the facts are kept as they are now.
+
+    It carries the name a coordinator confirmed (at approval or since), never full_name, which the person may
+    change at will: otherwise a rename just before issuing would put any name on a genuine certificate."""
+    if not user.confirmed_name:
+        raise NameNotConfirmed
     found = totals.summary(user, start, end)
     if found.empty:
         raise NothingToCertify
     organisations = [total.key for total in found.by_organisation()]
     person = issuer(found)
     facts = {
-        "name": user.full_name,
+        "name": user.confirmed_name,
         "organisations": [org.name for org in organisations],
         "shift_minutes": found.shift_minutes,
         "training_minutes": found.training_minutes,

@@ -52,6 +52,8 @@ def new_certificate():
             certificate = certificates.issue(current_user, form.start.data, form.end.data, form.locale.data)
         except certificates.NothingToCertify:
             form.end.errors.append(_("No attended shifts or trainings are recorded in this period."))
+        except certificates.NameNotConfirmed:
+            form.end.errors.append(_("A coordinator has not confirmed your name yet; ask them to, then try again."))
         else:
             db.session.commit()
             flash(_("Your certificate is ready. Print it or download it as PDF."), "success")

@@ -20,7 +20,7 @@ EXPORTED = {
     "user": {"email", "full_name", "phone", "role", "status", "locale", "motivation", "other_languages",
              "available_weekdays", "available_evenings", "available_weekends", "adult_confirmed",
              "privacy_version", "consented_at", "created_at", "email_confirmed_at", "last_sign_in_at",
-             "status_changed_at", "retention_warned_at"},
+             "status_changed_at", "retention_warned_at", "confirmed_name", "name_confirmed_at"},
     "user_language": {"code"},
     "user_skill": {"code"},
     "preferred_organisation": {"organisation_id"},
@@ -37,7 +37,8 @@ EXPORTED = {
 }
 NOT_EXPORTED = {
     "user": {"id": "an internal number", "calendar_token": "a secret; the export says whether a feed exists",
-             "status_changed_by_id": "a coordinator's internal number"},
+             "status_changed_by_id": "a coordinator's internal number",
+             "name_confirmed_by_id": "a coordinator's internal number"},
     "user_language": {"user_id": "the person"},
     "user_skill": {"user_id": "the person"},
     "preferred_organisation": {"user_id": "the person"},
@@ -76,6 +77,8 @@ def export_data(user: User) -> dict:
     return {
         "email": user.email,
         "full_name": user.full_name,
+        "name_on_certificates": user.confirmed_name,
+        "name_confirmed_at": _when(user.name_confirmed_at),
         "phone": user.phone,
         "status": user.status.value,
         "role": user.role.value,
@@ -153,8 +156,9 @@ def _rows(model, user: User, column) -> list:
     return list(db.session.scalars(select(model).where(model.user_id == user.id).order_by(column, model.id)))
 
 
-# Audit details that may hold free text about the person (a coordinator's reason): dropped on erasure.
-FREE_TEXT_DETAILS = ("reason",)
+# Audit details that may hold free text about the person (a coordinator's reason, a confirmed name): dropped on
+# erasure.
+FREE_TEXT_DETAILS = ("reason", "name", "previous_name")
 
 
 def erase(user: User, now: datetime, *, cause: str, actor: User | None = None, tell: bool = True) -> None:

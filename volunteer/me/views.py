@@ -26,7 +26,9 @@ bp = Blueprint("me", __name__)
 
 # How the My data page names each part of the export (tests check that every part has a name).
 DATA_LABELS = {
-    "full_name": _l("Full name"), "email": _l("E-mail"), "phone": _l("Mobile phone"), "status": _l("Status"),
+    "full_name": _l("Full name"), "name_on_certificates": _l("Name on certificates"),
+    "name_confirmed_at": _l("Name confirmed by a coordinator"), "email": _l("E-mail"), "phone": _l("Mobile phone"),
+    "status": _l("Status"),
     "role": _l("Role"), "site_language": _l("Site language"), "languages": _l("Languages"),
     "other_languages": _l("Other languages"), "skills": _l("Skills"), "availability": _l("Available"),
     "preferred_organisations": _l("Preferred organisations"), "coordinator_of": _l("Coordinator of"),

@@ -78,6 +78,11 @@ class User(db.Model):
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status_changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # The name certificates carry: the one a coordinator saw at approval, or has confirmed since; full_name is
+    # the person's to edit, so a certificate never copies it (vetting.service.confirm_name).
+    confirmed_name: Mapped[str | None] = mapped_column(String(120))
+    name_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    name_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     # Retention: when the "no activity for a long time" e-mail went out; signing in clears it.
     retention_warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -89,6 +94,8 @@ class User(db.Model):
         secondary=preferred_organisations, order_by=Organisation.name)
     coordinated_organisations: Mapped[list[Organisation]] = relationship(
         secondary=coordinator_organisations, order_by=Organisation.name)
+    name_confirmed_by: Mapped["User | None"] = relationship(foreign_keys=[name_confirmed_by_id], remote_side="User.id",
+                                                            viewonly=True)
     # What the booking and enrolment rules read about the person; the sign-in loader fetches it with the person.
     held_qualifications: Mapped[list["PersonQualification"]] = relationship(  # noqa: F821
         primaryjoin="User.id == PersonQualification.user_id", viewonly=True)
@@ -111,6 +118,11 @@ class User(db.Model):
     @property
     def is_admin(self) -> bool:
         return self.role is Role.ADMIN
+
+    @property
+    def name_unconfirmed(self) -> bool:
+        """The person has changed their name since a coordinator last confirmed it."""
+        return self.confirmed_name is not None and self.confirmed_name != self.full_name
 
     @property
     def language_codes(self) -> list[str]:

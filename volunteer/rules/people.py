@@ -16,7 +16,8 @@ APPROVED_ONCE = (Status.APPROVED, Status.INACTIVE)
 
 def may_decide(person: User) -> bool:
     """Whether a coordinator may record the interview and approve or reject the application."""
-    return (person.status, Status.APPROVED) in TRANSITIONS
+    # Both ways, so reactivating an inactive volunteer (also a move to approved) is not a decision.
+    return all((person.status, outcome) in TRANSITIONS for outcome in (Status.APPROVED, Status.REJECTED))
 
 
 def may_toggle_active(person: User) -> bool:

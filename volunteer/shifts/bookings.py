@@ -18,8 +18,9 @@ from ..extensions import db
 from ..i18n.catalog import lazy_gettext as _l
 from ..mail import absolute_url, send_after_commit
 from ..models import Booking, BookingStatus, Shift, User, coordinator_organisations
-from ..rules.places import Conflict, lock_person
+from ..rules.by_hand import unmet_rules
 from ..rules.kinds import Standing
+from ..rules.places import Conflict, lock_person
 from ..rules.shifts import PLACES, SHIFTS, late_cancellation
 from . import calendar
 
@@ -84,10 +85,25 @@ def release_all(user: User, now: datetime) -> None:
     PLACES.release_all(user, now, fill_from_waitlist)
 
 
-def add_by_hand(person: User, shift: Shift, by: User, now: datetime) -> Booking:
-    """A coordinator books someone (who agreed on the phone, say); places are still never exceeded."""
+class RulesNotMet(Exception):
+    """The person does not meet a rule of the shift that the coordinator has not overridden with a reason."""
+
+    def __init__(self, unmet: list):
+        super().__init__()
+        self.unmet = unmet
+
+
+def add_by_hand(person: User, shift: Shift, by: User, now: datetime, overridden: set[str] = frozenset(),
+                reason: str = "") -> Booking:
+    """A coordinator books someone (who agreed on the phone, say); places are still never exceeded.
+
+    A rule the person does not meet (qualification, record extract, overlap) stops it with RulesNotMet, unless
+    the coordinator was shown that rule (overridden: the states) and wrote why; the audit log keeps both."""
     if shift.cancelled_at is not None or shift.ends_at <= now or not lock_person(person.id):
         raise Conflict()
+    unmet = unmet_rules(person, shift, now)
+    if unmet and ({decision.state.value for decision in unmet} - overridden or not reason.strip()):
+        raise RulesNotMet(unmet)
     booking = find(person, shift)
     if booking is not None and booking.status is BookingStatus.WAITLISTED:
         # Someone waiting in the queue is given a place directly.
@@ -96,7 +112,8 @@ def add_by_hand(person: User, shift: Shift, by: User, now: datetime) -> Booking:
             raise Conflict()
     else:
         booking = PLACES.hold(person, shift, now, None, decided_by_id=by.id, reminded_at=None)
-    audit("shift_added_by_coordinator", actor=by, subject=person, shift_id=shift.id)
+    override = {"overridden": [decision.state.value for decision in unmet], "reason": reason} if unmet else {}
+    audit("shift_added_by_coordinator", actor=by, subject=person, shift_id=shift.id, **override)
     _mail(person, shift, "shift_added", _l("A coordinator has booked you on a shift"), attach=True)
     return booking
 

@@ -120,3 +120,10 @@ class AddPersonForm(Form):
 
     person_id = IntegerField(validators=[InputRequired(_l("Choose a volunteer from the search results."))])
     q = HiddenField()
+    # The rules of the shift the coordinator was shown the person does not meet, and why they book them anyway.
+    overrides = HiddenField()
+    override_reason = TextAreaField(_l("Why book them anyway?"), validators=[
+        Length(max=500, message=TEXT_LIMIT)])
+
+    def overridden(self) -> set[str]:
+        return set((self.overrides.data or "").split())

@@ -63,21 +63,38 @@ def _roster_page(shift: Shift, status: int, message: str, q: str = ""):
 
 @bp.post("/shifts/<int:shift_id>/roster/add")
 def add(shift_id: int):
-    """Book an approved volunteer by hand; they are e-mailed. Places are never exceeded."""
+    """Book an approved volunteer by hand; they are e-mailed. Places are never exceeded, and a rule of the shift
+    the person does not meet is shown first and overridden only with a reason."""
     shift = shift_in_scope(shift_id)
     form = AddPersonForm()
     q = (form.q.data or "")[:120]
-    person = staffing.candidate(current_user, form.person_id.data) if form.validate() else None
+    form.validate()
+    person = None if form.person_id.errors else staffing.candidate(current_user, form.person_id.data)
     if person is None:
         return _roster_page(shift, 422, _("Choose a volunteer from the search results."), q)
+    reason = "" if form.override_reason.errors else form.override_reason.data or ""
     try:
-        bookings.add_by_hand(person, shift, current_user, clock.now())
+        bookings.add_by_hand(person, shift, current_user, clock.now(), form.overridden(), reason)
         db.session.commit()
+    except bookings.RulesNotMet as refused:
+        db.session.rollback()
+        return _override_page(shift, person, form, refused.unmet, q)
     except (bookings.Conflict, IntegrityError):
         db.session.rollback()
         return _roster_page(shift, 409, _not_added(person, shift), q)
     flash(_("%(name)s is booked on the shift and has been told by e-mail.", name=person.full_name), "success")
     return redirect(url_for(".shift", shift_id=shift.id), code=303)
+
+
+def _override_page(shift: Shift, person: User, form: AddPersonForm, unmet: list, q: str):
+    """The rules the person does not meet and a form to book them anyway: 409 at first, 422 without a reason."""
+    shown = {decision.state.value for decision in unmet} <= form.overridden()
+    if shown and not form.override_reason.errors:
+        form.override_reason.errors.append(_("Write why you book them anyway."))
+    form.overrides.data = " ".join(decision.state.value for decision in unmet)
+    return render_template("shifts/rosters/shift.html", search=PersonSearchForm(formdata=None, q=q),
+                           override={"person": person, "unmet": unmet, "form": form},
+                           **_roster_context(shift, q)), 422 if shown else 409
 
 
 def _not_added(person: User, shift: Shift) -> str:

@@ -9,8 +9,9 @@ from sqlalchemy import select
 from ..audit import audit
 from ..extensions import db
 from ..i18n.catalog import gettext as _
-from ..models import Shift, User
+from ..models import Shift, Site, User
 from ..rules.shifts import PLACES
+from ..web.access import organisation_scope
 from . import bookings
 from .forms import EditShiftForm, NewShiftForm, ShiftForm, local_parts
 
@@ -41,7 +42,7 @@ def create(form: NewShiftForm, by: User, now: datetime) -> int:
 def edit(shift: Shift, form: EditShiftForm, by: User, now: datetime) -> int:
     """The form applied to the shift, or to it and the rest of its series (each keeping its own day); how many
     people were told about the change."""
-    affected = following(shift, form.scope.data, now)
+    affected = following(shift, form.scope.data, by, now)
     _check_real_times(form, [form.day.data] + [local_parts(each.starts_at)[0] for each in affected[1:]])
     for each in affected:  # one conditional UPDATE each: a booking meanwhile comes first or waits
         if not PLACES.resize(each.id, form.places.data):
@@ -61,17 +62,20 @@ def edit(shift: Shift, form: EditShiftForm, by: User, now: datetime) -> int:
 
 def cancel(shift: Shift, scope: str | None, by: User, now: datetime) -> int:
     """Cancel the shift, or it and the rest of its series; how many people were told."""
-    return sum(bookings.cancel_shift(each, by, now) for each in following(shift, scope, now))
+    return sum(bookings.cancel_shift(each, by, now) for each in following(shift, scope, by, now))
 
 
-def following(shift: Shift, scope: str | None, now: datetime) -> list[Shift]:
-    """The shift alone, or it and the later shifts of its series that have not started or been cancelled."""
+def following(shift: Shift, scope: str | None, by: User, now: datetime) -> list[Shift]:
+    """The shift alone, or it and the later shifts of its series that have not started or been cancelled, at
+    sites of the organisations the coordinator acts for: an admin may have moved one of a series elsewhere."""
     if scope != "following" or shift.series_id is None:
         return [shift]
-    return list(db.session.scalars(
-        select(Shift).where(Shift.series_id == shift.series_id, Shift.starts_at >= shift.starts_at,
-                            Shift.starts_at > now, Shift.cancelled_at.is_(None))
-        .order_by(Shift.starts_at)))
+    query = select(Shift).where(Shift.series_id == shift.series_id, Shift.starts_at >= shift.starts_at,
+                                Shift.starts_at > now, Shift.cancelled_at.is_(None))
+    organisations = organisation_scope(by)
+    if organisations is not None:
+        query = query.where(Shift.site_id.in_(select(Site.id).where(Site.organisation_id.in_(organisations))))
+    return list(db.session.scalars(query.order_by(Shift.starts_at)))
 
 
 def _what_people_hear_about(shift: Shift) -> tuple:

@@ -9,7 +9,6 @@ from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
 from .. import clock
-from ..accounts import service as accounts
 from ..audit import audit
 from ..clock import STOCKHOLM
 from ..extensions import db
@@ -17,9 +16,10 @@ from ..i18n.catalog import gettext as _, ngettext
 from ..i18n.languages import spoken_languages
 from ..i18n.locale import SITE_LOCALES
 from ..models import Enrolment, EnrolmentStatus, Qualification, Training, TrainingSession
+from ..vetting.service import find_volunteer
 from ..web import places
 from ..web.access import (acts_for, organisation_scope, organisations_in_scope, qualification_choices,
-                          require_coordinator)
+                          qualifications_given_in_scope, require_coordinator)
 from ..web.forms import ConfirmForm
 from ..web.htmx import done, render, render_form
 from . import enrolments
@@ -240,14 +240,18 @@ def _person_context(training_session: TrainingSession, enrolment: Enrolment) -> 
 
 @bp.route("/grant", methods=["GET", "POST"])
 def grant():
-    """Record a qualification by hand, with a reason (e.g. a training taken elsewhere)."""
+    """Record a qualification by hand, with a reason (e.g. a training taken elsewhere).
+
+    Only to the coordinator's people and only what their organisations' trainings give; an address outside
+    that scope is answered like an unknown one, so the form tells no one who has an account."""
     form = GrantForm()
-    form.qualification_id.choices = [SelectChoice(value, label) for value, label in qualification_choices()]
+    form.qualification_id.choices = [SelectChoice(value, label)
+                                     for value, label in qualifications_given_in_scope(current_user)]
     if not form.validate_on_submit():
         return render_form("trainings/manage/grant.html", form)
-    person = accounts.find_user(form.email.normalized)
+    person = find_volunteer(current_user, form.email.normalized)
     if person is None:
-        form.email.errors.append(_("There is no account with that address."))
+        form.email.errors.append(_("No volunteer you coordinate has that address."))
         return render_form("trainings/manage/grant.html", form)
     qualification = db.session.get(Qualification, form.qualification_id.data)
     enrolments.grant(person, qualification, current_user, clock.now(), reason=form.reason.data)

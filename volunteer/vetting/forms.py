@@ -5,7 +5,7 @@ from dateutil.relativedelta import relativedelta
 from flask import request
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SearchField, SelectField, TextAreaField
+from wtforms import DateField, HiddenField, RadioField, SearchField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
@@ -73,6 +73,12 @@ class RecordCheckForm(Form):
     def validate_valid_until(self, field):
         if field.data and self.seen_on.data and field.data <= self.seen_on.data:
             raise ValidationError(_l("This date must come after the date the extract was seen."))
+
+
+class NameForm(Form):
+    """A coordinator confirms, for certificates, the name the person now uses: the name as the page showed it."""
+
+    name = HiddenField(validators=[DataRequired(), Length(max=120)])
 
 
 class ReasonForm(Form):

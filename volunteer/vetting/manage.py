@@ -8,12 +8,12 @@ from ..extensions import db
 from ..i18n.catalog import gettext as _
 from ..models import RecordKind, Status, User
 from ..rules.people import ACTIVE_TOGGLE
-from ..web.access import contact_visible, require_coordinator
+from ..web.access import contact_visible, readable_interviews, require_coordinator
 from ..web.forms import page_number
 from ..web.htmx import done, redirect_to, render
 from ..web.urls import safe_next
 from . import service as vetting
-from .forms import DecisionForm, ReasonForm, RecordCheckForm, filter_form
+from .forms import DecisionForm, NameForm, ReasonForm, RecordCheckForm, filter_form
 
 bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
 bp.before_request(require_coordinator)
@@ -69,8 +69,11 @@ def person_context(person: User, **forms) -> dict:
     forms.setdefault("decision_form", decision_form(person, formdata=None))
     forms.setdefault("check_form", RecordCheckForm(formdata=None))
     forms.setdefault("reason_form", ReasonForm(formdata=None))
-    return {"person": person, "history": vetting.history(person), "record_kinds": RecordKind,
-            "contact": contact_visible(current_user, [person.id]), **forms}
+    history = vetting.history(person)
+    return {"person": person, "history": history, "record_kinds": RecordKind, "names": vetting.name_history(person),
+            "name_form": NameForm(formdata=None, name=person.full_name),
+            "contact": contact_visible(current_user, [person.id]),
+            "readable": readable_interviews(current_user, person, history["interviews"]), **forms}
 
 
 def person_page(person: User, status: int = 200, **forms):
@@ -131,6 +134,24 @@ def record_check(person_id: int):
     db.session.commit()
     flash(_("The record extract is noted as seen."), "success")
     return redirect_to(url_for(".person", person_id=person.id))
+
+
+@bp.post("/people/<int:person_id>/name")
+def confirm_name(person_id: int):
+    """Confirm the name the person now uses for their certificates, as the coordinator saw it on the page."""
+    person = person_or_404(person_id)
+    form = NameForm()
+    try:
+        if not form.validate():
+            raise vetting.NameChanged()
+        vetting.confirm_name(person, current_user, form.name.data)
+    except vetting.NameChanged:
+        db.session.rollback()
+        flash(_("The name has changed meanwhile; look at it again before confirming."), "error")
+        return person_page(person, 409)
+    db.session.commit()
+    flash(_("Certificates will now carry the name %(name)s.", name=person.confirmed_name), "success")
+    return redirect_to(url_for(".person", person_id=person.id, _anchor="name"))
 
 
 @bp.post("/people/<int:person_id>/status")

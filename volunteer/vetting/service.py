@@ -9,13 +9,17 @@ from ..clock import now
 from ..extensions import db
 from ..i18n.catalog import lazy_gettext as _l
 from ..mail import absolute_url, send_email
-from ..models import (Interview, Organisation, PersonQualification, RecordCheck, RecordKind, Role, Status, StatusChange,
-                      User, UserLanguage, UserSkill)
-from ..rules.people import TRANSITIONS
+from ..models import (AuditEvent, Interview, Organisation, PersonQualification, RecordCheck, RecordKind, Role,
+                      Status, StatusChange, User, UserLanguage, UserSkill)
+from ..rules.people import TRANSITIONS, may_decide
 from ..web.access import organisation_scope
 
 class StatusConflict(Exception):
     """The person's status changed before this decision was saved, or the change is not allowed."""
+
+
+class NameChanged(Exception):
+    """The person changed their name again after the coordinator looked at it."""
 
 
 def people_in_scope(coordinator: User) -> Select:
@@ -62,6 +66,11 @@ def find_person(coordinator: User, person_id: int) -> User | None:
     return db.session.scalar(people_in_scope(coordinator).where(User.id == person_id))
 
 
+def find_volunteer(coordinator: User, email: str) -> User | None:
+    """A volunteer by (normalised) e-mail address, or None when there is none or the coordinator may not see them."""
+    return db.session.scalar(people_in_scope(coordinator).where(User.email == email))
+
+
 def record_interview(person: User, coordinator: User, held_on: date, notes: str) -> Interview:
     interview = Interview(user_id=person.id, held_on=held_on, interviewer_id=coordinator.id, notes=notes)
     db.session.add(interview)
@@ -76,10 +85,13 @@ def change_status(person: User, to_status: Status, actor: User, reason: str = ""
     if action is None:
         raise StatusConflict()
     moment = now()
+    values = {"status": to_status, "status_changed_at": moment, "status_changed_by_id": actor.id}
+    if action == "approved":
+        # The name the coordinator has just seen in the application is the one certificates will carry.
+        values |= {"confirmed_name": User.full_name, "name_confirmed_at": moment, "name_confirmed_by_id": actor.id}
     # Conditional on the status we read, so two coordinators deciding at once cannot both win.
     changed = db.session.execute(
-        update(User).where(User.id == person.id, User.status == from_status)
-        .values(status=to_status, status_changed_at=moment, status_changed_by_id=actor.id)
+        update(User).where(User.id == person.id, User.status == from_status).values(**values)
         .execution_options(synchronize_session=False)).rowcount
     if changed != 1:
         raise StatusConflict()
@@ -88,9 +100,36 @@ def change_status(person: User, to_status: Status, actor: User, reason: str = ""
     audit(action, actor=actor, subject=person, reason=reason)
 
 
+def confirm_name(person: User, coordinator: User, seen: str) -> None:
+    """Make the name the person now uses the one their certificates carry; raises NameChanged unless it is still
+    the name the coordinator saw."""
+    previous = person.confirmed_name
+    changed = db.session.execute(
+        update(User).where(User.id == person.id, User.full_name == seen)
+        .values(confirmed_name=seen, name_confirmed_at=now(), name_confirmed_by_id=coordinator.id)
+        .execution_options(synchronize_session=False)).rowcount
+    if changed != 1:
+        raise NameChanged()
+    db.session.refresh(person)
+    audit("name_confirmed", actor=coordinator, subject=person, name=seen, previous_name=previous)
+
+
+def name_history(person: User) -> list[tuple[AuditEvent, User | None]]:
+    """The names coordinators have confirmed for the person since approval, and who did, newest first."""
+    return list(db.session.execute(
+        select(AuditEvent, User).outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.subject_id == person.id, AuditEvent.action == "name_confirmed")
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())).all())
+
+
 def decide(person: User, coordinator: User, held_on: date, notes: str, outcome: Status | None,
            reason: str = "") -> None:
-    """Record the interview and, unless deferred (no outcome), approve or reject; raises StatusConflict."""
+    """Record the interview and, unless deferred (no outcome), approve or reject; raises StatusConflict.
+
+    Only an applicant waiting for a decision is interviewed: an interview gives its interviewer the person's
+    phone number, so recording one for someone already decided on would go around need to know."""
+    if not may_decide(person):
+        raise StatusConflict()
     record_interview(person, coordinator, held_on, notes)
     if outcome is not None:
         change_status(person, outcome, coordinator, reason)

@@ -61,6 +61,16 @@ def qualification_choices() -> list[tuple[int, str]]:
     return [(q.id, q.name_in()) for q in db.session.scalars(select(Qualification).order_by(Qualification.id))]
 
 
+def qualifications_given_in_scope(user) -> list[tuple[int, str]]:
+    """The qualifications the trainings of a coordinator's organisations give (every one, for an admin)."""
+    query = select(Qualification).order_by(Qualification.id)
+    scope = organisation_scope(user)
+    if scope is not None:
+        query = query.where(Qualification.id.in_(
+            select(Training.qualification_id).where(Training.organisation_id.in_(scope))))
+    return [(q.id, q.name_in()) for q in db.session.scalars(query)]
+
+
 def sites_in_scope(user) -> list[Site]:
     """The sites of the organisations a coordinator acts for, by name (all of them for an admin)."""
     query = select(Site).options(joinedload(Site.organisation)).order_by(Site.name)
@@ -99,12 +109,14 @@ def shift_in_scope(shift_id: int) -> Shift:
     return shift
 
 
-def contact_visible(coordinator, user_ids) -> set[int]:
+def contact_visible(coordinator, user_ids, through_interviews: bool = True) -> set[int]:
     """Whose phone number and interview notes a coordinator may see (need to know), among these people.
 
     An admin sees all. A coordinator sees those who chose one of their organisations, applicants who chose
     none (anyone may call them for the interview), people they interviewed themselves, and people who are or
-    were on their shifts or trainings."""
+    were on their shifts or trainings. Interviewing unlocks nothing new: only an applicant waiting for a
+    decision can be interviewed (rules.people.may_decide), and every coordinator in scope already sees them;
+    with through_interviews=False the interviews do not count (whose notes a coordinator may read)."""
     ids = set(user_ids)
     scope = organisation_scope(coordinator)
     if not ids or scope is None:
@@ -118,6 +130,16 @@ def contact_visible(coordinator, user_ids) -> set[int]:
     on_our_trainings = select(Enrolment.user_id).join(TrainingSession).join(Training).where(
         Enrolment.user_id.in_(ids), Enrolment.status != EnrolmentStatus.CANCELLED,
         Training.organisation_id.in_(scope))
-    interviewed = select(Interview.user_id).where(Interview.user_id.in_(ids),
-                                                  Interview.interviewer_id == coordinator.id)
-    return set(db.session.scalars(union(chose_us, open_applicants, interviewed, on_our_shifts, on_our_trainings)))
+    reasons = [chose_us, open_applicants, on_our_shifts, on_our_trainings]
+    if through_interviews:
+        reasons.append(select(Interview.user_id).where(Interview.user_id.in_(ids),
+                                                       Interview.interviewer_id == coordinator.id))
+    return set(db.session.scalars(union(*reasons)))
+
+
+def readable_interviews(coordinator, person, interviews) -> set[int]:
+    """The interviews whose notes a coordinator may read: their own, and all of them when they need to know the
+    person for another reason than having interviewed them too."""
+    if person.id in contact_visible(coordinator, [person.id], through_interviews=False):
+        return {interview.id for interview in interviews}
+    return {interview.id for interview in interviews if interview.interviewer_id == coordinator.id}
