@@ -38,10 +38,11 @@ PYTEST_ARGS ?= -n auto --durations=15
 test: install-dev translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The benchmark (bench/README.md): a fresh database with the realistic data set, gunicorn, wrk.
+# The benchmark (bench/README.md): a fresh database with the realistic data set, gunicorn, wrk, and a slow SMTP
+# server (aiosmtpd, from requirements-dev.txt) for the rows that measure the outbox.
 # make bench DB=postgres uses PostgreSQL at BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/postgres).
 DB ?= sqlite
-bench: install translations
+bench: install-dev translations
 	@command -v wrk >/dev/null || { echo "Installing wrk (the load generator)"; \
 		if [ "$$(id -u)" = 0 ]; then apt-get install -y wrk; else sudo apt-get install -y wrk; fi; }
 	$(BIN)/python bench/run.py --db $(DB) $(BENCH_ARGS)

@@ -1,5 +1,6 @@
 """The benchmark's data set, inserted in bulk: 5 sites x 90 days x 8 shifts, 2,000 volunteers, 15,000 bookings,
-40 training sessions.
+40 training sessions and a year of audit log, all times the scale (`--scale 30`: 150 sites, 108,000 shifts,
+60,000 volunteers, 450,000 bookings, 1,200 training sessions).
 
 Rows go in with one executemany per table (no ORM objects one by one), so the whole set takes seconds on
 SQLite and PostgreSQL alike. The numbers are deterministic: the same run makes the same rows."""
@@ -11,17 +12,20 @@ from sqlalchemy import func, insert, select
 
 from volunteer.clock import at, local_day
 from volunteer.extensions import db
-from volunteer.models import (Booking, BookingStatus, Enrolment, EnrolmentStatus, Organisation, PersonQualification,
+from volunteer.models import (AuditEvent, Booking, BookingStatus, Enrolment, EnrolmentStatus, Organisation, PersonQualification,
                               Qualification, RecordCheck, RecordKind, Role, Shift, ShiftLanguage, Site, Status, Task,
                               Training, TrainingSession, User, UserLanguage, coordinator_organisations)
 from volunteer.models import utcnow
 
+# Per unit of scale; the days, the shifts of a site's day and the places stay as they are.
 SITES = 5
 DAYS = 90
 SHIFTS_PER_DAY = 8
 VOLUNTEERS = 2000
 BOOKINGS = 15000
 SESSIONS = 40
+AUDIT_PER_DAY = 20
+AUDIT_DAYS = 365
 PLACES = 6
 # The window of shifts: a month back (attended) and two months ahead (booked).
 DAYS_BACK = 30
@@ -42,16 +46,19 @@ class Built:
     busy_site_id: int
     busy_day: date
     counts: dict
+    scale: int = 1
 
 
 def _insert(model, rows: list[dict]) -> None:
-    if rows:
-        db.session.execute(insert(model), rows)
+    # In slices: one statement of half a million rows holds them all (and their parameters) in memory at once.
+    for first in range(0, len(rows), 50_000):
+        db.session.execute(insert(model), rows[first:first + 50_000])
 
 
-def build(now: datetime | None = None) -> Built:
-    """Fill an empty, migrated database (inside an app context) and commit."""
+def build(now: datetime | None = None, scale: int = 1) -> Built:
+    """Fill an empty, migrated database (inside an app context) with scale times the rows, and commit."""
     now = now or utcnow()
+    sites, volunteers = SITES * scale, VOLUNTEERS * scale
     today = local_day(now)
     first_day = today - timedelta(days=DAYS_BACK)
 
@@ -67,7 +74,7 @@ def build(now: datetime | None = None) -> Built:
     _insert(Site, [{"id": index + 1, "organisation_id": 1 + index % 2, "name": f"Boende {index + 1}",
                     "kind": "evacuation_housing", "address": f"Storgatan {index + 1}, Benchby",
                     "access_notes": "Ring på porten.", "contact_on_duty": "Jour, 010-123 40 00"}
-                   for index in range(SITES)])
+                   for index in range(sites)])
 
     created = now - timedelta(days=200)
     notice = current_app.config["PRIVACY_NOTICE_VERSION"]  # everyone has read the current notice
@@ -79,23 +86,23 @@ def build(now: datetime | None = None) -> Built:
                 "status": Status.APPROVED if index % 10 else Status.CONFIRMED, "locale": ("sv", "en", "ar")[index % 3],
                 "phone": f"+4670{index:07d}", "created_at": created, "email_confirmed_at": created,
                 "privacy_version": notice, "consented_at": created, "adult_confirmed": True}
-               for index in range(VOLUNTEERS)]
+               for index in range(volunteers)]
     _insert(User, people)
     db.session.execute(insert(coordinator_organisations), [{"user_id": 1, "organisation_id": 1},
                                                            {"user_id": 1, "organisation_id": 2}])
-    _insert(UserLanguage, [{"user_id": 2 + index, "code": code} for index in range(VOLUNTEERS)
+    _insert(UserLanguage, [{"user_id": 2 + index, "code": code} for index in range(volunteers)
                            for code in ("sv", LANGUAGES[index % len(LANGUAGES)])])
     _insert(PersonQualification, [{"user_id": 2 + index, "qualification_id": 1 + index % 2,
                                    "granted_at": created, "expires_at": None, "reason": ""}
-                                  for index in range(0, VOLUNTEERS, 2)])
+                                  for index in range(0, volunteers, 2)])
     _insert(RecordCheck, [{"user_id": 2 + index, "kind": RecordKind.CHILDREN_OTHER, "seen_on": today,
                            "valid_until": today + timedelta(days=365), "created_at": now}
-                          for index in range(0, VOLUNTEERS, 4)])
+                          for index in range(0, volunteers, 4)])
 
     shifts, wanted = [], []
     for day_index in range(DAYS):
         day = first_day + timedelta(days=day_index)
-        for site_index in range(SITES):
+        for site_index in range(sites):
             for slot, start in enumerate(SHIFT_STARTS):
                 shift_id = 1 + len(shifts)
                 starts_at = at(day, start).astimezone(timezone.utc)
@@ -109,13 +116,13 @@ def build(now: datetime | None = None) -> Built:
                     wanted.append({"shift_id": shift_id, "code": "sv"})
 
     bookings = []
-    per_shift = BOOKINGS // len(shifts)
-    extra = BOOKINGS - per_shift * len(shifts)
+    per_shift = BOOKINGS * scale // len(shifts)
+    extra = BOOKINGS * scale - per_shift * len(shifts)
     for index, shift in enumerate(shifts):
         past = shift["ends_at"] <= now
         for place in range(per_shift + (1 if index < extra else 0)):
             # Spread people over the shifts; the stride keeps one person to one place per shift.
-            volunteer = (index * 7 + place * 311) % VOLUNTEERS
+            volunteer = (index * 7 + place * 311) % volunteers
             status = (BookingStatus.ATTENDED if past else BookingStatus.BOOKED)
             bookings.append({"shift_id": shift["id"], "user_id": 2 + volunteer, "status": status,
                              "created_at": created, "updated_at": created})
@@ -129,16 +136,17 @@ def build(now: datetime | None = None) -> Built:
                        {"id": 2, "organisation_id": 2, "title": "Stödsamtal", "description": "",
                         "qualification_id": 2}])
     sessions, enrolments = [], []
-    for index in range(SESSIONS):
-        starts_at = at(first_day + timedelta(days=index * 2), time(18)).astimezone(timezone.utc)
+    for index in range(SESSIONS * scale):
+        starts_at = at(first_day + timedelta(days=index * 2 % DAYS), time(18)).astimezone(timezone.utc)
         sessions.append({"id": index + 1, "training_id": 1 + index % 2, "starts_at": starts_at,
                          "ends_at": starts_at + timedelta(hours=3), "place": "Folkets hus", "language": "sv",
                          "seats": 20, "seats_taken": 10, "created_at": created})
         status = EnrolmentStatus.ATTENDED if starts_at < now else EnrolmentStatus.ENROLLED
-        enrolments += [{"session_id": index + 1, "user_id": 2 + (index * 50 + seat) % VOLUNTEERS, "status": status,
+        enrolments += [{"session_id": index + 1, "user_id": 2 + (index * 50 + seat) % volunteers, "status": status,
                         "created_at": created, "updated_at": created} for seat in range(10)]
     _insert(TrainingSession, sessions)
     _insert(Enrolment, enrolments)
+    _insert(AuditEvent, audit_log(now, scale))
     db.session.commit()
     _sync_sequences()
     _analyze()
@@ -146,7 +154,16 @@ def build(now: datetime | None = None) -> Built:
     busy_day = today + timedelta(days=2)
     counts = {model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
               for model in (Site, Shift, User, Booking, TrainingSession)}
-    return Built(volunteer_id=2, coordinator_id=1, busy_site_id=1, busy_day=busy_day, counts=counts)
+    return Built(volunteer_id=2, coordinator_id=1, busy_site_id=1, busy_day=busy_day, counts=counts, scale=scale)
+
+
+def audit_log(now: datetime, scale: int) -> list[dict]:
+    """A year of what people did (coordinators opening people's pages, bookings), spread over the days."""
+    per_day = AUDIT_PER_DAY * scale
+    return [{"created_at": now - timedelta(days=AUDIT_DAYS - day, minutes=entry * 7 % 1440), "actor_id": 1,
+             "subject_id": 2 + (day * per_day + entry) % (VOLUNTEERS * scale),
+             "action": "profile_viewed" if entry % 5 else "shift_booked", "details": {}}
+            for day in range(AUDIT_DAYS) for entry in range(per_day)]
 
 
 def _analyze() -> None:

@@ -4,6 +4,9 @@
 local path = os.getenv("BENCH_PATH")
 local cookie = os.getenv("BENCH_COOKIE")
 local bookers_json = os.getenv("BENCH_BOOKERS") or "[]"
+-- A form to post instead of a page to get (asking for a sign-in link): its body and CSRF token.
+local form = os.getenv("BENCH_FORM") or ""
+local token = os.getenv("BENCH_TOKEN") or ""
 
 wrk.headers["User-Agent"] = os.getenv("BENCH_USER_AGENT")
 wrk.headers["Accept-Encoding"] = os.getenv("BENCH_ACCEPT_ENCODING")
@@ -57,6 +60,12 @@ function init(args)
 end
 
 function request()
+  if me == nil and form ~= "" then
+    -- wrk.format's headers replace wrk.headers: the session cookie goes along by hand.
+    local headers = {["Cookie"] = "session=" .. cookie, ["X-CSRFToken"] = token,
+                     ["Content-Type"] = "application/x-www-form-urlencoded", ["User-Agent"] = wrk.headers["User-Agent"]}
+    return wrk.format("POST", path, headers, form)
+  end
   if me == nil then
     return wrk.format("GET", path)
   end

@@ -1,10 +1,11 @@
 """Where a page spends its time: pyinstrument over requests through the test client, on the benchmark's data set.
 
-Usage: .venv/bin/python bench/profile.py /shifts [--as volunteer|coordinator|nobody] [--requests 50]
+Usage: .venv/bin/python bench/profile.py /shifts [--as volunteer|coordinator|nobody] [--requests 50] [--scale 1]
        .venv/bin/python bench/profile.py book   (booking then cancelling a shift with htmx, as in make bench)
 (or `make profile PAGE=/shifts`). The data set is built once into bench/.profile.db (delete it to rebuild), or
 with --db postgres into the PostgreSQL database volunteer_profile on BENCH_DATABASE_URL's server (--rebuild drops
-it first); `--html FILE` writes pyinstrument's interactive page instead of the text tree."""
+it first); at `--scale N` (the data set times N) the file is bench/.profile-N.db and the database
+volunteer_profile_N; `--html FILE` writes pyinstrument's interactive page instead of the text tree."""
 import argparse
 import os
 import sys
@@ -36,16 +37,17 @@ def main() -> int:
     parser.add_argument("--html", help="write pyinstrument's HTML page to this file")
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--rebuild", action="store_true", help="build the data set again")
+    parser.add_argument("--scale", type=int, default=1, help="the data set times N")
     args = parser.parse_args()
 
-    url, fresh = database(args.db, args.rebuild)
+    url, fresh = database(args.db, args.rebuild, args.scale)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET,
                       "MAIL_OUTBOX_DIR": str(ROOT / "bench" / ".profile-outbox"),
-                      "RATELIMIT_STORAGE_URI": "memory://"})
+                      "RATELIMIT_STORAGE_URI": "memory://", "SINGLE_PROCESS": True, "BASE_URL": "http://localhost"})
     with app.app_context():
         if fresh:
             upgrade(directory=str(ROOT / "migrations"))
-            dataset.build()
+            dataset.build(scale=args.scale)
         people = {"volunteer": dataset.VOLUNTEER, "coordinator": dataset.COORDINATOR}
         user_id = db.session.scalar(db.select(User.id).where(User.email == people.get(args.who, "")))
         page = Page(args.path, args.path)
@@ -73,23 +75,25 @@ def main() -> int:
     return 0
 
 
-def database(kind: str, rebuild: bool) -> tuple[str, bool]:
+def database(kind: str, rebuild: bool, scale: int = 1) -> tuple[str, bool]:
     """The profile's database URL, and whether it is new (to be migrated and filled)."""
     if kind == "sqlite":
+        path = DATABASE if scale == 1 else DATABASE.with_name(f".profile-{scale}.db")
         if rebuild:
-            DATABASE.unlink(missing_ok=True)
-        return f"sqlite:///{DATABASE}", not DATABASE.exists()
+            path.unlink(missing_ok=True)
+        return f"sqlite:///{path}", not path.exists()
     import psycopg
 
     server = os.environ.get("BENCH_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
     admin = make_url(server).set(drivername="postgresql").render_as_string(hide_password=False)
+    name = PG_DATABASE if scale == 1 else f"{PG_DATABASE}_{scale}"
     with psycopg.connect(admin, autocommit=True) as conn:
         if rebuild:
-            conn.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
-        fresh = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (PG_DATABASE,)).fetchone() is None
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        fresh = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None
         if fresh:
-            conn.execute(f'CREATE DATABASE "{PG_DATABASE}"')
-    return make_url(server).set(drivername="postgresql+psycopg", database=PG_DATABASE).render_as_string(
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return make_url(server).set(drivername="postgresql+psycopg", database=name).render_as_string(
         hide_password=False), fresh
 
 

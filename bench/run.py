@@ -1,7 +1,7 @@
 """How fast the site answers the pages people use most, against a hello-world Flask app on the same machine.
 
-Usage: .venv/bin/python bench/run.py [--db sqlite|postgres] [--seconds 5] [--connections 1,10]
-(or `make bench`, `make bench DB=postgres`). See bench/README.md for how to read the table."""
+Usage: .venv/bin/python bench/run.py [--db sqlite|postgres] [--scale 1] [--seconds 5] [--connections 1,10]
+[--in-process] (or `make bench`, `make bench DB=postgres`). See bench/README.md for how to read the table."""
 import argparse
 import gzip
 import http.client
@@ -31,6 +31,7 @@ from flask_wtf.csrf import generate_csrf  # noqa: E402
 from sqlalchemy import make_url, select  # noqa: E402
 
 from bench import dataset, floor  # noqa: E402
+from bench.mailserver import SLOW_MAIL, deliver_worker, slow_smtp  # noqa: E402
 from volunteer import clock, create_app
 from volunteer.accounts import device_sessions as sessions
 from volunteer.extensions import db  # noqa: E402
@@ -59,8 +60,12 @@ class Page:
     path: str
     cookie: str | None = None
     bookers: list[dict] = field(default_factory=list)  # for the booking POST: a person and a shift per connection
+    form: str = ""  # a form to post (urlencoded) with token, instead of a GET
+    token: str = ""
+    slow_mail: bool = False  # served by the site whose mail server takes SLOW_MAIL seconds per message
     queries: str = ""
     cpu_ms: float = 0.0  # CPU time per request in this process (test client): steadier than req/s on a busy machine
+    wall_ms: float = 0.0  # the same requests' elapsed time: with PostgreSQL, what the database spends is in it
     raw: int = 0
     gzipped: int = 0
     first_load: int = 0
@@ -73,38 +78,59 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", "6")))
     parser.add_argument("--connections", default=os.environ.get("BENCH_CONNECTIONS", "1,10"))
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--scale", type=int, default=int(os.environ.get("BENCH_SCALE", "1")),
+                        help="the data set times N (30: 108,000 shifts, 60,000 volunteers, 450,000 bookings)")
+    parser.add_argument("--in-process", action="store_true",
+                        help="only CPU ms and statements per request through the test client: no gunicorn, no wrk")
+    parser.add_argument("--rounds", type=int, default=CPU_ROUNDS,
+                        help="requests per page for CPU ms/req (fewer for a page that takes seconds)")
     parser.add_argument("--only", help="measure only the pages whose names contain one of these words "
                                        "(comma-separated, e.g. --only shifts,book); hello is always measured")
     args = parser.parse_args()
     connections = [int(value) for value in args.connections.split(",")]
-    wrk = find_wrk()
+    wrk = None if args.in_process else find_wrk()
 
     with ExitStack() as stack:
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="volunteer-bench-")))
         url = stack.enter_context(fresh_database(args.db, work))
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET,
-                          "MAIL_OUTBOX_DIR": str(work / "outbox"), "RATELIMIT_STORAGE_URI": "memory://"})
+                          "MAIL_OUTBOX_DIR": str(work / "outbox"), "RATELIMIT_STORAGE_URI": "memory://",
+                          "SINGLE_PROCESS": True, "BASE_URL": "http://localhost", **NO_LIMITS})
         floor.add_floor(app)
         with app.app_context():
             upgrade(directory=str(ROOT / "migrations"))
             started = time.monotonic()
-            built = dataset.build()
-            print(f"data set: {built.counts} in {time.monotonic() - started:.1f}s on {args.db}", flush=True)
+            built = dataset.build(scale=args.scale)
+            print(f"data set at scale {args.scale}: {built.counts} in {time.monotonic() - started:.1f}s on "
+                  f"{args.db}, {database_size(args.db, url)}", flush=True)
             pages = scenarios(app, built, max(connections))
             if args.only:
                 pages = [page for page in pages if any(word in page.name for word in args.only.split(","))]
             db.engine.dispose()
         for page in pages:
-            measure_in_process(app, page)
+            measure_in_process(app, page, args.rounds)
+        if args.in_process:
+            print()
+            print(cpu_table(pages, args.db, args.scale, args.rounds))
+            return 0
 
         env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET, "MAIL_OUTBOX_DIR": str(work / "outbox"),
-               "FLASK_DEBUG": "0", "PYTHONPATH": str(ROOT)}
+               "FLASK_DEBUG": "0", "PYTHONPATH": str(ROOT), "BASE_URL": "http://127.0.0.1",
+               # No page the benchmark loads is rate-limited, so per-worker counts change nothing here.
+               "RATELIMIT_STORAGE_URI": "memory://", "SINGLE_PROCESS": "1", **NO_LIMITS}
         hello_port = stack.enter_context(gunicorn("bench.hello:app", env, work / "hello.log"))
         app_port = stack.enter_context(gunicorn("app:app", env, work / "app.log"))
         floor_port = stack.enter_context(gunicorn("bench.floor:create()", env, work / "floor.log"))
+        if any(page.slow_mail for page in pages):
+            # The same site with a mail server that takes SLOW_MAIL seconds to accept each message, and a
+            # delivery worker sending to it: the requests only queue, so they should not feel it.
+            mail_env = {**env, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(stack.enter_context(slow_smtp()))}
+            slow_port = stack.enter_context(gunicorn("app:app", mail_env, work / "app-slow-mail.log"))
+            stack.enter_context(deliver_worker(mail_env, work / "deliver.log"))
         hello = Page("hello (ceiling)", "/")
         for page in [hello, *pages]:
             port = {"hello (ceiling)": hello_port, FLOOR: floor_port}.get(page.name, app_port)
+            port = slow_port if page.slow_mail else port
             load(wrk, port, page, 2, min(connections), warm_up=True)
             for count in connections:
                 unbook(app, page)
@@ -172,9 +198,27 @@ def session_cookie(app, user_id: int) -> tuple[str, str]:
     return cookie, token
 
 
+def database_size(kind: str, url: str) -> str:
+    """How much room the data set takes: the SQLite file, or the PostgreSQL database with its indexes."""
+    if kind == "sqlite":
+        size = Path(make_url(url).database).stat().st_size
+    else:
+        size = db.session.scalar(db.text("SELECT pg_database_size(current_database())"))
+    return f"{size / 2**20:.0f} MB"
+
+
+# The coordinators' heavy pages (issue 27); their statement counts are pinned in tests/test_bench.py.
+SEARCH = "Volontär 0123"
+
+
 def scenarios(app, built: dataset.Built, bookers: int) -> list[Page]:
     volunteer, _ = session_cookie(app, built.volunteer_id)
     coordinator, _ = session_cookie(app, built.coordinator_id)
+    booking = open_shifts_for(app, bookers)
+    visitor, token = anonymous_form(app)
+    with app.app_context():
+        known = db.session.get(User, built.volunteer_id).email
+    sign_in = {"known": f"email={known}", "unknown": "email=nobody-here%40example.org"}
     return [
         Page(FLOOR, floor.PATH, volunteer),
         Page("home", "/"),
@@ -183,8 +227,32 @@ def scenarios(app, built: dataset.Built, bookers: int) -> list[Page]:
         Page("/shifts/mine", "/shifts/mine", volunteer),
         Page("roster of a day", f"/coordinator/sites/{built.busy_site_id}/day/{built.busy_day.isoformat()}",
              coordinator),
-        Page("book + cancel (htmx)", "/shifts/{shift}/book", bookers=open_shifts_for(app, bookers)),
+        Page("hours report", "/coordinator/hours", coordinator),
+        Page("needs overview", "/coordinator/needs", coordinator),
+        Page("volunteers?q=", f"/coordinator/volunteers?q={SEARCH.replace(' ', '+')}", coordinator),
+        Page("applicants", "/coordinator/applicants", coordinator),
+        Page("book + cancel (htmx)", "/shifts/{shift}/book", bookers=booking),
+        Page(f"book + cancel (htmx), mail server {SLOW_MAIL} s", "/shifts/{shift}/book", bookers=booking,
+             slow_mail=True),
+        *(Page(f"sign-in link, {who} address{mail}", "/sign-in", visitor, form=form, token=token, slow_mail=slow)
+          for who, form in sign_in.items() for slow, mail in ((False, ""), (True, f", mail server {SLOW_MAIL} s"))),
     ]
+
+
+# Signing in and signing up are rate-limited per address and network; the benchmark is one address.
+NO_LIMITS = {"SIGNIN_RATE_LIMIT": "1000000 per minute", "SIGNIN_PER_ADDRESS_LIMIT": "1000000 per minute",
+             "SIGNUP_RATE_LIMIT": "1000000 per minute"}
+
+
+def anonymous_form(app) -> tuple[str, str]:
+    """A visitor's session cookie and the CSRF token of a form on the page they opened."""
+    with app.test_request_context(headers={"User-Agent": USER_AGENT}):
+        g.pop("csrf_token", None)
+        token = generate_csrf()
+        cookie = app.session_interface.get_signing_serializer(app).dumps(dict(session))
+    return cookie, token
+
+
 
 
 def open_shifts_for(app, count: int) -> list[dict]:
@@ -228,8 +296,9 @@ def served_size(client, path: str, headers: dict) -> tuple[bytes, int]:
     return plain.get_data(), len(wire.get_data())
 
 
-def measure_in_process(app, page: Page) -> None:
+def measure_in_process(app, page: Page, rounds: int | None = None) -> None:
     """SQL statements per request, HTML size and first-load weight, through the test client."""
+    rounds = rounds or CPU_ROUNDS
     client = app.test_client(use_cookies=False)
     if page.bookers:
         booker = page.bookers[0]
@@ -243,29 +312,46 @@ def measure_in_process(app, page: Page) -> None:
             sizes.append(response.get_data())
         page.queries = "/".join(str(count) for count in counts)
         started = time.process_time()
-        for _ in range(CPU_ROUNDS // 2):
+        for _ in range(max(rounds // 2, 1)):
             for action in ("book", "cancel"):
                 client.post(f"/shifts/{booker['shift']}/{action}", headers=headers)
-        page.cpu_ms = 1000 * (time.process_time() - started) / (CPU_ROUNDS // 2 * 2)
+        page.cpu_ms = 1000 * (time.process_time() - started) / (max(rounds // 2, 1) * 2)
         page.raw = max(len(body) for body in sizes)
         page.gzipped = max(len(gzip.compress(body)) for body in sizes)
         page.first_load = page.gzipped
         return
     headers = headers_for(page.cookie)
+    if page.form:
+        measure_form(app, client, page, {**headers, "X-CSRFToken": page.token,
+                                         "Content-Type": "application/x-www-form-urlencoded"})
+        return
     with statements_of(app) as statements:
         status = client.get(page.path, headers=headers).status_code
     assert status == 200, (page.path, status)
     page.queries = str(len(statements))
-    started = time.process_time()
-    for _ in range(CPU_ROUNDS):
+    started, elapsed = time.process_time(), time.perf_counter()
+    for _ in range(rounds):
         client.get(page.path, headers=headers)
-    page.cpu_ms = 1000 * (time.process_time() - started) / CPU_ROUNDS
+    page.cpu_ms = 1000 * (time.process_time() - started) / rounds
+    page.wall_ms = 1000 * (time.perf_counter() - elapsed) / rounds
     body, wire = served_size(client, page.path, headers)
     page.raw, page.gzipped = len(body), len(gzip.compress(body))
     assets = [wire]
     for href in ASSET_RE.findall(body.decode()):
         assets.append(served_size(client, href, {})[1])
     page.first_load = sum(assets)
+
+
+def measure_form(app, client, page: Page, headers: dict) -> None:
+    """A form post (asking for a sign-in link): statements and CPU time; it answers with a redirect."""
+    with statements_of(app) as statements:
+        status = client.post(page.path, data=page.form, headers=headers).status_code
+    assert status == 303, (page.path, status)
+    page.queries = str(len(statements))
+    started = time.process_time()
+    for _ in range(CPU_ROUNDS):
+        client.post(page.path, data=page.form, headers=headers)
+    page.cpu_ms = 1000 * (time.process_time() - started) / CPU_ROUNDS
 
 
 def unbook(app, page: Page) -> None:
@@ -319,7 +405,7 @@ def load(wrk: str, port: int, page: Page, seconds: int, connections: int, warm_u
     """wrk, a second process, for a bounded time; one thread per connection (each booker is one connection)."""
     env = {**os.environ, "BENCH_PATH": page.path, "BENCH_ACCEPT_ENCODING": ACCEPT_ENCODING,
            "BENCH_USER_AGENT": USER_AGENT, "BENCH_COOKIE": page.cookie or "",
-           "BENCH_BOOKERS": json.dumps(page.bookers)}
+           "BENCH_BOOKERS": json.dumps(page.bookers), "BENCH_FORM": page.form, "BENCH_TOKEN": page.token}
     output = subprocess.run(
         [wrk, f"-t{connections}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(LUA),
          f"http://127.0.0.1:{port}"], env=env, capture_output=True, text=True, check=True).stdout
@@ -392,6 +478,15 @@ def table(hello: Page, pages: list[Page], connections: list[int], rss: dict, db_
                  "Hello at the start and at the end: " + ", ".join(
                      f"{hello.runs[count]['rps_start']:.0f} and {hello.runs[count]['rps_end']:.0f} req/s at {count}"
                      for count in connections) + "; % hello compares with their mean.")
+    return "\n".join(lines)
+
+
+def cpu_table(pages: list[Page], db_kind: str, scale: int, rounds: int) -> str:
+    """The in-process figures alone, as a Markdown table."""
+    lines = [f"{db_kind}, scale {scale}, {rounds} requests per page through the test client", "",
+             "| page | CPU ms/req | wall ms/req | SQL/req | HTML gz |", "| --- | --- | --- | --- | --- |"]
+    lines += [f"| {page.name} | {page.cpu_ms:.1f} | {page.wall_ms:.1f} | {page.queries} | {kb(page.gzipped)} |"
+              for page in pages]
     return "\n".join(lines)
 
 

@@ -74,6 +74,7 @@ def make_app(database_url, outbox):
         config.update(overrides)
         app = create_app(config)
         apps.append(app)
+        outbox.apps.append(app)
         return app
 
     yield factory

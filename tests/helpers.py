@@ -1,6 +1,9 @@
 """Small helpers shared by the test modules: clients, the outbox, the clock, and ways to put rows in place."""
 import email
 import re
+import socket
+import statistics
+import time
 from datetime import date, datetime, timedelta
 from email import policy
 from html import unescape
@@ -100,14 +103,24 @@ def signed_in(app, user) -> Client:
 
 
 class Outbox:
-    """The e-mails the app saved instead of sending (no MAIL_SERVER in tests)."""
+    """The e-mails the app saved instead of sending (no MAIL_SERVER in tests).
+
+    Reading it first runs the delivery worker once (flask --app app deliver --once), as production's worker
+    would have by then: what the app queued is what the worker delivers."""
 
     LINK_RE = re.compile(r"http://localhost(/\S+)")
 
     def __init__(self, path: Path):
         self.path = path
+        self.apps = []  # the test's apps: each one's worker delivers what is due by its clock
+
+    def deliver(self) -> int:
+        from volunteer import delivery
+
+        return sum(delivery.run(app, once=True) for app in self.apps)
 
     def messages(self) -> list:
+        self.deliver()
         if not self.path.exists():
             return []
         return [email.message_from_bytes(p.read_bytes(), policy=policy.default)
@@ -143,6 +156,13 @@ def clock_start(request, default=None):
     """When a test's clock starts: its @pytest.mark.now(moment), else its module's NOW, else the default."""
     marker = request.node.get_closest_marker("now")
     return marker.args[0] if marker else getattr(request.module, "NOW", default)
+
+
+def free_port() -> int:
+    """A TCP port on this machine that nothing listens on (for a server to start on, or to find nobody at)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def request_link(client, address):
@@ -189,3 +209,19 @@ def grant(app, user, code="intro_housing", expires_at=None, granted_at=None):
 def local(day: date, hour: int) -> datetime:
     """A wall-clock hour in Stockholm."""
     return datetime(day.year, day.month, day.day, hour, tzinfo=STOCKHOLM)
+
+
+def timing_ratio(first, second, rounds: int = 30) -> float:
+    """How much longer second(n) takes than first(n): the median of their ratios over interleaved pairs.
+
+    Each pair runs back to back, in alternating order, so a busy moment of a shared machine slows both sides of
+    a pair alike and the median leaves the odd outlier out; no single timing is asserted."""
+    ratios = []
+    for n in range(rounds):
+        took = {}
+        for action in ((first, second) if n % 2 else (second, first)):
+            start = time.perf_counter()
+            action(n)
+            took[action] = time.perf_counter() - start
+        ratios.append(took[second] / took[first])
+    return statistics.median(ratios)

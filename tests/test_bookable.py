@@ -1,5 +1,6 @@
-""""Only shifts I can book": the SQL prefilter keeps exactly the shifts the rules call OPEN, at every boundary,
-and the page's count is the number of cards it lists."""
+""""Only shifts I can book": the SQL prefilter keeps exactly the shifts the rules call OPEN, at every boundary, and
+those the person has booked (issue 29: a booked card stays in the filtered list); the page's count is the number of
+cards it lists."""
 import re
 from datetime import date, datetime, timedelta, timezone
 
@@ -40,10 +41,11 @@ def prefiltered_and_states(app, user, shifts) -> tuple[set[int], dict[int, Booki
 
 
 def assert_agree(app, user, expected: dict):
-    """Each shift has the expected state, and the prefilter keeps it exactly when that state is OPEN."""
+    """Each shift has the expected state, and the prefilter keeps it exactly when that state is OPEN or BOOKED."""
     kept, states = prefiltered_and_states(app, user, expected)
     assert states == {shift.id: state for shift, state in expected.items()}
-    assert kept == {shift.id for shift, state in expected.items() if state is BookingState.OPEN}
+    kept_states = (BookingState.OPEN, BookingState.BOOKED)
+    assert kept == {shift.id for shift, state in expected.items() if state in kept_states}
 
 
 def test_a_qualification_counts_only_if_it_runs_out_after_the_shift_ends(app, make_user, make_shift):
@@ -108,4 +110,6 @@ def test_the_count_is_the_number_of_cards_listed(app, make_user, make_shift):
     html = page_text(client.get("/shifts?bookable=y"))
     cards = re.findall(r'<article[^>]*id="shift-(\d+)"', html)
     count = re.search(r'<p class="count"[^>]*>([^<]*)</p>', html).group(1)
-    assert (cards, count) == ([str(free.id)], "1 shift"), f"{overlapping.id} overlaps, {runs_out.id} needs training"
+    assert (cards, count) == ([str(free.id), str(booked.id)], "2 shifts"), \
+        f"{overlapping.id} overlaps, {runs_out.id} needs training"
+    assert "shift-card--booked" in html, "the booked shift stays, marked booked"

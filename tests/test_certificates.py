@@ -172,6 +172,7 @@ def test_the_pdf_has_the_text_and_a_qr_code_to_the_verification_page(app, record
     assert "Intyg om volontärarbete" in text
     assert "Åsa Öberg" in text and "Timmar totalt" in text and "11,5" in text
     assert "Stödsamtal: 6 h, 2 pass" in text
+    assert "Samarbetsorganisationer" in text, "no label is split inside a word (was Samarbetsorganisatio-ner)"
     assert certificate.display_code in text
     verify_url = f"http://localhost/verify/{certificate.display_code}"
     assert verify_url in text

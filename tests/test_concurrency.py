@@ -2,8 +2,8 @@
 of a shift, round after round, and one person's double tap on book, enrol, approve and sign up.
 
 RACE_ROUNDS sets the number of rounds of the race for the last place (default 100); PLACE_RACE_ROUNDS those of
-the races of one person with themselves, of a booking with its person's erasure and of a coordinator lowering the
-places while people book (default 4). After every race flask check-places finds every counter equal to its rows."""
+the races of one person with themselves (two overlapping shifts, two sessions of one training), of a booking with
+its person's erasure and of a coordinator lowering the places or seats while people book (default 4). After every race flask check-places finds every counter equal to its rows."""
 import http.client
 import os
 import re
@@ -20,8 +20,8 @@ import pytest
 from sqlalchemy import func, select
 
 from volunteer.extensions import db
-from volunteer.models import (AuditEvent, Booking, BookingStatus, Enrolment, Role, Shift, Status, TrainingSession,
-                              User, utcnow)
+from volunteer.models import (AuditEvent, Booking, BookingStatus, Enrolment, EnrolmentStatus, Role, Shift, Status,
+                              TrainingSession, User, utcnow)
 
 from .forms_on_page import forms_on
 from .helpers import CSRF_RE, session_cookie
@@ -52,7 +52,9 @@ def server(database_url, tmp_path_factory, outbox_dir):
     """gunicorn with several worker processes on the test database, as in production; one for the module."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET, "BASE_URL": f"http://127.0.0.1:{port}",
-           "MAIL_OUTBOX_DIR": str(outbox_dir), "FLASK_DEBUG": "0", "SIGNUP_RATE_LIMIT": "1000 per hour"}
+           "MAIL_OUTBOX_DIR": str(outbox_dir), "FLASK_DEBUG": "0", "SIGNUP_RATE_LIMIT": "1000 per hour",
+           # The races are not about rate limits: each worker may keep its own counts (production uses Redis).
+           "RATELIMIT_STORAGE_URI": "memory://", "SINGLE_PROCESS": "1"}
     log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
     with log.open("w") as output:
         process = subprocess.Popen(
@@ -174,7 +176,7 @@ def mails(outbox_dir: Path, to: str) -> int:
 
 def test_double_taps_act_once(make_app, make_user, make_shift, make_session, frg, server, outbox_dir):
     """One phone sends the same form several times at once (a double tap on a slow connection)."""
-    app = make_app(SECRET_KEY=SECRET)
+    app = make_app(SECRET_KEY=SECRET, MAIL_OUTBOX_DIR=str(outbox_dir))
     volunteer = make_user("tapper@example.org", status=Status.APPROVED)
     coordinator = make_user("cora@example.org", status=Status.APPROVED, role=Role.COORDINATOR, coordinates=[frg])
     applicant = make_user("ali@example.org", status=Status.CONFIRMED)
@@ -210,6 +212,7 @@ def test_double_taps_act_once(make_app, make_user, make_shift, make_session, frg
         assert count(select(AuditEvent).where(AuditEvent.action == "approved",
                                               AuditEvent.subject_id == applicant.id)) == 1
         assert count(select(User).where(User.email == "samira@example.org")) == 1
+    app.test_cli_runner().invoke(args=["deliver", "--once"])  # the worker sends what the server queued
     assert mails(outbox_dir, "ali@example.org") == 1, "one approval e-mail"
     assert mails(outbox_dir, "samira@example.org") == 1, "one confirmation e-mail"
     assert_every_counter_matches(app)
@@ -259,9 +262,9 @@ def test_a_booking_racing_its_account_deletion_leaves_no_place_taken(make_app, m
     assert_every_counter_matches(app)
 
 
-def edit_form(port, cookie, shift_id) -> tuple[tuple, dict]:
-    """The coordinator's edit form for a shift as the page fills it in: the browser and the fields it sends."""
-    page = f"/coordinator/shifts/{shift_id}/edit"
+def edit_form(port, cookie, page) -> tuple[tuple, dict]:
+    """A coordinator's edit form (a shift's or a session's) as the page fills it in: the browser and the fields it
+    sends."""
     status, html, cookie = request(port, "GET", page, cookie)
     assert status == 200, html[:500]
     form = next(form for form in forms_on(html, page) if form.action.endswith("/edit"))
@@ -280,7 +283,7 @@ def test_lowering_the_places_while_people_book_never_fails(make_app, make_user, 
     desk_cookie, outcomes, start = session_cookie(app, coordinator), [], first_slot() + timedelta(days=30)
     for round_ in range(PLACE_ROUNDS):
         shift = make_shift(places=6, starts_at=start + timedelta(hours=4 * round_))
-        desk, fields = edit_form(server, desk_cookie, shift.id)
+        desk, fields = edit_form(server, desk_cookie, f"/coordinator/shifts/{shift.id}/edit")
         statuses = posts_at_once(server, [(f"/coordinator/shifts/{shift.id}/edit", desk, {**fields, "places": "3"})]
                                  + [(f"/shifts/{shift.id}/book", browser, None) for browser in browsers])
         with app.app_context():
@@ -290,4 +293,55 @@ def test_lowering_the_places_while_people_book_never_fails(make_app, make_user, 
           f"{outcomes}")
     assert all(edit in (303, 422) and max(books) < 500 and taken <= places
                for edit, books, places, taken in outcomes), outcomes
+    assert_every_counter_matches(app)
+
+
+def test_one_person_enrolling_on_two_sessions_of_a_training_at_once_gets_one(make_app, make_user, make_session,
+                                                                            server):
+    """One session of a training at a time holds when both enrolments arrive at once, on different processes."""
+    app = make_app(SECRET_KEY=SECRET)
+    volunteer = make_user("both@example.org", status=Status.APPROVED)
+    phone = ready(server, session_cookie(app, volunteer), "/trainings")
+    outcomes, start = [], first_slot() + timedelta(days=40)
+    for round_ in range(PLACE_ROUNDS):
+        title = f"Kurs {round_}"
+        one = make_session(title=title, qualification=None, seats=3, starts_at=start + timedelta(days=round_))
+        other = make_session(title=title, qualification=None, seats=3, starts_at=one.starts_at + timedelta(hours=6))
+        outcomes.append(sorted(posts_at_once(server, [(f"/trainings/{one.id}/enrol", phone, None),
+                                                      (f"/trainings/{other.id}/enrol", phone, None)])))
+    with app.app_context():
+        enrolled = db.session.scalar(select(func.count()).where(Enrolment.user_id == volunteer.id,
+                                                                Enrolment.status == EnrolmentStatus.ENROLLED))
+    print(f"\none session per training on {db_name(app)}: {PLACE_ROUNDS} rounds of two enrolments at once: "
+          f"{outcomes}; {enrolled} enrolled")
+    assert outcomes == [[303, 409]] * PLACE_ROUNDS and enrolled == PLACE_ROUNDS
+    assert_every_counter_matches(app)
+
+
+def test_lowering_the_seats_while_people_enrol_never_fails(make_app, make_user, make_session, server):
+    """A coordinator saves fewer seats while volunteers take them: the edit is refused with its reason (422) or the
+    enrolments are (409); the seats taken never exceed the seats."""
+    app = make_app(SECRET_KEY=SECRET)
+    first = make_session(title="Sänkta platser", seats=6, starts_at=first_slot() + timedelta(days=50))
+    with app.app_context():
+        organisation_id = db.session.get(TrainingSession, first.id).training.organisation_id
+    coordinator = make_user("seats@example.org", status=Status.APPROVED, role=Role.COORDINATOR,
+                            coordinates=[organisation_id])
+    people = [make_user(f"keen{index}@example.org", status=Status.APPROVED) for index in range(5)]
+    browsers = [ready(server, session_cookie(app, user), "/trainings") for user in people]
+    desk_cookie, outcomes = session_cookie(app, coordinator), []
+    for round_ in range(PLACE_ROUNDS):
+        session = first if round_ == 0 else make_session(title=f"Sänkta platser {round_}", seats=6,
+                                                         starts_at=first.starts_at + timedelta(days=round_))
+        desk, fields = edit_form(server, desk_cookie, f"/coordinator/trainings/sessions/{session.id}/edit")
+        statuses = posts_at_once(
+            server, [(f"/coordinator/trainings/sessions/{session.id}/edit", desk, {**fields, "seats": "3"})]
+            + [(f"/trainings/{session.id}/enrol", browser, None) for browser in browsers])
+        with app.app_context():
+            stored = db.session.get(TrainingSession, session.id)
+            outcomes.append((statuses[0], sorted(statuses[1:]), stored.seats, stored.seats_taken))
+    print(f"\nlowering the seats on {db_name(app)}: {PLACE_ROUNDS} rounds of (edit, enrolments, seats, taken): "
+          f"{outcomes}")
+    assert all(edit in (303, 422) and max(enrols) < 500 and taken <= seats
+               for edit, enrols, seats, taken in outcomes), outcomes
     assert_every_counter_matches(app)

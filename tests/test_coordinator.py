@@ -98,7 +98,7 @@ def test_approving_in_the_queue_updates_the_row_and_mails_the_applicant_in_their
     assert response.status_code == 200
     body = page_text(response)
     assert body.lstrip().startswith('<li class="card applicant"') and "<html" not in body
-    assert "Ali Sökande är godkänd och har fått ett e-postmeddelande." in body
+    assert "Ali Sökande är godkänd; ett mejl om beskedet är på väg." in body
     assert find_user("ali@example.org").status is Status.APPROVED
     message = outbox.last()
     assert message["To"] == "ali@example.org"
@@ -128,7 +128,7 @@ def test_rejecting_with_a_plain_form_goes_back_to_the_queue_and_mails_a_kind_no(
     assert outbox.last()["Subject"] == "About your volunteer application"
     assert "Kan inte" not in outbox.text()
     queue = page_text(coordinator_client.get("/coordinator/applicants"))
-    assert "Ali Sökande är inte godkänd och har fått ett e-postmeddelande." in queue
+    assert "Ali Sökande är inte godkänd; ett mejl om beskedet är på väg." in queue
     assert ">Ali Sökande</bdi></a>" not in queue
 
 
@@ -320,3 +320,63 @@ def test_approval_confirms_the_name_the_coordinator_saw_for_certificates(coordin
     stored = find_user("ali@example.org")
     assert (stored.confirmed_name, stored.name_confirmed_by_id) == ("Ali Sökande", coordinator.id)
     assert stored.name_confirmed_at is not None
+
+
+def test_the_queue_shows_ten_applicants_a_page_and_its_pager_keeps_the_filters(coordinator_client, make_user):
+    now = datetime.now(timezone.utc)
+    for n in range(12):
+        applicant(make_user, f"a{n:02d}@example.org", full_name=f"Sökande {n:02d}", languages=("ar", "sv"),
+                  created_at=now - timedelta(hours=n))
+    first = page_text(coordinator_client.get("/coordinator/applicants?language=ar"))
+    assert first.count('class="card applicant"') == 10 and "Sökande 09" in first and "Sökande 10" not in first
+    assert "12 sökande väntar på intervju" in first
+    assert '<a rel="next" href="/coordinator/applicants?page=2&amp;language=ar">' in first \
+        or '<a rel="next" href="/coordinator/applicants?page=2&language=ar">' in first
+    second = page_text(coordinator_client.get("/coordinator/applicants?page=2&language=ar"))
+    assert second.count('class="card applicant"') == 2 and "Sökande 11" in second
+
+
+@pytest.mark.now(datetime(2026, 10, 20, 8, 0, tzinfo=timezone.utc))
+def test_coordinators_land_on_coordination_with_today_and_tomorrow_first(app, client, outbox, coordinator,
+                                                                         make_user, make_shift):
+    """Signing in leads a coordinator to coordination: today's and tomorrow's shifts per site, with the places
+    taken, the wanted languages nobody coming speaks and a link to call someone in; then the applicants."""
+    from volunteer import clock
+    from volunteer.models import Booking, BookingStatus
+
+    from .helpers import local, sign_in, statements_of
+
+    today = clock.local_day(app.config["CLOCK"]())
+    soon = make_shift(site="Boende Testby", starts_at=local(today, 23) - timedelta(hours=1), places=3,
+                      languages=("ar",))
+    tomorrow = make_shift(site="Mötesplatsen", starts_at=local(today + timedelta(days=1), 17), places=2,
+                          places_taken=1)
+    later = make_shift(site="Boende Testby", starts_at=local(today + timedelta(days=2), 17))
+    make_shift(site="Annan plats", organisation="Röda Korset", starts_at=local(today, 23) - timedelta(hours=1))
+    volunteer = make_user("v@example.org", status=Status.APPROVED, languages=("sv",))
+    with app.app_context():
+        db.session.add(Booking(shift_id=tomorrow.id, user_id=volunteer.id, status=BookingStatus.BOOKED))
+        db.session.commit()
+    applicant(make_user)
+
+    response = sign_in(client, outbox, "coord@example.org")
+    assert response.headers["Location"] == "/coordinator/"
+    html = page_text(client.get("/coordinator/"))
+    assert html.index(translated(app, "sv", "Today")) < html.index(translated(app, "sv", "Tomorrow")) \
+        < html.index(translated(app, "sv", "applicant waiting for an interview"))
+    assert f'id="today-shift-{soon.id}"' in html and f'id="today-shift-{tomorrow.id}"' in html
+    assert f'id="today-shift-{later.id}"' not in html and "Annan plats" not in html, "only two days, own sites"
+    assert translated(app, "sv", "%(taken)d of %(places)d taken", taken=1, places=2) in html
+    assert translated(app, "sv", "%(language)s: nobody coming speaks it yet", language="arabiska") in html
+    assert f'href="/coordinator/shifts/{soon.id}/roster#add-person"' in html
+
+    def statements():
+        with statements_of(app) as found:
+            assert client.get("/coordinator/").status_code == 200
+        return len(found)
+
+    few = statements()
+    for hour in range(10):
+        make_shift(site=f"Plats {hour}", starts_at=local(today + timedelta(days=1), 8) + timedelta(hours=hour),
+                   languages=("ar", "fa"))
+    assert few == statements() <= 7, "the coordinators' first screen in a fixed number of statements"

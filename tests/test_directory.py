@@ -75,7 +75,7 @@ def test_csv_export_opens_in_excel_and_cannot_run_formulas(app, signed_in, coord
     assert "attachment" in response.headers["Content-Disposition"]
     raw = response.get_data()
     assert raw.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["Namn", "E-post", "Mobiltelefon"]
     by_email = {row[1]: row for row in rows[1:]}
     assert by_email["a@example.org"][0] == "'=HYPERLINK(\"http://evil\")"
@@ -92,6 +92,9 @@ def test_csv_export_opens_in_excel_and_cannot_run_formulas(app, signed_in, coord
 @pytest.mark.parametrize("value, expected", [
     ("=1+1", "'=1+1"), ("+46701234567", "'+46701234567"), ("-5", "'-5"), ("@SUM(A1)", "'@SUM(A1)"),
     ("\tTAB", "'\tTAB"), ("Anna", "Anna"), ("a=b", "a=b"), ("", ""),
+    ("Mallory;=2+5;x", "Mallory;'=2+5;x"), ("Mallory,=2+5", "Mallory,'=2+5"), ("a\t@SUM(1)", "a\t'@SUM(1)"),
+    ('x; "=1+1', "x; \"'=1+1"), (' =1+1', "' =1+1"), ("line\n-1", "line\n'-1"),
+    ("arabiska, svenska", "arabiska, svenska"),
 ])
 def test_cells_that_start_like_a_formula_are_escaped(value, expected):
     assert safe_cell(value) == expected
@@ -153,3 +156,40 @@ def test_the_directory_filters_by_a_qualification_that_is_still_valid(app, signe
     page = signed_in.get(f"/coordinator/volunteers?qualification={qualification_id}")
     assert names_on(page) == ["Valid Vera"]
     assert "Introduktion" in page_text(page)
+
+
+FORMULA = re.compile(r'^[\s"]*[=+\-@]')  # an apostrophe in front makes it text
+
+
+@pytest.mark.parametrize("name", ["Mallory;=2+5;x", "Mallory,=2+5,x", "Mallory\t=2+5", 'Mallory";=2+5;"x', "=2+5"])
+def test_the_csv_opens_in_swedish_excel_and_no_separator_makes_a_formula(signed_in, make_user, name):
+    make_user("m@example.org", full_name=name, status=Status.APPROVED)
+    raw = signed_in.get("/coordinator/volunteers.csv?status=approved").get_data()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    text = raw.decode("utf-8-sig")
+    header, row = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert header[0] == "Namn" and len(row) == len(header) == 9, "Swedish Excel's separator; the name stays one cell"
+    assert row[0].replace("'", "") == name, "the name is all there, with apostrophes before formula starts"
+    line = text.splitlines()[1]
+    assert line.startswith('"') and line.count('";"') == 8, "every cell is quoted"
+    for separator in (",", ";", "\t"):
+        pieces = re.split(separator, line)
+        assert not [piece for piece in pieces if FORMULA.match(piece)], (separator, pieces)
+
+
+def test_a_search_by_a_piece_of_a_name_or_address_can_use_the_trigram_indexes_on_postgresql(app, signed_in,
+                                                                                            make_user):
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no trigram indexes")
+    make_user("anna@example.org", full_name="Anna Svensson", status=Status.APPROVED)
+    with statements_of(app) as sent:
+        assert names_on(signed_in.get("/coordinator/volunteers?q=nna+Sv")) == ["Anna Svensson"]
+    searches = [(s, p) for s, p in sent if "ILIKE" in s and "LIMIT" in s]
+    assert searches, "the directory's search was not seen"
+    statement, parameters = searches[0]
+    with engine.connect() as connection:
+        connection.exec_driver_sql("SET enable_seqscan = off")  # a handful of rows: judge what the plan can use
+        plan = " ".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {statement}", parameters))
+    assert "ix_user_full_name_search" in plan and "ix_user_email_search" in plan, plan

@@ -168,7 +168,7 @@ def test_a_coordinator_sees_hours_at_their_own_sites_for_the_period(app, coordin
 def test_the_csv_has_one_row_per_person_site_and_task_and_is_audited(app, coordinator, worked_at_two_organisations):
     response = in_english(app, coordinator).get("/coordinator/totals.csv?start=2026-01-01&end=2026-12-31")
     assert response.mimetype == "text/csv"
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
     assert rows == [
         ["Name", "E-mail", "Organisation", "Site", "Task", "Shifts", "Hours"],
         ["Bo Berg", "other@example.org", "FRG Testby", "Boende Testby", "Activities for children", "1", "2"],
@@ -204,3 +204,109 @@ def test_odd_periods_get_a_message_not_a_500(app, coordinator, volunteer, query)
                         (coordinator, "/coordinator/totals.csv")):
         response = signed_in(app, person).get(f"{url}?{query}")
         assert response.status_code in (200, 422), (url, query)
+
+
+def python_report(start, end):
+    """The report by the one definition of hours (totals.worked), booking by booking in Python."""
+    with_rows = {}
+    for booking in db.session.scalars(totals.attended_bookings(start, end)).unique():
+        key = (booking.user_id, booking.shift.site_id, booking.shift.task_id)
+        shifts, minutes = with_rows.get(key, (0, 0))
+        with_rows[key] = (shifts + 1, minutes + totals.worked(booking.shift))
+    return with_rows
+
+
+def test_the_database_sums_the_same_whole_minutes_as_python_across_clock_changes(app, make_shift, make_user,
+                                                                                   volunteer):
+    other = make_user("other@example.org", full_name="Bo Berg", status=Status.APPROVED)
+    shifts = [night_shift(make_shift, SPRING_FORWARD), night_shift(make_shift, FALL_BACK),     # 3 h and 5 h
+              night_shift(make_shift, FALL_BACK, start=time(1), end=time(4), task="children"),  # 4 h
+              make_shift(starts_at=clock.at(date(2026, 11, 2), time(17)),                 # 2 h and 59 seconds
+                         ends_at=clock.at(date(2026, 11, 2), time(19, 0, 59)), site="Mötesplats Centrum"),
+              make_shift(starts_at=clock.at(date(2026, 11, 3), time(9, 15)), hours=1.75),
+              make_shift(starts_at=clock.at(date(2026, 12, 30), time(20)), hours=26)]    # over midnight and a day
+    for n, shift in enumerate(shifts):
+        mark(app, volunteer, shift)
+        mark(app, other, shift, BookingStatus.ATTENDED if n % 2 else BookingStatus.NO_SHOW)
+    from volunteer.hours import aggregates
+
+    with app.app_context():
+        for start, end in ((date(2026, 1, 1), date(2026, 12, 31)), (FALL_BACK, FALL_BACK), (date(2026, 3, 1), date(2026, 11, 2))):
+            expected = python_report(start, end)
+            rows = aggregates.report(None, start, end)
+            assert {(r.person.id, r.site.id, r.task.id): (r.shifts, r.minutes) for r in rows} == expected
+            summary = aggregates.summary(None, start, end)
+            assert summary.minutes == sum(minutes for _, minutes in expected.values())
+            assert summary.shifts == sum(shifts for shifts, _ in expected.values())
+        year = python_report(date(2026, 1, 1), date(2026, 12, 31))
+        assert sum(m for (user, *_), (_, m) in year.items() if user == volunteer.id) == (3 + 5 + 4 + 2 + 1.75 + 26) * 60
+
+
+@pytest.fixture
+def thirty_people(app, make_shift, make_user):
+    shift = make_shift(starts_at=clock.at(date(2026, 11, 2), time(17)), hours=2, places=40)
+    children = make_shift(task="children", starts_at=clock.at(date(2026, 11, 3), time(17)), hours=1, places=40)
+    people = [make_user(f"p{n:02d}@example.org", full_name=f"Person {n:02d}", status=Status.APPROVED)
+              for n in range(30)]
+    for person in people:
+        mark(app, person, shift)
+    mark(app, people[0], children)
+    return people
+
+
+def test_the_report_shows_every_total_and_pages_the_people_by_name_keeping_the_period(app, coordinator,
+                                                                                      thirty_people):
+    client = in_english(app, coordinator)
+    first = client.get("/coordinator/hours?start=2026-11-01&end=2026-11-30")
+    text = page_text(first)
+    assert "Hours in total: 61" in text, "30 people x 2 hours and one hour of children's activities"
+    assert "30 volunteers with recorded hours, by name." in text
+    assert text.count('<tbody data-person=') == 25 and "Person 24" in text and "Person 25" not in text
+    assert '<a rel="next" href="/coordinator/hours?page=2&start=2026-11-01&end=2026-11-30">' in text
+    assert "Activities for children" in text  # Person 00's second row, and the per-task table
+    second = page_text(client.get("/coordinator/hours?page=2&start=2026-11-01&end=2026-11-30"))
+    assert second.count('<tbody data-person=') == 5 and "Person 25" in second and "Person 24" not in second
+    assert "Hours in total: 61" in second, "the totals are the period's, not the page's"
+    beyond = client.get("/coordinator/hours?page=9&start=2026-11-01&end=2026-11-30")
+    assert beyond.status_code == 200 and "Page 9 of 2" in page_text(beyond)
+
+
+def test_the_csv_still_has_every_row_of_the_period(app, coordinator, thirty_people):
+    response = in_english(app, coordinator).get("/coordinator/totals.csv?start=2026-11-01&end=2026-11-30")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+    assert len(rows) == 1 + 30 + 1
+    assert rows[1][0] == "Person 00" and rows[2][0] == "Person 00" and rows[-1][0] == "Person 29"
+
+
+def test_the_report_takes_as_many_statements_for_thirty_people_as_for_two(app, coordinator, make_shift, make_user):
+    from .helpers import statements_of
+
+    client = in_english(app, coordinator)
+    url = "/coordinator/hours?start=2026-11-01&end=2026-11-30"
+
+    def add(names, day):
+        shift = make_shift(site=f"Boende {day}", task=("support", "children")[day % 2],
+                           starts_at=clock.at(date(2026, 11, day), time(17)), places=40)
+        for name in names:
+            person = make_user(f"{name}@example.org", full_name=name, status=Status.APPROVED)
+            mark(app, person, shift)
+
+    add(["Ann", "Bo"], 2)
+    client.get(url)
+    with statements_of(app) as few:
+        assert client.get(url).status_code == 200
+    for day in range(3, 7):
+        add([f"P{day}-{n}" for n in range(7)], day)
+    with statements_of(app) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few) == HOURS_PAGE_STATEMENTS[db_kind(app)], [s for s, _ in many]
+
+
+def db_kind(app):
+    with app.app_context():
+        return db.engine.dialect.name
+
+
+# The session and person, the coordinator's organisations, the summary (sums, sites, tasks), the page of people and
+# their rows; SQLite adds its BEGIN.
+HOURS_PAGE_STATEMENTS = {"sqlite": 8, "postgresql": 7}

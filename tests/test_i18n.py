@@ -6,9 +6,15 @@ from pathlib import Path
 from flask import render_template_string, session
 from flask_babel import force_locale, refresh
 
-from .helpers import translated
+import pytest
+
 import volunteer
 from volunteer.i18n import catalog, formats, locale
+from volunteer.i18n.formats import clock_time, when
+from volunteer.i18n.languages import language_name
+from volunteer.i18n.locale import SITE_LOCALES
+
+from .helpers import translated
 
 
 def test_strings_follow_the_locale_through_force_locale_and_back(app):
@@ -76,3 +82,24 @@ def test_the_flask_babel_internals_the_catalog_relies_on_are_still_there(app):
         context = flask_babel._get_current_context()
         assert str(getattr(context, "babel_locale", None)) == "ar", "the context no longer keeps babel_locale"
         assert catalog.gettext("Open shifts") == translated(app, "ar", "Open shifts")
+
+
+@pytest.mark.parametrize("locale", SITE_LOCALES)
+def test_times_are_on_the_24_hour_clock_in_every_language(app, locale):
+    """Six in the evening is 18:00 in every language (CLDR's short time said "6:00 PM" and "6:00 م")."""
+    evening = datetime(2026, 12, 9, 17, 0, tzinfo=timezone.utc)  # 18:00 in Stockholm
+    with app.test_request_context(), force_locale(locale):
+        assert clock_time(evening) == "18:00" and "18:00" in when(evening)
+
+
+def test_languages_are_named_as_people_here_name_them(app):
+    """Pashto is not "afghanska"; the two Kurdish entries say which Kurdish; Somali calls Dari "Dari"."""
+    with app.test_request_context():
+        with force_locale("sv"):
+            assert language_name("ps") == "pashto"
+        for locale in SITE_LOCALES:
+            with force_locale(locale):
+                assert language_name("ckb") != language_name("ku"), locale
+                assert "Bartamaha" not in language_name("ckb")
+        with force_locale("so"):
+            assert language_name("prs") == "Dari" and language_name("fa") == "Faarisi"

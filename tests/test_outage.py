@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import make_url
 
 from volunteer.models import Status
+from volunteer.version import VERSION
 
 from .helpers import Client, page_text, session_cookie, translated
 
@@ -32,19 +33,22 @@ def assert_down(app, client, locale):
                          headers={"Accept-Language": locale})
     assert posted.status_code == 503
     health = client.get("/healthz")
-    assert (health.status_code, health.json) == (503, {"status": "unavailable", "database": "unreachable"})
+    assert (health.status_code, health.json) == (503, {"status": "unavailable", "database": "unreachable",
+                                                       "version": VERSION, "migrations": "unknown"})
 
 
 def assert_up(client):
     for path in ("/", "/signup", "/shifts", "/me"):
         assert client.get(path).status_code == 200, path
     health = client.get("/healthz")
-    assert (health.status_code, health.json) == (200, {"status": "ok", "database": "ok"})
+    assert (health.status_code, health.json) == (200, {"status": "ok", "database": "ok", "version": VERSION,
+                                                       "migrations": "current"})
 
 
 def test_healthz_reports_a_reachable_database(client):
     response = client.get("/healthz")
-    assert (response.status_code, response.json) == (200, {"status": "ok", "database": "ok"})
+    assert (response.status_code, response.json) == (200, {"status": "ok", "database": "ok", "version": VERSION,
+                                                           "migrations": "current"})
     assert response.headers["Cache-Control"] == "no-store"
     assert "Set-Cookie" not in response.headers
 

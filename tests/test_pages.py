@@ -190,3 +190,56 @@ def test_every_whole_page_names_its_icon():
              if "<html" in path.read_text() and "email" not in path.parts]
     assert len(whole) >= 3
     assert [path.name for path in whole if 'rel="icon"' not in path.read_text()] == []
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_accessibility_statement_is_in_every_language_and_linked_from_every_page(app, client, locale):
+    headers = {"Accept-Language": locale}
+    for path in PAGES:
+        assert 'href="/accessibility"' in client.get(path, headers=headers).get_data(as_text=True), path
+    response = client.get("/accessibility", headers=headers)
+    text = page_text(response)
+    assert response.status_code == 200 and html_root(response)[0] == locale
+    for heading in ("Accessibility statement", "What is not accessible yet", "Tell us about a problem", "Supervision"):
+        assert translated(app, locale, heading) in text
+    assert "WCAG 2.1" in text and "EN 301 549" in text and "DIGG" in text
+    assert 'href="mailto:frg@example.org"' in response.get_data(as_text=True)
+
+
+def test_the_language_menu_names_the_current_language_in_one_control(client):
+    html = client.get("/", headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    summary = re.search(r'<details class="language-menu">\s*<summary>(.*?)</summary>', html, re.S).group(1)
+    assert 'lang="ar" dir="rtl">العربية</span>' in summary
+
+
+def test_a_signed_in_volunteer_is_led_to_shifts_not_to_signing_up(app, client, outbox, make_user):
+    from volunteer.models import Status
+
+    make_user(status=Status.APPROVED, locale="en")
+    sign_in(client, outbox)
+    actions = re.search(r'<p class="actions">(.*?)</p>', client.get("/").get_data(as_text=True), re.S).group(1)
+    assert 'href="/shifts"' in actions and 'href="/shifts/mine"' in actions
+    assert "/signup" not in actions
+
+
+def test_a_signed_in_applicant_is_led_to_what_happens_next(app, client, outbox, make_user):
+    make_user(locale="en")
+    sign_in(client, outbox)
+    actions = re.search(r'<p class="actions">(.*?)</p>', client.get("/").get_data(as_text=True), re.S).group(1)
+    assert 'href="/me"' in actions and "What happens next" in actions
+    assert "/signup" not in actions and 'href="/shifts"' not in actions
+
+
+def test_the_home_page_says_what_volunteering_involves_and_whom_to_ask(make_app, make_shift):
+    """Time, where (no address), Swedish not required, 18+, the record extract, free training; FRG's phone, hours
+    and e-mail from the settings."""
+    app = make_app(CONTACT_PHONE="010-765 43 21", CONTACT_HOURS="10:00–15:00", CONTACT_EMAIL="fragor@example.se")
+    make_shift()  # a site with an address, which stays off the public page
+    html = page_text(app.test_client().get("/", headers={"Accept-Language": "sv"}))
+    for msgid in ("What it involves", "You do not need to speak Swedish. Arabic, Dari, Somali, Tigrinya, Ukrainian and "
+                  "many other languages are wanted.", "You must be 18 or older.",
+                  "The training is free and comes before your first shift."):
+        assert translated(app, "sv", msgid) in html
+    assert 'href="tel:0107654321"' in html and "010-765 43 21" in html and "10:00–15:00" in html
+    assert 'href="mailto:fragor@example.se"' in html
+    assert "Storgatan" not in html

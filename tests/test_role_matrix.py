@@ -9,11 +9,12 @@ from .helpers import Client
 from .world import ROLES, fill
 
 # Routes anyone may open. Everything under /coordinator and /admin is checked by its prefix.
-PUBLIC = {"main.home", "main.privacy", "main.set_language", "signup.form", "signup.check_field", "signup.sent",
-          "signup.confirm", "auth.sign_in", "auth.sent", "auth.redeem", "static",
+PUBLIC = {"main.home", "main.privacy", "main.accessibility", "main.set_language", "signup.form", "signup.check_field", "signup.sent",
+          "signup.confirm", "auth.sign_in", "auth.sent", "auth.redeem", "oidc.start", "oidc.callback", "static",
           "trainings.offer", "shifts.offer", "shifts.feed", "health.healthz", "verify.form", "verify.show"}
-SIGNED_IN = {"me.page", "me.data", "me.details", "me.export", "me.delete", "main.accept_notice", "auth.sign_out",
-             "trainings.page", "trainings.act", "trainings.mine", "shifts.page", "shifts.act", "shifts.mine",
+SIGNED_IN = {"me.page", "me.messages", "me.data", "me.details", "me.export", "me.delete", "main.accept_notice",
+             "auth.sign_out", "trainings.page", "trainings.act", "trainings.mine", "shifts.page", "shifts.act",
+             "shifts.confirm_cancel", "shifts.mine",
              "shifts.ics", "shifts.new_feed", "shifts.revoke_feed", "hours.page", "hours.new_certificate",
              "hours.certificate", "hours.certificate_pdf_download"}
 # Coordinator pages that are the same for every organisation: lists filtered to one's own organisations,
@@ -22,7 +23,7 @@ SHARED = {"coordinator.index", "coordinator.applicants", "directory.volunteers",
           "directory.export_csv", "rosters.needs", "shift_admin.shifts", "shift_admin.new_shift", "shift_admin.sites",
           "shift_admin.tasks", "shift_admin.edit_task", "training_admin.index", "training_admin.grant",
           "training_admin.qualifications", "training_admin.edit_qualification", "hours_report.hours_page",
-          "hours_report.hours_csv", "hours_report.certificate_list"}
+          "hours_report.hours_csv", "hours_report.certificate_list", "messages.applicants"}
 COORDINATOR_PREFIX = "/coordinator"
 ADMIN_PREFIX = "/admin"
 # Signing out and deleting the account would end the session the rest of the walk needs; tests/test_auth.py

@@ -113,7 +113,7 @@ def test_a_coordinator_finds_and_adds_a_volunteer_who_is_emailed(app, coordinato
 
     response = client.submit(f"{roster_url(shift)}/add", {"person_id": amal.id, "q": "amal"}, page=roster_url(shift))
     assert response.status_code == 303
-    assert "Amal Hassan is booked on the shift and has been told by e-mail." in page_text(client.get(roster_url(shift)))
+    assert "Amal Hassan is booked on the shift; an e-mail telling them is on its way." in page_text(client.get(roster_url(shift)))
     with app.app_context():
         booking = db.session.scalar(select(Booking))
         assert (booking.user_id, booking.status, booking.decided_by_id) == (amal.id, BookingStatus.BOOKED, user.id)
@@ -176,7 +176,7 @@ def test_removing_someone_emails_them_and_offers_the_place_to_the_waitlist(app, 
     assert messages["amal@example.org"]["Subject"] == "You are no longer booked on a shift"
     assert messages["omid@example.org"]["Subject"] == "A place on a shift is held for you"
     html = page_text(client.get(roster_url(shift)))
-    assert "Amal Hassan is removed from the shift and has been told by e-mail." in html
+    assert "Amal Hassan is removed from the shift; an e-mail telling them is on its way." in html
     assert "Offered, not confirmed yet" in html
 
     again = client.submit(url)
@@ -433,3 +433,53 @@ def test_an_override_covers_only_the_rules_the_coordinator_was_shown(app, coordi
     assert "criminal-record extract" in page_text(response)
     with app.app_context():
         assert db.session.scalar(select(Booking).where(Booking.shift_id == shift.id)) is None
+
+
+def test_the_needs_overview_sums_each_organisation_first_then_pages_the_sites_keeping_the_organisation(
+        app, make_user, make_shift, make_organisation, frg):
+    red_cross = make_organisation("Röda Korset Testby", kind="red_cross")
+    client = signed_in(app, make_user("coord@example.org", full_name="Cora", status=Status.APPROVED,
+                                      role=Role.COORDINATOR, coordinates=[frg, red_cross], locale="en"))
+    make_shift(site="Boende 1", starts_at=NOW + timedelta(days=2), places=3)
+    few = count_statements(app, client, "/coordinator/needs")
+    for n in range(2, 8):
+        make_shift(site=f"Boende {n}", starts_at=NOW + timedelta(days=2), places=3)
+    make_shift(site="Röda Korsets mötesplats", organisation="Röda Korset Testby", starts_at=NOW + timedelta(days=3),
+               places=4)
+    make_shift(site="Boende 1", starts_at=NOW + timedelta(days=30), places=3)  # beyond two weeks
+    many = count_statements(app, client, "/coordinator/needs")
+    assert many == few, "a page of sites reads the same however many sites there are"
+
+    html = page_text(client.get("/coordinator/needs"))
+    summary = html[html.index('id="needs-summary"'):html.index("</table>", html.index('id="needs-summary"'))]
+    frg_row = summary[summary.index(f'data-organisation="{frg.id}"'):]
+    assert "<td>7</td><td>7</td>" in frg_row and 'data-unfilled="21"' in frg_row
+    assert f'data-organisation="{red_cross.id}"' in summary
+    assert [name for name in re.findall(r'id="site-\d+-title"><bdi dir="auto">([^<]+)<', html)] == \
+        ["Boende 1", "Boende 2", "Boende 3", "Boende 4", "Boende 5"]
+    assert "Page 1 of 2" in html and '<a rel="next" href="/coordinator/needs?page=2">' in html
+    second = page_text(client.get("/coordinator/needs?page=2"))
+    assert re.findall(r'id="site-\d+-title"><bdi dir="auto">([^<]+)<', second) == \
+        ["Boende 6", "Boende 7", "Röda Korsets mötesplats"]
+
+    theirs = page_text(client.get(f"/coordinator/needs?organisation={red_cross.id}"))
+    assert re.findall(r'id="site-\d+-title"><bdi dir="auto">([^<]+)<', theirs) == ["Röda Korsets mötesplats"]
+    assert 'href="/coordinator/needs">Sites of all your organisations</a>' in theirs
+    assert "Boende 1</bdi></h2>" not in theirs
+
+
+def test_the_needs_overview_shows_no_site_of_an_organisation_outside_ones_scope(app, coordinator, make_shift,
+                                                                              make_organisation):
+    other = make_organisation("Röda Korset Annanstad", kind="red_cross")
+    make_shift(site="Boende Annanstad", organisation="Röda Korset Annanstad", starts_at=NOW + timedelta(days=2))
+    client, _ = coordinator
+    html = page_text(client.get(f"/coordinator/needs?organisation={other.id}"))
+    assert "Boende Annanstad" not in html and f'data-organisation="{other.id}"' not in html
+
+
+@pytest.mark.parametrize("value", ["99999999999", "-1", "abc", ""])
+def test_an_odd_organisation_in_the_needs_overviews_address_shows_all_of_them(coordinator, make_shift, value):
+    make_shift(starts_at=NOW + timedelta(days=2))
+    client, _ = coordinator
+    response = client.get(f"/coordinator/needs?organisation={value}")
+    assert response.status_code == 200 and "Boende Testby" in page_text(response)

@@ -82,3 +82,15 @@ def test_the_inline_code_scan_would_notice(tmp_path):
 def test_htmx_is_told_not_to_inject_its_indicator_styles(client):
     html = client.get("/").get_data(as_text=True)
     assert '<meta name="htmx-config" content=\'{"includeIndicatorCSS": false}\'>' in html
+
+
+@pytest.mark.parametrize("headers", [{"Host": "evil.example"}, {"Host": "evil.example:5000"},
+                                     {"X-Forwarded-Host": "evil.example"}])
+def test_a_forged_host_is_refused(make_app, make_user, headers):
+    app = make_app(TRUSTED_PROXIES=1)
+    volunteer = signed_in(app, make_user(status=Status.APPROVED))
+    for path in ("/", "/shifts/mine", "/sign-in"):
+        response = volunteer.get(path, headers=headers)
+        assert response.status_code == 400, path
+        assert "evil" not in response.get_data(as_text=True)
+    assert volunteer.get("/shifts/mine").status_code == 200, "the test client's localhost still works"

@@ -238,14 +238,71 @@ def test_the_shift_list_needs_the_same_queries_for_few_or_many_shifts(app, cora,
     assert count() == few
 
 
-def test_a_shift_in_the_hour_the_clocks_skip_is_refused_not_a_500(app, clock, cora, make_shift):
+SPRING = datetime(2027, 3, 24, 8, 0, tzinfo=timezone.utc)  # the clocks go forward at 02:00 on Sunday 28 March
+SKIPPED = "the clocks go forward an hour that night. Choose another time."
+
+
+def shifts_between(app, start, end) -> list[tuple[datetime, datetime]]:
+    with app.app_context():
+        return sorted((s.starts_at, s.ends_at) for s in db.session.scalars(
+            select(Shift).where(Shift.starts_at >= start, Shift.starts_at < end)))
+
+
+MARCH = (datetime(2027, 3, 1, tzinfo=timezone.utc), datetime(2027, 4, 1, tzinfo=timezone.utc))
+
+
+@pytest.mark.now(SPRING)
+@pytest.mark.parametrize("start, end, refused", [
+    ("02:00", "02:59", {"start", "end"}), ("02:30", "04:00", {"start"}), ("01:00", "02:30", {"end"})])
+def test_a_time_the_clocks_skip_is_refused_not_moved(app, clock, cora, make_shift, start, end, refused):
     site_id, task_id = site_and_task(app, make_shift)
-    clock.advance(days=170)  # March 2027; the clocks go forward at 02:00 on 28 March
-    response = cora.submit("/coordinator/shifts/new",
-                           shift_data(site_id, task_id, day="2027-03-28", start="02:30", end="03:00"),
+    response = cora.submit("/coordinator/shifts/new", shift_data(site_id, task_id, day="2027-03-28", start=start,
+                                                                 end=end), page="/coordinator/shifts/new")
+    assert response.status_code == 422
+    for name, typed in (("start", start), ("end", end)):
+        message = field_error(response, name)
+        if name in refused:
+            assert message == f"There is no {typed} on Mar 28, 2027: {SKIPPED}"
+        else:
+            assert message is None
+        assert f'value="{typed}"' in response.get_data(as_text=True), "what was typed stays"
+    assert shifts_between(app, *MARCH) == []
+
+
+@pytest.mark.now(SPRING - timedelta(days=14))
+def test_a_series_that_meets_the_skipped_hour_is_refused_with_the_day(app, clock, cora, make_shift):
+    site_id, task_id = site_and_task(app, make_shift)
+    response = cora.submit("/coordinator/shifts/new", shift_data(site_id, task_id, day="2027-03-14", start="02:30",
+                                                                 end="04:00", weeks="3"),
                            page="/coordinator/shifts/new")
     assert response.status_code == 422
-    assert field_error(response, "end") == "The end must come after the start."
+    assert field_error(response, "start") == f"There is no 02:30 on Mar 28, 2027: {SKIPPED}"
+    assert shifts_between(app, *MARCH) == []
+
+    made = cora.submit("/coordinator/shifts/new", shift_data(site_id, task_id, day="2027-03-14", start="10:00",
+                                                             end="12:00", weeks="3"), page="/coordinator/shifts/new")
+    assert made.status_code == 303
+    first = shifts_between(app, *MARCH)[0][0]
+    with app.app_context():
+        first_id = db.session.scalar(select(Shift.id).where(Shift.starts_at == first))
+    url = f"/coordinator/shifts/{first_id}/edit"
+    edited = cora.submit(url, shift_data(site_id, task_id, day="2027-03-14", start="02:30", end="04:00",
+                                         scope="following"), page=url)
+    assert edited.status_code == 422, "a later shift of the series falls on the night the clocks skip"
+    assert field_error(edited, "start") == f"There is no 02:30 on Mar 28, 2027: {SKIPPED}"
+    assert [start.hour for start, _ in shifts_between(app, *MARCH)] == [9, 9, 8], "nothing was changed"
+
+
+@pytest.mark.now(datetime(2026, 10, 20, 8, 0, tzinfo=timezone.utc))
+def test_an_autumn_time_that_happens_twice_means_the_first_one(app, clock, cora, make_shift):
+    site_id, task_id = site_and_task(app, make_shift)
+    response = cora.submit("/coordinator/shifts/new", shift_data(site_id, task_id, day="2026-10-25", start="02:30",
+                                                                 end="03:30"), page="/coordinator/shifts/new")
+    assert response.status_code == 303
+    night = (datetime(2026, 10, 24, 22, tzinfo=timezone.utc), datetime(2026, 10, 25, 23, tzinfo=timezone.utc))
+    assert shifts_between(app, *night) == [
+        (datetime(2026, 10, 25, 0, 30, tzinfo=timezone.utc), datetime(2026, 10, 25, 2, 30, tzinfo=timezone.utc))
+    ], "02:30 summer time (before the clocks go back) to 03:30 winter time: two hours"
 
 
 def test_the_rest_of_a_series_is_only_the_shifts_in_the_coordinators_scope(app, cora, make_user, make_shift,

@@ -1,4 +1,5 @@
 """Signing up: validation, what is stored, the e-mails and confirmation."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -7,7 +8,26 @@ from sqlalchemy import update
 from volunteer.extensions import db
 from volunteer.models import LoginToken, Status, utcnow
 
-from .helpers import LOCALES, RTL, Client, field_error, page_text, translated
+from .helpers import LOCALES, RTL, Client, field_error, page_text, timing_ratio, translated
+
+
+def test_the_eight_common_languages_come_first_and_the_rest_open_when_one_is_chosen(app, client):
+    """The rest of the languages sit in a <details> (no JavaScript needed) that comes back open with a choice in it."""
+    page = page_text(client.get("/signup", headers={"Accept-Language": "sv"}))
+    first, rest = page.split('<details class="choices-more"')
+    for code in ("sv", "en", "ar", "fa", "prs", "so", "ti", "uk"):
+        assert f'id="languages-{code}"' in first
+    assert 'id="languages-ps"' in rest and 'id="languages-other"' in rest and ">Fler språk</summary>" in rest
+    assert rest.startswith(">"), "closed when none of them is chosen"
+    response = client.submit("/signup", {"languages": ["ar", "ps"], "email": "x"}, page="/signup")
+    assert page_text(response).split('<details class="choices-more"')[1].startswith(" open>")
+
+
+def test_the_motivation_is_optional(app, client, outbox):
+    response = client.submit("/signup", {"full_name": "Hodan Ali", "email": "hodan@example.org",
+                                         "phone": "070-123 45 67", "languages": ["so"], "availability": ["weekdays"],
+                                         "adult": "y", "consent": "y"})
+    assert response.status_code == 303, page_text(response)[:2000]
 
 
 def test_the_form_lists_spoken_languages_by_their_own_names(client):
@@ -23,7 +43,8 @@ def test_errors_are_shown_next_to_each_field_in_the_persons_language(app, client
     response = client.submit("/signup", {"full_name": "Maja", "email": "maja@", "phone": "12",
                                          "motivation": "Vill hjälpa"})
     assert response.status_code == 422
-    assert field_error(response, "email") == translated(app, locale, "Enter an e-mail address like name@example.se.")
+    assert field_error(response, "email") == translated(app, locale,
+                                                        "Write a whole address, for example name@example.se.")
     # The example numbers keep their digit groups in order inside Arabic and Persian sentences.
     isolate = (lambda number: f"\u2066{number}\u2069") if locale in RTL else (lambda number: number)  # noqa: E731
     assert field_error(response, "phone") == translated(
@@ -36,6 +57,10 @@ def test_errors_are_shown_next_to_each_field_in_the_persons_language(app, client
     assert field_error(response, "consent") == translated(
         app, locale, "We need your consent to handle your application.")
     assert field_error(response, "full_name") is None
+    # The summary at the top says what is wrong, not only where.
+    summary = page_text(response).split('class="error-summary"')[1].split("</div>")[0]
+    problem = translated(app, locale, "Write a whole address, for example name@example.se.")
+    assert re.search(rf"{re.escape(translated(app, locale, 'E-mail'))}\W+{re.escape(problem)}", summary)
 
 
 def test_nothing_typed_is_lost_when_the_form_has_errors(client, signup_data):
@@ -173,7 +198,7 @@ def test_live_check_returns_just_the_field_with_its_message(app, client):
     assert response.status_code == 200
     assert html.lstrip().startswith('<div class="field field--error" id="email-field">')
     assert "<html" not in html
-    assert field_error(response, "email") == translated(app, "sv", "Enter an e-mail address like name@example.se.")
+    assert field_error(response, "email") == translated(app, "sv", "Write a whole address, for example name@example.se.")
     assert 'value="anna@"' in html
 
 
@@ -220,3 +245,26 @@ def test_too_many_signups_from_one_address_are_limited(make_app, signup_data):
         statuses.append(client.submit("/signup", signup_data).status_code)
     assert statuses == [303, 303, 303, 429]
     assert translated(app, "sv", "Too many attempts") in page_text(client.submit("/signup", signup_data))
+
+
+def test_new_and_known_addresses_take_as_long_to_answer(make_app, make_user, outbox, signup_data):
+    """A known address's sign-up writes the same rows (rolled back) and mails a sign-in link instead."""
+    app = make_app(SIGNUP_RATE_LIMIT="1000 per minute")
+    rounds = 30
+    for n in range(rounds):
+        make_user(f"known{n}@example.org")
+    client = Client(app.test_client())
+    token = client.csrf_token("/signup")
+    answers = {}
+
+    def sign_up(address):
+        response = client.post("/signup", data=dict(signup_data, email=address, csrf_token=token))
+        answers.setdefault(address.startswith("known"), set()).add((response.status_code, response.headers["Location"]))
+
+    ratio = timing_ratio(lambda n: sign_up(f"known{n}@example.org"), lambda n: sign_up(f"new{n}@example.org"), rounds)
+    print(f"sign-up, new/known time: {ratio:.2f}")
+    assert 0.6 < ratio < 1.67  # measured 0.95-1.18
+    assert answers[True] == answers[False] == {(303, "/signup/sent")}
+    assert "could not" not in page_text(client.get("/signup/sent"))
+    subjects = [message["Subject"] for message in outbox.messages()]
+    assert subjects.count("Bekräfta din e-postadress") == subjects.count("Du har redan ett konto") == rounds

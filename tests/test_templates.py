@@ -5,14 +5,14 @@ from pathlib import Path
 import pytest
 from flask_babel import force_locale
 
-from volunteer.models import BookingStatus, EnrolmentStatus, RecordKind, Role, Status
+from volunteer.models import BookingStatus, EnrolmentStatus, MessageStatus, RecordKind, Role, Status
 from volunteer.models.base import LabelledEnum
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = sorted((ROOT / "templates").rglob("*.html"))
 # `status.value == 'approved'` and the like: a rule written again in the template.
 VALUE_COMPARISON = re.compile(r"\.value\s*(==|!=|in\b|not\s+in\b)")
-LABELLED = [Status, Role, BookingStatus, EnrolmentStatus, RecordKind]
+LABELLED = [Status, Role, BookingStatus, EnrolmentStatus, RecordKind, MessageStatus]
 
 
 def test_there_are_templates_to_scan():
@@ -52,3 +52,15 @@ def test_no_blueprint_adds_to_every_template():
     found = [str(path.relative_to(ROOT)) for path in (ROOT / "volunteer").rglob("*.py")
              if "app_context_processor" in path.read_text()]
     assert found == []
+
+
+# A box that scrolls sideways must be reachable by keyboard and named, or a keyboard user cannot read what it hides.
+SCROLL_BOX = re.compile(r"<div[^>]*class=\"table-scroll\"[^>]*>")
+
+
+def test_every_sideways_scrolling_table_is_focusable_and_named():
+    found = [(path, match.group(0)) for path in TEMPLATES for match in SCROLL_BOX.finditer(path.read_text())]
+    assert len(found) >= 10
+    unreachable = [f"{path.relative_to(ROOT)}: {tag}" for path, tag in found
+                   if 'tabindex="0"' not in tag or 'role="region"' not in tag or "aria-label" not in tag]
+    assert not unreachable, "give it tabindex=\"0\", role=\"region\" and a name:\n" + "\n".join(unreachable)

@@ -1,6 +1,6 @@
 """Coordinators' trainings: create and schedule, cancel with e-mails, enrolment lists, attendance, granting."""
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,7 +10,7 @@ from volunteer.extensions import db
 from volunteer.models import (AuditEvent, Enrolment, EnrolmentStatus, PersonQualification, Qualification, Role,
                               Training, TrainingSession, User)
 
-from .helpers import Client, page_text, signed_in, translated
+from .helpers import Client, field_error, page_text, signed_in, translated
 
 NOW = datetime(2026, 10, 1, 8, 0, tzinfo=timezone.utc)
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -103,6 +103,33 @@ def test_a_training_is_given_a_title_and_description_in_other_languages(app, coo
     assert "مقدمة عن سكن الإخلاء" in page_text(client.get(url)), "the saved translation is in the form again"
 
 
+def test_a_coordinator_marks_a_training_repeatable_and_back(app, coordinator, make_user, make_session):
+    client, user, existing = coordinator
+    later = make_session(starts_at=existing.starts_at + timedelta(days=7))
+    with app.app_context():
+        training = db.session.get(TrainingSession, existing.id).training
+        training_id = training.id
+        data = {"title": training.title, "organisation_id": training.organisation_id,
+                "qualification_id": training.qualification_id}
+    url = f"/coordinator/trainings/{training_id}/edit"
+    form = page_text(client.get(url))
+    assert 'name="repeatable"' in form and 'name="repeatable" id="repeatable" value="y" checked' not in form
+    volunteer = signed_in(app, make_user("twice@example.org"))
+    volunteer.submit(f"/trainings/{existing.id}/enrol", page="/trainings")
+    assert volunteer.submit(f"/trainings/{later.id}/enrol", page="/trainings").status_code == 409, "one at a time"
+
+    assert client.submit(url, {**data, "repeatable": "y"}).status_code == 303
+    with app.app_context():
+        assert db.session.get(Training, training_id).repeatable is True
+    assert translated(app, "sv", "Several sessions per person") in page_text(client.get("/coordinator/trainings/"))
+    assert 'value="y" checked' in page_text(client.get(url))
+    assert volunteer.submit(f"/trainings/{later.id}/enrol", page="/trainings").status_code == 303
+
+    assert client.submit(url, data).status_code == 303, "an unticked box sends nothing"
+    with app.app_context():
+        assert db.session.get(Training, training_id).repeatable is False
+
+
 def session_form(**overrides):
     return {"day": "2026-10-14", "start": "18:00", "end": "21:00", "place": "Stortorget 1", "language": "ar",
             "seats": "12", "weeks": "1", **overrides}
@@ -172,6 +199,7 @@ def test_cancelling_a_session_emails_everyone_in_their_language(app, coordinator
     enrol(app, make_user, session.id, "sv@example.org")
     waiting = signed_in(app, make_user("ar@example.org", locale="ar", full_name="Samira"))
     waiting.submit(f"/trainings/{session.id}/waitlist", page="/trainings")
+    enrolled = len(outbox.messages())  # the enrolment's confirmation
 
     assert client.get(f"/coordinator/trainings/sessions/{session.id}/cancel").status_code == 200
     response = client.submit(f"/coordinator/trainings/sessions/{session.id}/cancel")
@@ -188,7 +216,7 @@ def test_cancelling_a_session_emails_everyone_in_their_language(app, coordinator
         assert {e.status for e in db.session.scalars(select(Enrolment))} == {EnrolmentStatus.CANCELLED}
     assert f'id="session-{session.id}"' not in page_text(waiting.get("/trainings"))
     assert client.submit(f"/coordinator/trainings/sessions/{session.id}/cancel").status_code == 303
-    assert len(outbox.messages()) == 2, "cancelling twice mails nobody again"
+    assert len(outbox.messages()) == enrolled + 2, "cancelling twice mails nobody again"
 
 
 def test_marking_attended_grants_the_qualification_with_expiry_and_who_confirmed(app, clock, coordinator, make_user):
@@ -291,6 +319,25 @@ def test_more_seats_go_to_the_waitlist_first_and_fewer_than_taken_are_refused(ap
         assert db.session.scalar(select(Enrolment).where(Enrolment.status == EnrolmentStatus.OFFERED)) is not None
 
 
+def test_fewer_seats_than_are_taken_are_refused_next_to_the_field(app, coordinator, make_user):
+    client, user, session = coordinator
+    enrol(app, make_user, session.id, "first@example.org")
+    enrol(app, make_user, session.id, "second@example.org")
+    url = f"/coordinator/trainings/sessions/{session.id}/edit"
+    local = session.starts_at.astimezone(STOCKHOLM)
+    data = {"day": local.strftime("%Y-%m-%d"), "start": local.strftime("%H:%M"), "end": "23:00",
+            "place": "Nya salen", "language": "sv", "seats": "1"}
+    response = client.submit(url, data)
+    assert response.status_code == 422
+    assert field_error(response, "seats") == translated(
+        app, "sv", "%(num)d seats are taken; the session needs at least that many.", num=2)
+    assert 'value="Nya salen"' in page_text(response), "what was typed is kept"
+    with app.app_context():
+        stored = db.session.get(TrainingSession, session.id)
+        assert (stored.seats, stored.seats_taken, stored.place) == (10, 2, "Stortorget 1, Testby")
+    assert client.submit(url, {**data, "seats": "2"}).status_code == 303
+
+
 def test_moving_a_session_emails_the_people_on_it_and_a_seat_change_does_not(app, coordinator, make_user, outbox):
     client, user, session = coordinator
     enrol(app, make_user, session.id, "ar@example.org", locale="ar", full_name="Samira")
@@ -309,8 +356,28 @@ def test_moving_a_session_emails_the_people_on_it_and_a_seat_change_does_not(app
     assert message["To"] == "ar@example.org"
     assert message["Subject"] == translated(app, "ar", "A training session has changed")
     assert "Biblioteket, Testby" in outbox.text(message)
-    assert translated(app, "sv", "The session is saved; %(num)d person was told about the change by e-mail.",
+    assert translated(app, "sv", "The session is saved; %(num)d person will be told about the change by e-mail.",
                       num=1) in page_text(client.get(response.location))
+
+
+def test_a_session_cannot_be_moved_into_the_past(app, coordinator, make_user, outbox):
+    """Refused next to the date, everything typed kept, nobody e-mailed; its other fields may still change."""
+    client, user, session = coordinator
+    enrol(app, make_user, session.id, "ar@example.org", locale="ar", full_name="Samira")
+    url = f"/coordinator/trainings/sessions/{session.id}/edit"
+    local = session.starts_at.astimezone(STOCKHOLM)
+    same = {"day": local.strftime("%Y-%m-%d"), "start": local.strftime("%H:%M"),
+            "end": session.ends_at.astimezone(STOCKHOLM).strftime("%H:%M"), "place": "Stortorget 1, Testby",
+            "language": "sv", "seats": "10"}
+    before = len(outbox.messages())
+    yesterday = (NOW - timedelta(days=1)).astimezone(STOCKHOLM).strftime("%Y-%m-%d")
+    response = client.submit(url, {**same, "day": yesterday, "place": "Biblioteket"})
+    assert response.status_code == 422
+    assert field_error(response, "day") == translated(app, "sv", "Choose a time in the future.")
+    assert 'value="Biblioteket"' in page_text(response), "what was typed is kept"
+    assert len(outbox.messages()) == before
+    with app.app_context():
+        assert db.session.get(TrainingSession, session.id).starts_at == session.starts_at
 
 
 def test_qualifications_are_named_in_every_site_language(app, coordinator):
@@ -390,3 +457,26 @@ def test_granting_by_hand_offers_only_what_the_coordinators_trainings_give(app, 
     assert response.status_code == 422
     with app.app_context():
         assert db.session.scalars(select(PersonQualification)).all() == []
+
+
+@pytest.mark.now(datetime(2027, 3, 20, 8, 0, tzinfo=timezone.utc))
+def test_a_session_in_the_hour_the_clocks_skip_is_refused(app, clock, coordinator):
+    client, user, existing = coordinator
+    with app.app_context():
+        training_id = db.session.get(TrainingSession, existing.id).training_id
+    response = client.submit(f"/coordinator/trainings/{training_id}/sessions/new",
+                             session_form(day="2027-03-21", start="02:15", end="04:00", weeks="2"))
+    assert response.status_code == 422
+    assert field_error(response, "start") == translated(
+        app, "sv", "There is no %(time)s on %(date)s: the clocks go forward an hour that night. Choose another time.",
+        time="02:15", date="28 mars 2027")
+    with app.app_context():
+        assert db.session.scalar(select(TrainingSession).where(TrainingSession.place == "Stortorget 1")) is None
+
+
+def test_seats_taken_take_their_plural_from_the_seats(app, coordinator, make_user):
+    """"1 av 10 platser tagna", not "1 av 10 plats tagen"."""
+    client, user, session = coordinator
+    enrol(app, make_user, session.id, "v@example.org")
+    html = page_text(client.get("/coordinator/trainings/"))
+    assert "1 av 10 platser tagna" in html and "plats tagen" not in html

@@ -519,3 +519,132 @@ def test_deleting_an_account_gives_its_seat_to_the_waitlist(app, make_user, make
     assert seats_taken(app, session.id) == 1
     with app.app_context():
         assert db.session.scalar(select(func.count()).where(Enrolment.session_id == session.id)) == 2
+
+
+def _two_sessions(make_session, **fields):
+    """Two sessions of the same training, a week apart: Thursday 8 and 15 October, 18:00 in Stockholm."""
+    return (make_session(starts_at=datetime(2026, 10, 8, 16, tzinfo=timezone.utc), **fields),
+            make_session(starts_at=datetime(2026, 10, 15, 16, tzinfo=timezone.utc), **fields))
+
+
+def _on(app, session, locale="sv"):
+    """A session's day and times as a card names it."""
+    with app.test_request_context():
+        from flask_babel import force_locale
+
+        from volunteer.i18n.formats import span
+        with force_locale(locale):
+            return span(session.starts_at, session.ends_at)
+
+
+def test_a_person_holds_one_session_of_a_training_and_may_move_to_another(app, make_user, make_session, outbox):
+    first, second = _two_sessions(make_session, seats=1)
+    client, user = person(app, make_user, "v@example.org")
+    assert act(client, first.id, "enrol").status_code == 303
+    waiting, waiting_user = person(app, make_user, "w@example.org", locale="en")
+    act(waiting, first.id, "waitlist")
+
+    html = card(client.get("/trainings"), second.id)
+    reason = translated(app, "sv", "You already have a place on this training on %(when)s. Move to this session "
+                        "instead?", when=_on(app, first))
+    assert reason in html and "tors 8 okt." in reason
+    assert 'data-action="move"' in html and 'data-action="enrol"' not in html
+    assert translated(app, "sv", "Move to this session") in html
+    for action in ("enrol", "waitlist"):
+        response = act(client, second.id, action)
+        assert response.status_code == 409 and reason in page_text(response), "the POST is refused with the reason"
+    assert status_of(app, second.id, user.id) is None
+
+    response = act(client, second.id, "move", htmx=True)
+    assert response.status_code == 200
+    assert translated(app, "sv", "You are enrolled. Welcome!") in page_text(response)
+    assert status_of(app, second.id, user.id) is EnrolmentStatus.ENROLLED
+    assert status_of(app, first.id, user.id) is EnrolmentStatus.CANCELLED
+    assert status_of(app, first.id, waiting_user.id) is EnrolmentStatus.OFFERED, "the freed seat goes to the queue"
+    assert outbox.last()["To"] == "w@example.org"
+    assert (seats_taken(app, first.id), seats_taken(app, second.id)) == (1, 1)
+    html = card(client.get("/trainings"), first.id)
+    assert 'data-action="move"' not in html and 'data-action="waitlist"' not in html, "the first is full now"
+    assert translated(app, "sv", "You already have a place on this training on %(when)s.",
+                      when=_on(app, second)) in html
+
+
+def test_someone_on_the_waitlist_of_one_session_may_move_to_a_free_one(app, make_user, make_session):
+    first, second = _two_sessions(make_session, seats=1)
+    holder, _ = person(app, make_user, "holder@example.org")
+    act(holder, first.id, "enrol")
+    client, user = person(app, make_user, "v@example.org")
+    act(client, first.id, "waitlist")
+
+    html = card(client.get("/trainings"), second.id)
+    assert translated(app, "sv", "You are on the waitlist for this training on %(when)s. Move to this session "
+                      "instead?", when=_on(app, first)) in html
+    assert act(client, second.id, "enrol").status_code == 409
+    assert act(client, second.id, "move").status_code == 303
+    assert status_of(app, second.id, user.id) is EnrolmentStatus.ENROLLED
+    assert status_of(app, first.id, user.id) is EnrolmentStatus.CANCELLED
+    assert (seats_taken(app, first.id), seats_taken(app, second.id)) == (1, 1)
+
+
+def test_a_repeatable_training_may_be_taken_on_several_sessions(app, make_user, make_session):
+    first, second = _two_sessions(make_session)
+    other = make_session(title="Stödsamtal", qualification="support")
+    with app.app_context():
+        db.session.get(TrainingSession, first.id).training.repeatable = True
+        db.session.commit()
+    client, user = person(app, make_user, "v@example.org")
+    assert [act(client, each.id, "enrol").status_code for each in (first, second, other)] == [303] * 3
+    assert act(client, second.id, "move").status_code == 409, "nothing to move from"
+    assert state_of(app, user.id, second.id) is EnrolmentState.ENROLLED
+
+
+def test_an_offer_on_another_session_says_so_and_offers_the_move(app, make_user, make_session, outbox):
+    first, second = _two_sessions(make_session, seats=1)
+    with app.app_context():
+        db.session.get(TrainingSession, first.id).training.repeatable = True
+        db.session.commit()
+    holder, _ = person(app, make_user, "holder@example.org")
+    act(holder, second.id, "enrol")
+    client, user = person(app, make_user, "v@example.org")
+    act(client, first.id, "enrol")
+    act(client, second.id, "waitlist")
+    with app.app_context():  # the coordinator changes their mind
+        db.session.get(TrainingSession, first.id).training.repeatable = False
+        db.session.commit()
+    act(holder, second.id, "cancel")
+    assert status_of(app, second.id, user.id) is EnrolmentStatus.OFFERED
+    assert state_of(app, user.id, second.id) is EnrolmentState.OTHER_SESSION
+    html = card(client.get("/trainings"), second.id)
+    assert 'data-action="move"' in html and 'data-action="cancel"' in html and 'data-action="confirm"' not in html
+
+    link = outbox.link()
+    anonymous = Client(app.test_client())
+    page = page_text(anonymous.get(link))
+    assert translated(app, "sv", "You already have a place on this training on %(when)s. Move to this session "
+                      "instead?", when=_on(app, first)) in page
+    assert 'data-action="move"' in page and 'data-action="confirm"' not in page
+    assert anonymous.submit(link).status_code == 409, "confirming it alone would hold two sessions"
+    assert anonymous.submit(link, {"action": "cancel"}).status_code == 409, "giving it on is the card's"
+    assert status_of(app, second.id, user.id) is EnrolmentStatus.OFFERED
+    assert anonymous.submit(link, {"action": "move"}).status_code == 303
+    assert status_of(app, second.id, user.id) is EnrolmentStatus.ENROLLED
+    assert status_of(app, first.id, user.id) is EnrolmentStatus.CANCELLED
+    assert (seats_taken(app, first.id), seats_taken(app, second.id)) == (0, 1)
+
+
+def test_enrolling_sends_a_confirmation_with_a_calendar_file(app, make_user, make_session, outbox):
+    """As a booked shift's: in the person's language, with the session as an event."""
+    from icalendar import Calendar
+
+    from .helpers import signed_in, translated
+
+    session = make_session(place="Biblioteket, Testby")
+    client = signed_in(app, make_user("ar@example.org", locale="ar", full_name="Samira"))
+    assert client.submit(f"/trainings/{session.id}/enrol", page="/trainings").status_code == 303
+    message = outbox.last()
+    assert message["To"] == "ar@example.org"
+    assert message["Subject"] == translated(app, "ar", "You are enrolled on a training")
+    assert "Introduktion till evakueringsboende" in outbox.text(message)
+    ics, = [part for part in message.iter_attachments() if part.get_content_type() == "text/calendar"]
+    event = Calendar.from_ical(ics.get_content()).walk("VEVENT")[0]
+    assert event.decoded("dtstart") == session.starts_at and str(event["location"]) == "Biblioteket, Testby"

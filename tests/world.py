@@ -7,8 +7,9 @@ import pytest
 
 from volunteer.clock import local_day
 from volunteer.extensions import db
-from volunteer.models import (Certificate, Enrolment, EnrolmentStatus, Organisation, Role, Shift, Status, TrainingSession, User,
-                              utcnow)
+from volunteer.mail import send_after_commit
+from volunteer.models import (Certificate, Enrolment, EnrolmentStatus, MessageStatus, Organisation, Role, Shift, Status,
+                              TrainingSession, User, utcnow)
 
 from .helpers import put_on
 
@@ -77,14 +78,21 @@ def world(app, make_user, make_organisation, make_shift, make_session) -> World:
         db.session.commit()
         ids.update(certificate_id=certificate.id, code=certificate.display_code,
                    qualification_id=db.session.get(TrainingSession, session.id).training.qualification_id)
+    with app.test_request_context():  # an e-mail to the neighbour that was given up on, for the admins' list
+        message = send_after_commit("neighbour@example.org", "sv", "account_deleted", "Ett mejl", name="Nils Granne")
+        message.status = MessageStatus.FAILED
+        db.session.commit()
+        ids["message_id"] = message.id
     return World(people=people, ids=ids)
 
 
-# Pages that are not HTML for a person to read (downloads), or need a one-time token from an e-mail.
+# Pages that are not HTML for a person to read (downloads), need a one-time token from an e-mail, or send the
+# browser to the organisation's identity provider (and are not there at all without its settings).
 NOT_PAGES = {"static", "health.healthz", "me.export", "shifts.ics", "shifts.feed", "directory.export_csv", "auth.redeem",
              "signup.confirm", "shifts.offer", "trainings.offer", "hours.certificate_pdf_download",
-             "hours_report.hours_csv"}
-SIGNED_IN_PAGES = {"main.accept_notice", "me.page", "me.delete", "me.data", "me.details", "shifts.page", "shifts.mine", "trainings.page",
+             "hours_report.hours_csv", "oidc.start", "oidc.callback"}
+SIGNED_IN_PAGES = {"main.accept_notice", "me.page", "me.messages", "me.delete", "me.data", "me.details", "shifts.page",
+                   "shifts.mine", "shifts.confirm_cancel", "trainings.page",
                    "trainings.mine", "hours.page", "hours.new_certificate", "hours.certificate"}
 
 

@@ -1,21 +1,24 @@
 """The application factory."""
 from importlib import import_module
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .config import INSECURE_DEFAULT_KEY, Config
+from .config import Config
 from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from .i18n.catalog import install_in_templates, lazy_gettext as _l
 from .i18n.locale import select_locale
+from .startup import refusals
+from .version import VERSION as __version__  # noqa: F401  (the release; CHANGELOG.md)
 from .web import security, templating
 
 ROOT = Path(__file__).resolve().parent.parent
 # Every feature's blueprint, by module: the folder tree is the map of the site.
-BLUEPRINTS = ("main", "accounts.signup", "accounts.sign_in", "me.views", "trainings.views", "shifts.views",
-              "hours.views", "hours.verification", "trainings.manage", "vetting.manage", "shifts.manage",
-              "shifts.rosters", "vetting.directory", "hours.reports", "admin", "web.health")
+BLUEPRINTS = ("main", "accounts.signup", "accounts.sign_in", "accounts.oidc.views", "me.views", "trainings.views",
+              "shifts.views", "hours.views", "hours.verification", "trainings.manage", "vetting.manage", "shifts.manage",
+              "shifts.rosters", "vetting.directory", "hours.reports", "messages.manage", "admin", "web.health")
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -44,6 +47,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     limiter.init_app(app)
     compress.init_app(app)
     _configure_login()
+    from .accounts.oidc import client as oidc_client
+    oidc_client.init_app(app)
 
     from .web import assets
     assets.init_app(app)
@@ -60,6 +65,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     templating.init_app(app)
     from .shifts import card_cache
     card_cache.init_app(app)
+    from . import delivery
+    delivery.init_app(app)
     security.init_app(app)
     return app
 
@@ -84,8 +91,18 @@ def _check_settings(app: Flask) -> None:
         options.setdefault("pool_pre_ping", True)
         options.setdefault("connect_args", {"connect_timeout": 5})
     relaxed = app.debug or app.testing
-    if not relaxed and app.config["SECRET_KEY"] in (None, "", INSECURE_DEFAULT_KEY):
-        raise RuntimeError("Set SECRET_KEY to a long random value (or run with --debug for local use).")
+    if relaxed and not app.config["BASE_URL"]:
+        app.config["BASE_URL"] = "http://127.0.0.1:5000"
+    if not relaxed:
+        problems = refusals(app.config, ROOT / "translations")
+        if problems:
+            raise RuntimeError("The site will not start outside debug until these are fixed:\n- "
+                               + "\n- ".join(problems))
+    if app.config["TRUSTED_HOSTS"] is None:
+        # Only BASE_URL's host: a forged Host header gets 400, not pages whose links point elsewhere. Locally
+        # also the loopback names (the development server, the test client's "localhost").
+        base_host = urlsplit(app.config["BASE_URL"]).hostname
+        app.config["TRUSTED_HOSTS"] = [base_host, *(("localhost", "127.0.0.1") if relaxed else ())]
     if relaxed:
         # Local http://127.0.0.1 has no TLS; cookies stay Secure everywhere else.
         app.config.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)

@@ -1,9 +1,10 @@
-"""Admins: partner organisations, who is a coordinator, and the audit log."""
-from flask import Blueprint, abort, flash, render_template, request, url_for
+"""Admins: partner organisations, who is a coordinator, the audit log and the e-mails that were not delivered."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from . import clock, delivery
 from .accounts import service as accounts
 from .audit import audit
 from .extensions import db
@@ -11,7 +12,7 @@ from .i18n.catalog import gettext as _
 from .labels import ORGANISATION_KINDS
 from .models import AuditEvent, Organisation, Role, User
 from .web.access import require_admin
-from .web.forms import CoordinatorForm, OrganisationForm, page_number
+from .web.forms import ConfirmForm, CoordinatorForm, OrganisationForm, page_number
 from .web.htmx import redirect_to, render_form
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -102,3 +103,21 @@ def audit_log():
     ids = {i for event in page.items for i in (event.actor_id, event.subject_id) if i}
     names = dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(ids))).all()) if ids else {}
     return render_template("admin/audit.html", page=page, names=names, actions=actions, action=action)
+
+
+@bp.get("/messages")
+def messages():
+    """E-mails that were given up on after a day of failures, or refused by the recipient's mail server."""
+    return render_template("admin/messages.html", messages=delivery.failed(), form=ConfirmForm())
+
+
+@bp.post("/messages/<int:message_id>/retry")
+def retry_message(message_id: int):
+    """Queue a failed e-mail again, as the same message (the same Message-ID)."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if delivery.retry(message_id, clock.now()):
+        audit("message_retried", actor=current_user, message_id=message_id)
+        db.session.commit()
+        flash(_("The e-mail is queued to be sent again."), "success")
+    return redirect(url_for(".messages"), code=303)

@@ -1,13 +1,18 @@
-"""Command-line tasks: seed-demo, create-coordinator, process-waitlists, send-reminders, retention and
-check-places."""
+"""Command-line tasks: seed-demo, create-coordinator, process-waitlists, send-reminders, retention,
+check-places, deliver, backup and reapply-erasures."""
+import logging
+import signal
+import threading
+from pathlib import Path
+
 import click
 from flask import Flask
 from sqlalchemy import select
 
-from . import clock, demo
+from . import backup as backups, clock, delivery, demo
 from .accounts import service as accounts
 from .extensions import db
-from .me import privacy
+from .me import erasures, privacy
 from .models import Organisation
 from .rules.shifts import PLACES
 from .rules.trainings import SEATS
@@ -34,15 +39,38 @@ def register(app: Flask) -> None:
 
     @app.cli.command("send-reminders")
     def send_reminders():
-        """E-mail the day-before reminders that are due, and pass lapsed shift offers on (idempotent; for cron).
+        """Queue the day-before reminders that are due, and pass lapsed shift offers on (idempotent; for cron).
 
-        Each reminder is claimed in the database before it is sent, so running this often, or twice at once,
-        never sends one twice."""
+        Each reminder is claimed and queued in the outbox in one transaction, so running this often, or twice at
+        once, never queues one twice, and the worker (flask --app app deliver) sends what was queued."""
         with app.test_request_context(base_url=app.config["BASE_URL"]):
             lapsed = bookings.process_expired_offers(clock.now())
             db.session.commit()
-            sent = bookings.send_reminders(clock.now())
-        click.echo(f"{sent} reminder(s) sent, {lapsed} lapsed shift offer(s) passed on.")
+            queued = bookings.send_reminders(clock.now())
+        click.echo(f"{queued} reminder(s) queued, {lapsed} lapsed shift offer(s) passed on.")
+
+    @app.cli.command("deliver")
+    @click.option("--once", is_flag=True, help="Send what is due now and stop (for cron).")
+    def deliver(once):
+        """Send the e-mails the outbox holds, until stopped; with --once, what is due now.
+
+        Several may run at once on PostgreSQL; run one on SQLite."""
+        stop = threading.Event()
+
+        def stopping(*_):  # systemd stops it with SIGTERM: finish the batch in hand, then exit
+            stop.set()
+            delivery.WAKE.set()
+
+        logging.getLogger("volunteer.delivery").setLevel(logging.INFO)  # each delivery and retry, in the log
+        app.logger  # noqa: B018 (Flask gives the app's loggers a handler on first use)
+        before = signal.signal(signal.SIGTERM, stopping)
+        try:
+            handled = delivery.run(app, once=once, stop=stop)
+        except KeyboardInterrupt:
+            return
+        finally:
+            signal.signal(signal.SIGTERM, before)
+        click.echo(f"{handled} message(s) handled.")
 
     @app.cli.command("retention")
     def retention():
@@ -53,6 +81,36 @@ def register(app: Flask) -> None:
             report = privacy.retention(clock.now())
             db.session.commit()
         click.echo(str(report))
+
+    @app.cli.command("backup")
+    @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+                  help="The file to write (default: BACKUP_DIR or instance/backups, named by the time).")
+    def backup(output):
+        """Back the database up (PostgreSQL: pg_dump's custom format; SQLite: the online backup API).
+
+        After restoring any backup, run reapply-erasures."""
+        uri = app.config["SQLALCHEMY_DATABASE_URI"]
+        folder = Path(app.config["BACKUP_DIR"] or Path(app.instance_path) / "backups")
+        try:
+            written = backups.back_up(uri, output or backups.default_path(folder, uri, clock.now()))
+        except RuntimeError as error:
+            raise click.ClickException(str(error)) from error
+        kept = erasures.save(written.parent / erasures.LEDGER_FILE)
+        click.echo(f"Backed up to {written}; {kept} erasure(s) in {written.parent / erasures.LEDGER_FILE}.")
+
+    @app.cli.command("reapply-erasures")
+    @click.option("--ledger", "ledgers", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                  help="An erasure-ledger.json saved by backup, whose rows the database lacks (repeatable).")
+    def reapply_erasures(ledgers):
+        """Erase again everyone in the erasure ledger whom a restored backup brought back (idempotent).
+
+        Run it after every restore, before the site is opened again."""
+        with app.test_request_context(base_url=app.config["BASE_URL"]):
+            for ledger in ledgers:
+                erasures.load(ledger)
+            count = erasures.reapply(clock.now())
+            db.session.commit()
+        click.echo(f"{count} erased account(s) found in the database and erased again.")
 
     @app.cli.command("check-places")
     @click.option("--repair", is_flag=True, help="Set each counter that differs to the rows that hold places.")

@@ -1,6 +1,6 @@
 """The time now, and Stockholm's calendar days; tests move the time by setting the CLOCK config key to a
 callable, never by sleeping."""
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
@@ -18,8 +18,18 @@ def now() -> datetime:
 
 
 def at(day: date, wall_clock: time = time(0)) -> datetime:
-    """A Stockholm wall-clock time on a day (the same wall clock on either side of a daylight-saving change)."""
-    return datetime.combine(day, wall_clock, tzinfo=STOCKHOLM)
+    """A Stockholm wall-clock time on a day (the same wall clock on either side of a daylight-saving change).
+
+    The night the clocks go back, 02:00-02:59 happens twice; it means the first time, still summer time (fold 0),
+    as people read "02:30" before the clocks have been turned. A time the clocks skip (exists() is False) must be
+    refused before it gets here: zoneinfo would quietly move it an hour on."""
+    return datetime.combine(day, wall_clock.replace(fold=0), tzinfo=STOCKHOLM)
+
+
+def exists(day: date, wall_clock: time) -> bool:
+    """Whether this wall-clock time happens in Stockholm on that day: not in the hour skipped in spring."""
+    moment = at(day, wall_clock)
+    return moment.astimezone(timezone.utc).astimezone(STOCKHOLM).replace(tzinfo=None) == moment.replace(tzinfo=None)
 
 
 def local_day(moment: datetime) -> date:

@@ -45,10 +45,13 @@ def config_limit(key: str):
 @event.listens_for(Engine, "connect")
 def _sqlite_connect(dbapi_connection, connection_record):
     """SQLite enforces foreign keys (and ON DELETE CASCADE) only when asked, as PostgreSQL always does;
-    and the driver leaves transactions to us, so _sqlite_begin can choose how each one starts."""
+    deleted rows are overwritten with zeros (secure_delete: an erased person is gone from the file, not just
+    unlinked; Debian's build happens to default to it, others do not); and the driver leaves transactions to us,
+    so _sqlite_begin can choose how each one starts."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
         dbapi_connection.isolation_level = None
 

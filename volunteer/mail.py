@@ -1,9 +1,8 @@
-"""E-mail in the recipient's language: SMTP when MAIL_SERVER is set, else console and instance/outbox."""
+"""E-mail in the recipient's language, queued in the outbox in the transaction that causes it.
+
+The delivery worker (delivery.py) sends what is queued: over SMTP when MAIL_SERVER is set, else it prints each
+message to the console and saves it under instance/outbox/. Nothing here talks to a mail server."""
 import functools
-import secrets
-import smtplib
-import ssl
-from datetime import datetime, timezone
 from email import policy
 from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
@@ -12,11 +11,12 @@ from pathlib import Path
 
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
-from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, select
 
+from . import clock
 from .extensions import db
 from .i18n.languages import text_direction
+from .models import MessageStatus, OutboxMessage, User
 
 
 class _HeaderFactory(HeaderRegistry):
@@ -49,6 +49,8 @@ class _HeaderFactory(HeaderRegistry):
 
 # email.policy.default, with the factory above: the same headers, the same bytes.
 POLICY = policy.default.clone(header_factory=_HeaderFactory())
+# As the message is stored and sent: lines end in CRLF (RFC 5322), as SMTP carries them.
+WIRE = POLICY.clone(linesep="\r\n")
 
 
 def absolute_url(endpoint: str, **values) -> str:
@@ -60,8 +62,8 @@ def outbox_dir() -> Path:
     return Path(current_app.config["MAIL_OUTBOX_DIR"] or Path(current_app.instance_path) / "outbox")
 
 
-def send_email(to: str, locale: str, template: str, subject, attachments=(), **context) -> bool:
-    """Render email/<template>.txt and .html in the locale and send; False if it could not go out.
+def render_email(to: str, locale: str, template: str, subject, attachments=(), **context) -> EmailMessage:
+    """email/<template>.txt and .html rendered in the locale, with a Message-ID of its own.
 
     attachments: (filename, bytes, "type/subtype") triples, e.g. a calendar file."""
     with force_locale(locale):
@@ -70,7 +72,7 @@ def send_email(to: str, locale: str, template: str, subject, attachments=(), **c
         message["Subject"] = str(subject)
         message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
         message["To"] = to
-        message["Message-ID"] = make_msgid(domain="volunteer.local")
+        message["Message-ID"] = make_msgid(domain=current_app.config["MAIL_MESSAGE_ID_DOMAIN"])
         message.set_content(render_template(f"email/{template}.txt", **context))
         message.add_alternative(render_template(f"email/{template}.html", **context), subtype="html")
     for filename, data, content_type in attachments:
@@ -79,59 +81,51 @@ def send_email(to: str, locale: str, template: str, subject, attachments=(), **c
             message.add_attachment(data.decode("utf-8"), subtype=subtype, filename=filename, cte="base64")
         else:
             message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
-    if not current_app.config["MAIL_SERVER"]:
-        return _save_to_outbox(message, template)
-    try:
-        _send_smtp(message)
-    except (smtplib.SMTPException, OSError):
-        current_app.logger.exception("Could not send %s e-mail", template)
-        return False
-    return True
+    return message
 
 
-def _send_smtp(message: EmailMessage) -> None:
-    config = current_app.config
-    timeout = config["MAIL_TIMEOUT"]
-    if config["MAIL_USE_SSL"]:
-        server = smtplib.SMTP_SSL(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=timeout,
-                                  context=ssl.create_default_context())
-    else:
-        server = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=timeout)
-    with server:
-        if config["MAIL_USE_TLS"]:
-            server.starttls(context=ssl.create_default_context())
-        if config["MAIL_USERNAME"]:
-            server.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
-        server.send_message(message)
+QUEUED_KEY = "outbox_queued"
 
 
-def _save_to_outbox(message: EmailMessage, template: str) -> bool:
-    folder = outbox_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
-    path = folder / f"{stamp}-{template}-{secrets.token_hex(3)}.eml"
-    path.write_bytes(bytes(message))
-    body = message.get_body(("plain",)).get_content()
-    print(f"\n--- e-mail to {message['To']}: {message['Subject']} (saved to {path})\n{body}---", flush=True)
-    return True
+def send_after_commit(to: str, locale: str, template: str, subject, *, about: str | None = None,
+                      attachments=(), **context) -> OutboxMessage:
+    """Queue an e-mail in this transaction: the worker sends it once the transaction commits, never if it rolls
+    back. It is rendered now, in the recipient's language; about names what it concerns (e.g. "shift:12")."""
+    message = render_email(to, locale, template, subject, attachments, **context)
+    now = clock.now()
+    row = OutboxMessage(recipient=to, template=template, subject=str(message["Subject"])[:200], about=about,
+                        message_id=message["Message-ID"], body=message.as_bytes(policy=WIRE), status=MessageStatus.QUEUED,
+                        attempts=0, created_at=now, next_attempt_at=now,
+                        give_up_at=now + current_app.config["MAIL_GIVE_UP"])
+    db.session.add(row)
+    db.session.info[QUEUED_KEY] = True  # the in-process worker (debug) is woken after the commit
+    return row
 
 
-_QUEUE_KEY = "emails_after_commit"
+def forget(address: str) -> None:
+    """Delete every message kept or waiting for an address (an erasure), in the caller's transaction."""
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.recipient == address)
+                       .execution_options(synchronize_session=False))
 
 
-def send_after_commit(to: str, locale: str, template: str, subject, **context) -> None:
-    """Send an e-mail once the current transaction commits, and never if it rolls back.
-
-    The context must hold plain values (no database objects): the session cannot load after a commit."""
-    db.session.info.setdefault(_QUEUE_KEY, []).append((to, locale, template, subject, context))
-
-
-@event.listens_for(Session, "after_commit")
-def _send_queued(session) -> None:
-    for to, locale, template, subject, context in session.info.pop(_QUEUE_KEY, []):
-        send_email(to, locale, template, subject, **context)
+def refused_since(address: str):
+    """When the address's mail server refused our mail for good, unless a message got through since: the
+    address is then undeliverable. None when it is not."""
+    last = db.session.execute(
+        select(OutboxMessage.status, OutboxMessage.finished_at)
+        .where(OutboxMessage.recipient == address,
+               OutboxMessage.status.in_((MessageStatus.SENT, MessageStatus.BOUNCED)))
+        .order_by(OutboxMessage.finished_at.desc(), OutboxMessage.id.desc()).limit(1)).first()
+    return last.finished_at if last is not None and last.status is MessageStatus.BOUNCED else None
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_queued(session) -> None:
-    session.info.pop(_QUEUE_KEY, None)
+def told_about(about: str) -> list:
+    """Everyone e-mailed about something (a shift), each with their latest such message and its delivery state:
+    (name or the address, subject, status) rows, in the order they were first told."""
+    latest = {}
+    for message in db.session.scalars(select(OutboxMessage).where(OutboxMessage.about == about)
+                                      .order_by(OutboxMessage.id)):
+        latest[message.recipient] = message
+    names = dict(db.session.execute(select(User.email, User.full_name).where(User.email.in_(list(latest)))).all()) \
+        if latest else {}
+    return [(names.get(address, address), message.subject, message.status) for address, message in latest.items()]

@@ -1,4 +1,6 @@
-"""Home, privacy notice and the language switcher."""
+"""Home, privacy notice, accessibility statement and the language switcher."""
+from datetime import date
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -19,7 +21,9 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 def home():
     organisations = db.session.scalars(select(Organisation).order_by(Organisation.name))
-    return render_template("main/home.html", organisations=list(organisations))
+    config = current_app.config
+    return render_template("main/home.html", organisations=list(organisations), contact=config["CONTACT_EMAIL"],
+                           phone=config["CONTACT_PHONE"], hours=config["CONTACT_HOURS"])
 
 
 def _notice_context() -> dict:
@@ -28,7 +32,8 @@ def _notice_context() -> dict:
             "unconfirmed_days": config["RETENTION_UNCONFIRMED"].days,
             "rejected_months": round(config["RETENTION_REJECTED"].days / 30.44),
             "inactive_months": round(config["RETENTION_INACTIVE"].days / 30.44),
-            "notice_days": config["RETENTION_WARNING_NOTICE"].days}
+            "notice_days": config["RETENTION_WARNING_NOTICE"].days,
+            "mail_days": config["MAIL_KEEP_DELIVERED"].days}
 
 
 @bp.get("/privacy")
@@ -36,9 +41,20 @@ def privacy():
     return render_template("main/privacy.html", **_notice_context())
 
 
+# The accessibility statement's date: change it with its text, whenever a known problem is found or mended.
+ACCESSIBILITY_STATEMENT_UPDATED = date(2026, 12, 7)
+
+
+@bp.get("/accessibility")
+def accessibility():
+    """The accessibility statement (tillgänglighetsredogörelse) that Swedish law asks of public digital services."""
+    return render_template("main/accessibility.html", updated=ACCESSIBILITY_STATEMENT_UPDATED,
+                           contact=current_app.config["CONTACT_EMAIL"])
+
+
 # Pages a person may open before accepting a changed notice: the notice itself, and their rights over their data.
-BEFORE_ACCEPTING = {"static", "main.privacy", "main.accept_notice", "main.set_language", "auth.sign_out",
-                    "me.data", "me.export", "me.delete", "shifts.feed"}
+BEFORE_ACCEPTING = {"static", "main.privacy", "main.accessibility", "main.accept_notice", "main.set_language",
+                    "auth.sign_out", "me.data", "me.export", "me.delete", "shifts.feed"}
 NEXT_KEY = "next_after_notice"
 
 

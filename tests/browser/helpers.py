@@ -6,6 +6,12 @@ from playwright.sync_api import expect
 PHONE = {"width": 390, "height": 844}
 
 
+def choose_language(page, locale: str) -> None:
+    """Open the header's language menu and pick a language, as a person would."""
+    page.locator(".language-menu summary").click()
+    page.locator(f'.language-switcher button[value="{locale}"]').click()
+
+
 def absolute(app, link: str) -> str:
     return re.sub(r"^http://localhost", app.base_url, link)
 
@@ -23,7 +29,7 @@ def sign_in(page, app, outbox, address):
     link = re.search(r"(/sign-in/\S+)", outbox.text()).group(1)
     page.goto(absolute(app, "http://localhost" + link))
     page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/me$"))
+    page.wait_for_url(re.compile(r"/(me|coordinator/)$"))  # coordinators land on coordination
 
 
 def phone_signed_in(browser, app, outbox, email):
@@ -37,5 +43,12 @@ def phone_signed_in(browser, app, outbox, email):
     expect(page).to_have_url(re.compile(r"/sign-in/sent$"))
     page.goto(app.base_url + re.search(r"(/sign-in/\S+)", outbox.text()).group(1))
     page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/me$"))
+    expect(page).to_have_url(re.compile(r"/(me|coordinator/)$"))  # coordinators land on coordination
     return context, page
+
+
+def menu(page):
+    """Open the header's menu of a signed-in person, as a person would, and give its panel."""
+    if page.locator(".site-menu[open]").count() == 0:
+        page.locator(".site-menu summary").click()
+    return page.locator(".site-menu__panel")

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ..helpers import translated
-from .helpers import absolute, latest_link
+from .helpers import absolute, choose_language, latest_link, menu
 
 
 @pytest.mark.parametrize("locale, direction", [("sv", "ltr"), ("ar", "rtl")])
@@ -15,7 +15,7 @@ def test_sign_up_confirm_and_sign_in(live_server, phone, outbox, screenshot, loc
     page = phone.new_page()
     page.goto(app.base_url + "/")
     if locale != "sv":
-        page.locator(f'.language-switcher button[value="{locale}"]').click()
+        choose_language(page, locale)
     expect(page.locator("html")).to_have_attribute("dir", direction)
     expect(page.locator("html")).to_have_attribute("lang", locale)
     expect(page.locator("h1")).to_have_text(t("Volunteer with people who have fled to our municipality"))
@@ -33,7 +33,7 @@ def test_sign_up_confirm_and_sign_in(live_server, phone, outbox, screenshot, loc
     headers = check.value.all_headers()
     assert headers["hx-request"] == "true"
     assert headers["x-csrftoken"], "htmx sends the CSRF token set once on <body>"
-    expect(page.locator("#email-error")).to_have_text(t("Enter an e-mail address like name@example.se."))
+    expect(page.locator("#email-error")).to_have_text(t("Write a whole address, for example name@example.se."))
     page.fill("#email", "samira@example.org")
     page.press("#email", "Tab")
     expect(page.locator("#email-error")).to_have_count(0)
@@ -68,7 +68,7 @@ def test_sign_up_confirm_and_sign_in(live_server, phone, outbox, screenshot, loc
     expect(page.locator("main")).to_contain_text("Samira Haddad")
     screenshot(page, f"{locale}-4-my-page")
 
-    page.locator(".site-nav button").click()
+    menu(page).locator("button").click()
     expect(page.locator(".flash")).to_have_text(t("You are signed out."))
     page.locator(".site-nav a", has_text=t("Sign in")).click()
     page.fill("#email", "samira@example.org")
@@ -93,7 +93,7 @@ def test_the_form_works_with_javascript_off(live_server, browser, outbox):
     page.fill("#email", "olle@example")
     page.locator("#signup-form button[type=submit]").click()
     expect(page.locator("#email-error")).to_have_text(
-        translated(app, "sv", "Enter an e-mail address like name@example.se."))
+        translated(app, "sv", "Write a whole address, for example name@example.se."))
     expect(page.locator("#full_name")).to_have_value("Olle Ek")
     page.fill("#email", "olle@example.org")
     page.fill("#phone", "+46 70 111 22 33")

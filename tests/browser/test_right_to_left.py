@@ -11,7 +11,7 @@ from volunteer.demo import DEMO_ADMIN
 from volunteer.extensions import db
 from volunteer.models import Shift, Site, Training, User
 
-from .helpers import sign_in
+from .helpers import choose_language, sign_in
 
 VOLUNTEER = "fatima@example.org"  # approved in the demo data, with bookings
 APPLICANT = "amina@example.org"
@@ -77,7 +77,7 @@ def test_every_main_page_mirrors_and_fits_a_phone(live_server, phone, outbox, sc
     problems = []
     page = phone.new_page()
     page.goto(app.base_url + "/")
-    page.locator(f'.language-switcher button[value="{locale}"]').click()
+    choose_language(page, locale)
     for path, name in (("/", "home"), ("/signup", "signup"), ("/sign-in", "sign-in"), ("/privacy", "privacy")):
         _check(page, app, path, name, locale, screenshot, problems)
     # The navigation starts on the right in a right-to-left page.

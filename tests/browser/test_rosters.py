@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from volunteer.models import Role, Status, utcnow
 
 from ..helpers import put_on, translated
-from .helpers import sign_in
+from .helpers import menu, sign_in
 
 
 @pytest.mark.parametrize("locale", ["sv", "ar"])
@@ -24,7 +24,7 @@ def test_a_coordinator_opens_the_roster_and_marks_attendance_in_place(live_serve
 
     page = phone.new_page()
     sign_in(page, app, outbox, "coord@example.org")
-    page.locator(".site-nav a", has_text=translated(app, locale, "Coordination")).click()
+    menu(page).locator("a", has_text=translated(app, locale, "Coordination")).click()
     page.locator('.subnav a[href="/coordinator/needs"]').click()
     expect(page.locator("td[data-uncovered]").first).to_have_attribute("data-uncovered", "ti")
     screenshot(page, f"{locale}-rosters-1-needs")

@@ -10,7 +10,7 @@ from volunteer.extensions import db
 from volunteer.models import Role, Shift, Status
 
 from ..helpers import translated
-from .helpers import PHONE, phone_signed_in
+from .helpers import PHONE, menu, phone_signed_in
 
 
 @pytest.mark.parametrize("locale", ["sv", "ar", "fa"])
@@ -30,7 +30,7 @@ def test_filter_book_see_and_cancel_a_shift(served, browser, outbox, screenshot,
     expect(roster.locator(".roster__person", has_text="Samira Haddad")).to_have_count(0)
 
     volunteer, page = phone_signed_in(browser, app, outbox, "samira@example.org")
-    page.locator(".site-nav a", has_text=t("Shifts")).click()
+    menu(page).locator("a", has_text=t("Open shifts")).click()
     expect(page.locator("h1")).to_have_text(t("Open shifts"))
     expect(page.locator("html")).to_have_attribute("dir", "rtl" if locale in ("ar", "fa") else "ltr")
     expect(page.locator(f"#shift-{other.id}")).to_be_visible()
@@ -63,6 +63,9 @@ def test_filter_book_see_and_cancel_a_shift(served, browser, outbox, screenshot,
     expect(card.locator("a[download]")).to_have_attribute("href", f"/shifts/{arabic.id}/calendar.ics")
     screenshot(page, f"{locale}-shifts-3-mine")
     card.locator('button[data-action="cancel"]').click()
+    expect(card).to_contain_text(t("Cancel your booking on this shift? The place goes to someone else."))
+    screenshot(page, f"{locale}-shifts-4-cancel-asked")
+    card.locator('form[method=post] button[data-action="cancel"]').click()
     expect(page.locator(f"#shift-{arabic.id}")).to_contain_text(t("Free places. Book to take one."))
     roster.reload()
     expect(roster.locator(".roster__person", has_text="Samira Haddad")).to_have_count(0)

@@ -10,7 +10,7 @@ from volunteer.extensions import db
 from volunteer.models import Role, TrainingSession
 
 from ..helpers import translated
-from .helpers import phone_signed_in
+from .helpers import menu, phone_signed_in
 
 
 @pytest.mark.parametrize("locale", ["sv", "ar"])
@@ -34,7 +34,7 @@ def test_enrol_attend_and_see_the_qualification(served, browser, outbox, screens
               locale=locale)
 
     volunteer, page = phone_signed_in(browser, app, outbox, "samira@example.org")
-    page.locator(".site-nav a", has_text=t("Trainings")).click()
+    menu(page).locator("a", has_text=t("Trainings")).click()
     expect(page.locator("h1")).to_have_text(t("Trainings"))
     expect(page.locator("html")).to_have_attribute("dir", "rtl" if locale == "ar" else "ltr")
     card = page.locator(f"#session-{session.id}")

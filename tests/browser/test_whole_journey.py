@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from volunteer.models import Role, Status
 
 from ..helpers import translated
-from .helpers import PHONE, latest_link, sign_in
+from .helpers import PHONE, latest_link, menu, sign_in
 
 SMALL = {"width": 320, "height": 640}
 
@@ -90,14 +90,14 @@ def test_every_journey_on_a_small_phone(served, browser, outbox, screenshot, mak
     row.locator("input[value=approve]").check()
     shot(desk, "approve")
     row.locator("button[type=submit]").click()
-    expect(desk.locator(".flash", has_text=t("%(name)s is approved and has been told by e-mail.",
+    expect(desk.locator(".flash", has_text=t("%(name)s is approved; an e-mail telling them is on its way.",
                                               name="Samira Haddad")).first).to_be_visible()
     shot(desk, "approved")
 
     # The volunteer enrols; after the session the coordinator marks attendance; the qualification shows.
     page.goto(app.base_url + "/me")
     expect(page.locator(".status__label")).to_have_text(t("Approved volunteer"))
-    page.locator(".site-nav a", has_text=t("Trainings")).click()
+    menu(page).locator("a", has_text=t("Trainings")).click()
     page.locator(f'#session-{session.id} button[data-action="enrol"]').click()
     expect(page.locator(f"#session-{session.id}")).to_contain_text(t("You are enrolled. Welcome!"))
     shot(page, "enrolled")
@@ -114,7 +114,7 @@ def test_every_journey_on_a_small_phone(served, browser, outbox, screenshot, mak
     shot(page, "qualification")
 
     # Filter, book two shifts, the calendar file, cancel one.
-    page.locator(".site-nav a", has_text=t("Shifts")).click()
+    menu(page).locator("a", has_text=t("Open shifts")).click()
     page.locator("summary", has_text=t("Filters")).click()
     page.select_option("#site", label="Boende Testby")
     page.locator(".filters button[type=submit]").click()
@@ -128,6 +128,7 @@ def test_every_journey_on_a_small_phone(served, browser, outbox, screenshot, mak
         page.locator(f"#shift-{first.id} a[download]").click()
     assert "BEGIN:VCALENDAR" in Path(download.value.path()).read_text(encoding="utf-8")
     page.locator(f'#shift-{second.id} button[data-action="cancel"]').click()
+    page.locator(f'#shift-{second.id} form[method=post] button[data-action="cancel"]').click()  # yes, cancel
     expect(page.locator(f'#shift-{second.id} button[data-action="cancel"]')).to_have_count(0)
     shot(page, "cancelled")
 
@@ -193,7 +194,9 @@ def test_sign_up_and_book_by_keyboard_alone(served, browser, outbox, screenshot,
     keys.press("Enter")
     expect(page).to_have_url(re.compile(r"/me(\?welcome=1)?$"))
     expect(page.locator("main")).to_contain_text(t("What happens next"))
-    tab_to(page, ".site-nav button")  # sign out
+    tab_to(page, ".site-menu summary")  # the menu, then sign out
+    keys.press("Enter")
+    tab_to(page, ".site-menu button")
     keys.press("Enter")
     expect(page.locator(".flash")).to_have_text(t("You are signed out."))
 
@@ -208,7 +211,9 @@ def test_sign_up_and_book_by_keyboard_alone(served, browser, outbox, screenshot,
     tab_to(page, "main form button[type=submit]")
     keys.press("Enter")
     expect(page).to_have_url(re.compile(r"/me$"))
-    tab_to(page, '.site-nav a[href="/shifts"]')
+    tab_to(page, ".site-menu summary")
+    keys.press("Enter")
+    tab_to(page, '.site-menu a[href="/shifts"]')
     keys.press("Enter")
     expect(page).to_have_url(re.compile(r"/shifts$"))
     tab_to(page, f'#shift-{shift.id} button[data-action="book"]')
@@ -220,6 +225,8 @@ def test_sign_up_and_book_by_keyboard_alone(served, browser, outbox, screenshot,
     screenshot(page, "keyboard-2-booked")
     page.goto(app.base_url + "/shifts/mine")
     tab_to(page, f'#shift-{shift.id} button[data-action="cancel"]')
+    keys.press("Enter")
+    tab_to(page, f'#shift-{shift.id} form[method=post] button[data-action="cancel"]')  # asked first: yes, cancel
     keys.press("Enter")
     expect(page.locator(f'#shift-{shift.id} button[data-action="book"]')).to_be_visible()
     screenshot(page, "keyboard-3-cancelled")

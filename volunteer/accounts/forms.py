@@ -1,7 +1,7 @@
 """The forms of signing up, correcting one's details and signing in."""
 from wtforms import BooleanField, EmailField, StringField, TelField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..i18n.catalog import lazy_gettext as _l
 from ..i18n.languages import SPOKEN_LANGUAGES
@@ -32,9 +32,9 @@ class SignupForm(Form):
         validators=[InputRequired(_l("Choose at least one time that suits you."))],
     )
     organisations = MultiCheckboxField(_l("Organisations you would like to volunteer with"), coerce=int)
-    motivation = TextAreaField(_l("Why do you want to volunteer?"), validators=[
-        DataRequired(_l("Write a few words about why you want to help.")),
-        Length(max=1000, message=_l("Write at most %(max)d characters.")),
+    # Optional: on a phone it was the longest field, and nobody is turned away for leaving it empty.
+    motivation = TextAreaField(_l("Why do you want to volunteer?"), filters=[lambda text: text or ""], validators=[
+        Optional(), Length(max=1000, message=_l("Write at most %(max)d characters.")),
     ])
     adult = BooleanField(_l("I am 18 years or older"), validators=[
         DataRequired(_l("You must be 18 or older to volunteer.")),

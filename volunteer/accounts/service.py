@@ -8,7 +8,8 @@ from sqlalchemy import select, update
 
 from ..audit import audit, note_status_change
 from ..extensions import db
-from ..models import LoginToken, Organisation, Role, Status, TokenPurpose, User, UserLanguage, UserSkill, utcnow
+from ..models import (LoginToken, Organisation, Role, Status, TokenPurpose, User, UserLanguage, UserSkill,
+                      coordinator_organisations, utcnow)
 
 
 class InvalidToken(Exception):
@@ -24,11 +25,22 @@ def find_user(email: str) -> User | None:
 
 
 def register(form, locale: str) -> tuple[User, bool]:
-    """Create an applicant from a valid SignupForm; an existing address is returned untouched."""
+    """Create an applicant from a valid SignupForm; an existing address is returned untouched.
+
+    For an existing address the same rows are written under a stand-in address and rolled back, so that the
+    answer takes as long either way and does not tell whether the address has an account."""
     email = form.email.normalized
     existing = find_user(email)
-    if existing:
-        return existing, False
+    if existing is None:
+        return _applicant(form, locale, email), True
+    savepoint = db.session.begin_nested()
+    _applicant(form, locale, f"{secrets.token_hex(16)}@rehearsal.invalid")
+    savepoint.rollback()
+    return existing, False
+
+
+def _applicant(form, locale: str, email: str) -> User:
+    """A new applicant from a valid SignupForm, added and flushed, its sign-up noted and audited."""
     now = utcnow()
     user = User(
         email=email,
@@ -56,11 +68,11 @@ def register(form, locale: str) -> tuple[User, bool]:
     db.session.flush()
     note_status_change(user, None, user)
     audit("signed_up", actor=user, subject=user, privacy_version=user.privacy_version)
-    return user, True
+    return user
 
 
-def issue_token(user: User, purpose: TokenPurpose) -> str:
-    """Create a one-time token and return it; only its hash is stored."""
+def issue_token(user: User | None, purpose: TokenPurpose) -> str:
+    """Create a one-time token and return it; only its hash is stored. Without a user it leads nowhere."""
     raw = secrets.token_urlsafe(32)
     lifetime = current_app.config[
         "SIGNIN_TOKEN_LIFETIME" if purpose is TokenPurpose.SIGN_IN else "CONFIRM_TOKEN_LIFETIME"]
@@ -83,7 +95,7 @@ def link_just_sent(user: User, purpose: TokenPurpose) -> bool:
 def peek_token(raw: str, purpose: TokenPurpose) -> LoginToken:
     """The live token for this link, without using it up."""
     token = db.session.scalar(select(LoginToken).where(LoginToken.token_hash == hash_token(raw)))
-    if token is None or token.purpose is not purpose or token.used_at is not None \
+    if token is None or token.user_id is None or token.purpose is not purpose or token.used_at is not None \
             or token.expires_at <= utcnow():
         raise InvalidToken()
     return token
@@ -131,11 +143,16 @@ def make_coordinator(email: str, name: str, organisations: list[Organisation], a
 
 
 def set_coordinator(user: User, organisations: list[Organisation], admin: bool, actor: User | None = None) -> None:
-    """Make a person a coordinator of exactly these organisations (or an admin); audited when it changes."""
+    """Make a person a coordinator of exactly these organisations (or an admin); audited when it changes.
+
+    A decision by hand: the role and organisations no longer end when the identity provider stops granting them."""
     before = (user.role, {org.id for org in user.coordinated_organisations})
     user.role = Role.ADMIN if admin else Role.COORDINATOR
+    user.role_before_oidc = None
     user.coordinated_organisations = sorted(organisations, key=lambda org: org.name)
     db.session.flush()
+    db.session.execute(update(coordinator_organisations).where(coordinator_organisations.c.user_id == user.id)
+                       .values(via_oidc=False))
     if before != (user.role, {org.id for org in organisations}):
         audit("coordinator_role_granted", actor=actor, subject=user, role=user.role.value,
               organisations=[org.name for org in user.coordinated_organisations])
@@ -146,4 +163,5 @@ def remove_coordinator(user: User, actor: User) -> None:
     audit("coordinator_role_removed", actor=actor, subject=user, role=user.role.value,
           organisations=[org.name for org in user.coordinated_organisations])
     user.role = Role.VOLUNTEER
+    user.role_before_oidc = None
     user.coordinated_organisations = []

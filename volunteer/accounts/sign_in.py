@@ -1,13 +1,13 @@
 """Password-less sign-in with one-time links, and sign-out."""
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import config_limit, db, limiter
-from ..i18n.catalog import gettext as _, lazy_gettext as _l
+from ..i18n.catalog import current_locale, gettext as _, lazy_gettext as _l
 from ..i18n.locale import SESSION_KEY
-from ..mail import absolute_url, send_email
+from ..mail import absolute_url, render_email, send_after_commit
 from ..models import TokenPurpose, User
-from ..web.forms import ConfirmForm
+from ..web.forms import ConfirmForm, address_key
 from ..web.htmx import redirect_to, render
 from ..web.urls import safe_next
 from . import device_sessions as sessions, service as accounts
@@ -48,18 +48,26 @@ def _clear_session() -> None:
 LINK_ENDPOINTS = {TokenPurpose.SIGN_IN: "auth.redeem", TokenPurpose.CONFIRM: "signup.confirm"}
 
 
-def mail_link(user: User, purpose: TokenPurpose, template: str, subject) -> None:
-    """Issue a one-time link, commit, and e-mail it; a failed send is flashed, never raised."""
+def mail_link(user: User | None, purpose: TokenPurpose, template: str, subject, address: str = "") -> None:
+    """Issue a one-time link and queue the e-mail that carries it, committed together.
+
+    For an address with no account (user None) the same work is done, a stored link that leads nowhere and the
+    e-mail rendered, but nothing is queued: the answer and its timing do not tell whether there is an account."""
     token = accounts.issue_token(user, purpose)
-    db.session.commit()
     link = absolute_url(LINK_ENDPOINTS[purpose], token=token)
-    if not send_email(user.email, user.locale, template, subject, user=user, link=link):
-        flash(_("We could not send the e-mail just now. Please try again in a while."), "error")
+    if user is None:
+        locale = current_locale()
+        render_email(address, locale, template, subject, user=User(email=address, full_name="", locale=locale),
+                     link=link)
+    else:
+        send_after_commit(user.email, user.locale, template, subject, user=user, link=link)
+    db.session.commit()
 
 
 def _address_key() -> str:
-    """Rate-limit key for one e-mail address, so nobody floods someone's inbox."""
-    return "signin:" + (request.form.get("email") or "").strip().lower()
+    """Rate-limit key for one mailbox, so nobody floods someone's inbox: the address as it is stored, so that
+    Unicode look-alikes of one address ("hodan@ｅxample.org", "example。org") share its count."""
+    return "signin:" + address_key(request.form.get("email") or "")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -73,8 +81,7 @@ def sign_in():
     if not form.validate():
         return render("accounts/sign_in/sign_in.html", "accounts/sign_in/_sign_in_form.html", status=422, form=form)
     user = accounts.find_user(form.email.normalized)
-    if user is not None:
-        mail_link(user, TokenPurpose.SIGN_IN, "sign_in", _l("Your sign-in link"))
+    mail_link(user, TokenPurpose.SIGN_IN, "sign_in", _l("Your sign-in link"), address=form.email.normalized)
     return redirect_to(url_for("auth.sent"))
 
 
@@ -104,7 +111,9 @@ def use_link(token: str, purpose: TokenPurpose, template: str):
 def redeem(token: str):
     wanted = session.get(NEXT_KEY)
     response = use_link(token, TokenPurpose.SIGN_IN, "accounts/sign_in/redeem.html")
-    return response or redirect(safe_next(wanted, url_for("me.page")), code=303)
+    # Coordinators come to coordinate: today's and tomorrow's shifts and the applicants waiting come first.
+    landing = url_for("coordinator.index" if response is None and current_user.is_coordinator else "me.page")
+    return response or redirect(safe_next(wanted, landing), code=303)
 
 
 @bp.post("/sign-out")

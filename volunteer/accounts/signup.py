@@ -14,6 +14,8 @@ from .forms import SignupForm
 from .sign_in import mail_link, use_link
 
 bp = Blueprint("signup", __name__)
+MAILS = {TokenPurpose.CONFIRM: ("confirm", _l("Confirm your e-mail address")),
+         TokenPurpose.SIGN_IN: ("signup_existing", _l("You already have an account"))}
 
 
 def _signup_form() -> SignupForm:
@@ -41,11 +43,10 @@ def form():
         db.session.rollback()
         user, is_new = accounts.register(form, current_locale())
     purpose = TokenPurpose.CONFIRM if is_new or user.email_confirmed_at is None else TokenPurpose.SIGN_IN
-    if is_new or not accounts.link_just_sent(user, purpose):
-        if purpose is TokenPurpose.CONFIRM:
-            mail_link(user, purpose, "confirm", _l("Confirm your e-mail address"))
-        else:
-            mail_link(user, purpose, "signup_existing", _l("You already have an account"))
+    template, subject = MAILS[purpose]
+    # A double tap mails once; the second does the same work with a link that leads nowhere, as for no account.
+    recipient = None if accounts.link_just_sent(user, purpose) else user
+    mail_link(recipient, purpose, template, subject, address=user.email)
     return redirect_to(url_for("signup.sent"))
 
 

@@ -67,11 +67,16 @@ def render(sheet: Sheet, author: str) -> bytes:
     buffer = io.BytesIO()
     document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=22 * mm, rightMargin=22 * mm, topMargin=22 * mm,
                                  bottomMargin=20 * mm, title=sheet.title, author=author, lang=sheet.locale)
+    # The labels' column is as wide as its longest word, so that no label is split inside a word
+    # ("Samarbetsorganisatio-ner" at 48 mm), within a third of the page.
+    longest = max((pdfmetrics.stringWidth(word, bold, 10) for label, _ in sheet.rows for word in str(label).split()),
+                  default=0)
+    label_width = min(max(48 * mm, longest + 6 + 2 * mm), document.width / 3)
     facts = Table(
         [[Paragraph(escape(label), styles["label"]),
           [Paragraph(escape(line), styles["value"]) for line in lines] or Paragraph("–", styles["value"])]
          for label, lines in sheet.rows],
-        colWidths=[48 * mm, document.width - 48 * mm])
+        colWidths=[label_width, document.width - label_width])
     facts.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -2), 0.4, colors.HexColor("#cccccc")),

@@ -1,10 +1,8 @@
 """Coordinators: hours per volunteer, site and task for a period (page and CSV), and the certificates issued
 for their organisations, which they can withdraw."""
-import csv
-import io
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, render_template, request, url_for
+from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_login import current_user
 
 from .. import clock
@@ -15,8 +13,8 @@ from ..i18n.formats import number
 from ..web.access import organisation_scope, require_coordinator
 from ..web.forms import page_number
 from ..web.htmx import redirect_to, render_form
-from ..web.spreadsheets import safe_cell
-from . import certificates, totals
+from ..web.spreadsheets import csv_response
+from . import aggregates, certificates
 from .forms import PeriodForm, WithdrawForm
 
 bp = Blueprint("hours_report", __name__, url_prefix="/coordinator")
@@ -41,32 +39,27 @@ def period() -> tuple[PeriodForm, date, date]:
 
 @bp.get("/hours")
 def hours_page():
+    """The period's hours in total, per site and per task, then the people by name, a page at a time."""
     form, start, end = period()
-    rows = totals.report(organisation_scope(current_user), start, end)
-    return render_form(
-        "hours/reports/page.html", form, rows=rows, start=start, end=end,
-        people=totals.subtotals(rows, lambda r: r.person), sites=totals.subtotals(rows, lambda r: r.site),
-        tasks=totals.subtotals(rows, lambda r: r.task), total=sum(r.hours for r in rows))
+    scope = organisation_scope(current_user)
+    summary = aggregates.summary(scope, start, end)
+    people = aggregates.people(scope, start, end, page_number(), PER_PAGE,
+                               {t.key.id: t.key for t in summary.sites}, {t.key.id: t.key for t in summary.tasks})
+    return render_form("hours/reports/page.html", form, summary=summary, people=people, start=start, end=end,
+                       period_args={"start": start.isoformat(), "end": end.isoformat()})
 
 
 @bp.get("/totals.csv")
 def hours_csv():
     """The report's rows as CSV that Excel opens correctly (UTF-8 with BOM, no formulas)."""
     form, start, end = period()
-    rows = totals.report(organisation_scope(current_user), start, end)
+    rows = aggregates.report(organisation_scope(current_user), start, end)
     audit("hours_exported", actor=current_user, start=start.isoformat(), end=end.isoformat(), rows=len(rows))
     db.session.commit()
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([_("Name"), _("E-mail"), _("Organisation"), _("Site"), _("Task"), _("Shifts"), _("Hours")])
-    for row in rows:
-        writer.writerow([safe_cell(value) for value in (
-            row.person.full_name, row.person.email, row.site.organisation.name, row.site.name,
-            row.task.name_in(), row.shifts, number(row.hours))])
-    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="hours-{start}-{end}.csv"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    header = [_("Name"), _("E-mail"), _("Organisation"), _("Site"), _("Task"), _("Shifts"), _("Hours")]
+    return csv_response(header, ((row.person.full_name, row.person.email, row.site.organisation.name, row.site.name,
+                                  row.task.name_in(), row.shifts, number(row.hours)) for row in rows),
+                        f"hours-{start}-{end}.csv")
 
 
 @bp.get("/certificates")

@@ -3,7 +3,6 @@
 Hours are elapsed time between the stored UTC start and end, so a shift in the night the clocks change counts
 the hours really worked (one less in March, one more in October), whatever the wall clock said. Only
 attendance a coordinator recorded counts: no-shows and bookings never marked are left out."""
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -189,30 +188,3 @@ class ReportRow:
     @property
     def hours(self) -> float:
         return as_hours(self.minutes)
-
-
-def report(scope: set[int] | None, start: date, end: date) -> list[ReportRow]:
-    """Attended hours per person, site and task at the sites of the given organisations (None: all)."""
-    query = attended_bookings(start, end)
-    if scope is not None:
-        query = query.join(Shift.site).where(Site.organisation_id.in_(scope))
-    totals: dict[tuple[int, int, int], list] = defaultdict(lambda: [None, 0, 0])
-    for booking in db.session.scalars(query).unique():
-        shift = booking.shift
-        row = totals[(booking.user_id, shift.site_id, shift.task_id)]
-        row[0] = booking
-        row[1] += 1
-        row[2] += _shift_minutes(booking)
-    rows = [ReportRow(b.user, b.shift.site, b.shift.task, n, m) for b, n, m in totals.values()]
-    return sorted(rows, key=lambda r: (r.person.full_name.casefold(), r.person.id, r.site.name, r.task.code))
-
-
-def subtotals(rows: list[ReportRow], key) -> list[Tally]:
-    """The report's rows summed per person, site or task, most hours first."""
-    totals: dict = {}
-    for row in rows:
-        k = key(row)
-        entry = totals.setdefault(k.id, Tally(k))
-        entry.minutes += row.minutes
-        entry.count += row.shifts
-    return sorted(totals.values(), key=lambda t: -t.minutes)

@@ -4,7 +4,7 @@ from functools import lru_cache
 from unicodedata import bidirectional
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_interval, format_skeleton, format_time, get_datetime_format
+from babel.dates import format_date, format_interval, format_skeleton, get_datetime_format
 from babel.lists import format_list
 from babel.numbers import format_decimal
 
@@ -64,8 +64,9 @@ def long_date(value: datetime) -> str:
 
 
 def clock_time(value: datetime) -> str:
-    """A moment's time of day in Europe/Stockholm, as the locale writes it ("18:00")."""
-    return format_time(to_user_timezone(value), "short", locale=locale_data(current_locale()))
+    """A moment's time of day in Europe/Stockholm on the 24-hour clock, as the locale writes it ("18:00"): the
+    Swedish norm in every language (CLDR's short time is "6:00 PM" in English, "6:00 م" in Arabic)."""
+    return format_skeleton("Hm", to_user_timezone(value), locale=locale_data(current_locale()))
 
 
 def short_day(value: datetime) -> str:

@@ -16,6 +16,9 @@ SPOKEN_LANGUAGES = (
     ("de", "de"), ("pl", "pl"), ("ro", "ro"), ("sw", "sw"), ("my", "my"),
 )
 
+# The languages most people here speak, listed first on the forms; the rest open under "More languages".
+COMMON_LANGUAGES = ("sv", "en", "ar", "fa", "prs", "so", "ti", "uk")
+
 
 @dataclass(frozen=True)
 class SpokenLanguage:
@@ -31,6 +34,19 @@ class SpokenLanguage:
 def text_direction(code: str | None = None) -> str:
     """'rtl' or 'ltr' for a language code (the current locale by default)."""
     return locale_data(code or current_locale()).text_direction
+
+
+# Where CLDR's names mislead here: Pashto is "afghanska" in Swedish; both Kurdish entries read "Kurdish" (or, in
+# Somali, "Bartamaha Kurdish"); Somali calls Dari "Faarsi" beside Persian "Faarisi". Each is named by its variety.
+NAMES = {
+    "ps": {"sv": "pashto"},
+    "ckb": {"sv": "kurdiska (sorani)", "en": "Kurdish (Sorani)", "ar": "الكردية (السورانية)", "fa": "کردی (سورانی)",
+            "so": "Kurdi (Soraani)", "ti": "ኩርዲሽ (ሶራኒ)", "uk": "курдська (сорані)"},
+    "ku": {"sv": "kurdiska (kurmanji)", "en": "Kurdish (Kurmanji)", "ar": "الكردية (الكرمانجية)",
+           "fa": "کردی (کرمانجی)", "so": "Kurdi (Kurmaanji)", "ti": "ኩርዲሽ (ኩርማንጂ)", "uk": "курдська (курманджі)"},
+    "prs": {"so": "Dari"},
+}
+AUTONYMS = {"ckb": "کوردی (سۆرانی)"}
 
 
 def _name(tag: str, in_locale: str) -> str:
@@ -49,8 +65,8 @@ def _spoken_language(code: str, in_locale: str) -> SpokenLanguage:
     return SpokenLanguage(
         code=code,
         tag=tag.replace("_", "-"),
-        autonym=locale.languages.get(tag) or tag,
-        local_name=_name(tag, in_locale),
+        autonym=AUTONYMS.get(code) or locale.languages.get(tag) or tag,
+        local_name=NAMES.get(code, {}).get(in_locale) or _name(tag, in_locale),
         direction=locale.text_direction,
     )
 

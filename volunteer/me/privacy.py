@@ -9,10 +9,10 @@ from sqlalchemy import and_, exists, func, or_, select, update
 from ..audit import audit
 from ..extensions import db
 from ..i18n.catalog import lazy_gettext as _l
-from ..mail import absolute_url, send_after_commit
-from ..models import (AuditEvent, Booking, BookingStatus, Certificate, Enrolment, EnrolmentStatus, Interview,
-                      LoginToken, PersonQualification, RecordCheck, Role, Shift, Status, StatusChange, TrainingSession,
-                      User, coordinator_organisations)
+from ..mail import absolute_url, forget, send_after_commit
+from ..models import (AuditEvent, Booking, BookingStatus, Certificate, DeviceSession, Enrolment, EnrolmentStatus,
+                      Interview, LoginToken, OutboxMessage, PersonQualification, RecordCheck, Role, Shift, Status,
+                      StatusChange, TrainingSession, User, coordinator_organisations)
 
 # Every column of every table that holds a row about a person, and whether the export carries it. A column
 # missing from both lists fails tests/test_privacy.py, so a new personal field cannot slip past the export.
@@ -34,15 +34,20 @@ EXPORTED = {
     "audit_event": {"created_at", "action"},
     "certificate": {"code", "locale", "period_start", "period_end", "issued_at", "facts", "withdrawn_at",
                     "withdrawal_reason"},
+    "outbox_message": {"recipient", "subject", "status", "created_at", "finished_at", "read_at"},
 }
 NOT_EXPORTED = {
     "user": {"id": "an internal number", "calendar_token": "a secret; the export says whether a feed exists",
              "status_changed_by_id": "a coordinator's internal number",
-             "name_confirmed_by_id": "a coordinator's internal number"},
+             "name_confirmed_by_id": "a coordinator's internal number",
+             "role_before_oidc": "bookkeeping for staff sign-in: the role given by hand, restored when the "
+                                 "organisation's provider stops granting one (the export's role is the one held)"},
     "user_language": {"user_id": "the person"},
     "user_skill": {"user_id": "the person"},
     "preferred_organisation": {"user_id": "the person"},
-    "coordinator_organisation": {"user_id": "the person"},
+    "coordinator_organisation": {"user_id": "the person",
+                                 "via_oidc": "bookkeeping for staff sign-in: whether the organisation's provider "
+                                             "granted it"},
     "login_token": {name: "a one-time link, stored hashed; useless to the person"
                     for name in ("id", "user_id", "token_hash", "purpose", "created_at", "expires_at", "used_at")},
     "status_change": {"id": "an internal number", "user_id": "the person",
@@ -62,9 +67,16 @@ NOT_EXPORTED = {
                     "subject_id": "the person", "details": "internal ids and other people's notes"},
     "device_session": {name: "a signed-in device's session, stored hashed; ended when the account goes"
                        for name in ("id", "user_id", "key_hash", "created_at")},
+    "erasure_ledger": {"id": "an internal number", "user_id": "an erased account's old number",
+                       "fingerprint": "a keyed hash that names nobody", "erased_at": "when an account was erased"},
     "certificate": {"id": "an internal number", "user_id": "the person",
                     "issued_by_id": "a coordinator's internal number; the facts name them",
                     "withdrawn_by_id": "a coordinator's internal number"},
+    "outbox_message": {"id": "an internal number", "template": "which e-mail it is; the subject says it",
+                       "about": "an internal reference to a shift or session", "message_id": "a mail header",
+                       "body": "the e-mail itself, which went to the person", "attempts": "bookkeeping",
+                       "next_attempt_at": "bookkeeping", "give_up_at": "bookkeeping",
+                       "last_error": "the mail server's reply, for admins"},
 }
 
 
@@ -115,6 +127,9 @@ def export_data(user: User) -> dict:
              "end": c.period_end.isoformat(), "issued_at": _when(c.issued_at), "facts": c.facts,
              "withdrawn_at": _when(c.withdrawn_at), "withdrawal_reason": c.withdrawal_reason}
             for c in _rows(Certificate, user, Certificate.issued_at)],
+        "messages": [{"subject": m.subject, "to": m.recipient, "status": m.status.value, "at": _when(m.created_at),
+                      "finished_at": _when(m.finished_at), "read_at": _when(m.read_at)} for m in db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.recipient == user.email).order_by(OutboxMessage.id))],
         "activity": [{"at": _when(event.created_at), "action": event.action} for event in db.session.scalars(
             select(AuditEvent).where(AuditEvent.subject_id == user.id)
             .order_by(AuditEvent.created_at, AuditEvent.id))],
@@ -169,8 +184,10 @@ def erase(user: User, now: datetime, *, cause: str, actor: User | None = None, t
     from ..rules.places import lock_person
     from ..shifts import bookings
     from ..trainings import enrolments
+    from .erasures import record
 
     lock_person(user.id)  # a booking racing the erasure waits, then finds the account gone (or comes first)
+    record(user, now)  # with the erasure, so a backup restored later cannot bring the person back
     _tell_coordinators(user, now)
     enrolments.release_all(user, now)
     bookings.release_all(user, now)
@@ -180,6 +197,7 @@ def erase(user: User, now: datetime, *, cause: str, actor: User | None = None, t
             event.details = {k: v for k, v in event.details.items() if k not in FREE_TEXT_DETAILS}
     db.session.add(AuditEvent(action="account_deleted", actor_id=actor.id if actor else None,
                               subject_id=user.id, details={"cause": cause}))
+    forget(user.email)  # the outbox: what was waiting for them, and what was kept
     if tell:
         send_after_commit(user.email, user.locale, "account_deleted", _l("Your account is deleted"),
                           name=user.full_name)
@@ -239,11 +257,13 @@ class RetentionReport:
     warned: int = 0
     inactive: int = 0
     links: int = 0
+    sessions: int = 0
 
     def __str__(self) -> str:
         return (f"Deleted {self.unconfirmed} application(s) never confirmed, {self.rejected} rejected "
                 f"application(s) and {self.inactive} inactive account(s) whose warning went unanswered; "
-                f"warned {self.warned} inactive volunteer(s); removed {self.links} used or expired sign-in link(s).")
+                f"warned {self.warned} inactive volunteer(s); removed {self.links} used or expired sign-in link(s) "
+                f"and {self.sessions} ended session(s).")
 
 
 def retention(now: datetime) -> RetentionReport:
@@ -271,6 +291,8 @@ def retention(now: datetime) -> RetentionReport:
     report.links = db.session.query(LoginToken).filter(
         or_(LoginToken.used_at.is_not(None), LoginToken.expires_at < now),
         LoginToken.created_at < now - timedelta(days=1)).delete(synchronize_session=False)
+    report.sessions = db.session.query(DeviceSession).filter(
+        DeviceSession.created_at <= now - config["PERMANENT_SESSION_LIFETIME"]).delete(synchronize_session=False)
     return report
 
 

@@ -16,9 +16,10 @@ from ..i18n.catalog import gettext as _, lazy_gettext as _l
 from ..i18n.languages import spoken_language, spoken_languages
 from ..labels import AVAILABILITY, OTHER_LANGUAGE, availability_labels, skill_label
 from ..models import BookingStatus, EnrolmentStatus, Organisation, RecordKind, Role, Status, UserLanguage, UserSkill
+from ..messages import inbox
 from ..shifts.calendar import feed_url
 from ..shifts.queries import coming_shift_count
-from ..web.forms import ConfirmForm
+from ..web.forms import ConfirmForm, page_number
 from ..web.htmx import render_form
 from . import privacy
 
@@ -39,7 +40,8 @@ DATA_LABELS = {
     "retention_warned_at": _l("Warned about deletion for inactivity"), "status_history": _l("Status history"),
     "interviews": _l("Interviews"), "record_extracts_seen": _l("Criminal-record extracts seen"),
     "trainings": _l("Trainings"), "qualifications": _l("Qualifications"), "shifts": _l("Shifts"),
-    "calendar_feed": _l("Calendar feed"), "certificates": _l("Certificates"), "activity": _l("What has happened on your account"),
+    "calendar_feed": _l("Calendar feed"), "certificates": _l("Certificates"),
+    "messages": _l("E-mails we sent you"), "activity": _l("What has happened on your account"),
 }
 # Column headings for the parts that are lists of records.
 FIELD_LABELS = {
@@ -51,7 +53,8 @@ FIELD_LABELS = {
     "site": _l("Site"), "task": _l("Task"), "action": _l("Action"),
     "code": _l("Verification code"), "language": _l("Language"), "start": _l("From"), "end": _l("To"),
     "issued_at": _l("Issued"), "facts": _l("Hours in total"), "withdrawn_at": _l("Withdrawn"),
-    "withdrawal_reason": _l("Reason for withdrawal"),
+    "withdrawal_reason": _l("Reason for withdrawal"), "subject": _l("Subject"), "to": _l("To"),
+    "finished_at": _l("Delivered or given up"), "read_at": _l("Read on My page"),
 }
 
 
@@ -89,7 +92,19 @@ def page():
         availability=availability_labels(user),
         upcoming_shifts=coming_shift_count(user),
         feed_url=feed_url(user),
+        unread=inbox.unread_count(user),
     )
+
+
+@bp.get("/me/messages")
+@login_required
+def messages():
+    """Every message the site and coordinators sent the person, newest first; opening them marks them read."""
+    page = inbox.page_of(current_user, page_number(), per_page=20)
+    shown = [inbox.shown(message) for message in page.items]
+    inbox.mark_read(current_user, [message.id for message in page.items])
+    db.session.commit()
+    return render_template("me/messages.html", page=page, messages=shown)
 
 
 @bp.get("/me/data")

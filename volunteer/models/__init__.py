@@ -1,6 +1,8 @@
 """Typed SQLAlchemy 2 models, one module per part of the domain."""
 from .base import UTCDateTime, enum_column, utcnow
 from .certificates import Certificate, certificate_organisations
+from .erasures import Erasure
+from .outbox import MessageStatus, OutboxMessage
 from .people import (AuditEvent, DeviceSession, LoginToken, Organisation, Role, Status, TokenPurpose, User,
                      UserLanguage, UserSkill, coordinator_organisations, preferred_organisations)
 from .shifts import Booking, BookingStatus, Shift, ShiftLanguage, Site, Task
@@ -10,7 +12,8 @@ from .vetting import Interview, RecordCheck, RecordKind, StatusChange
 
 __all__ = [
     "AuditEvent", "Booking", "BookingStatus", "Certificate", "certificate_organisations", "DeviceSession",
-    "Enrolment", "EnrolmentStatus", "Interview", "LoginToken", "Organisation", "PersonQualification",
+    "Enrolment", "EnrolmentStatus", "Erasure", "Interview", "LoginToken", "MessageStatus", "Organisation",
+    "OutboxMessage", "PersonQualification",
     "Qualification", "RecordCheck", "RecordKind", "Role", "Shift", "ShiftLanguage", "Site", "Status",
     "StatusChange", "Task", "TokenPurpose", "Training", "TrainingSession", "User", "UserLanguage", "UserSkill",
     "UTCDateTime", "coordinator_organisations", "enum_column", "preferred_organisations", "utcnow",

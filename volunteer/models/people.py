@@ -2,7 +2,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, Index, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -41,6 +41,9 @@ coordinator_organisations = Table(
     db.metadata,
     Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
     Column("organisation_id", ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True),
+    # Granted because the organisation's identity provider said so at sign-in (accounts/oidc): it ends when the
+    # provider stops saying so. A grant made by hand (create-coordinator, the admin page) is False and stays.
+    Column("via_oidc", Boolean, nullable=False, default=False, server_default=false()),
 )
 
 
@@ -56,11 +59,25 @@ class Organisation(db.Model):
 class User(db.Model):
     """One account per e-mail address; the volunteer profile lives here too."""
 
+    __table_args__ = (
+        # The directory's search (a piece of a name or address, ILIKE '%…%'): on PostgreSQL trigram indexes find the
+        # few people without reading them all (one index per column: the planner costed a two-column one above a
+        # scan). SQLite has no trigrams; there they are ordinary indexes (by name: the directory's order).
+        Index("ix_user_full_name_search", "full_name", postgresql_using="gin",
+              postgresql_ops={"full_name": "gin_trgm_ops"}),
+        Index("ix_user_email_search", "email", postgresql_using="gin", postgresql_ops={"email": "gin_trgm_ops"}),
+        # The applicants' queue, newest first: read in that order, a page stops after its 25 instead of sorting all.
+        Index("ix_user_status_created_at", "status", "created_at"),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     full_name: Mapped[str] = mapped_column(String(120))
     phone: Mapped[str | None] = mapped_column(String(20))
     role: Mapped[Role] = mapped_column(enum_column(Role), default=Role.VOLUNTEER)
+    # Set while the role is one the identity provider granted (accounts/oidc): the role to go back to when the
+    # provider stops granting it. None: the role was given by hand, or by nobody.
+    role_before_oidc: Mapped[Role | None] = mapped_column(enum_column(Role))
     status: Mapped[Status] = mapped_column(enum_column(Status), default=Status.APPLIED, index=True)
     locale: Mapped[str] = mapped_column(String(10), default="sv")
     # The secret in the address of the person's private calendar feed; None until they ask for one.
@@ -148,17 +165,18 @@ class UserSkill(db.Model):
 
 
 class LoginToken(db.Model):
-    """A one-time link: only the SHA-256 of the token is stored."""
+    """A one-time link: only the SHA-256 of the token is stored. A link asked for an address with no account has no
+    user: it is stored all the same (and leads nowhere), so that asking takes the same work either way."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     purpose: Mapped[TokenPurpose] = mapped_column(enum_column(TokenPurpose))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User | None] = relationship()
 
 
 class DeviceSession(db.Model):

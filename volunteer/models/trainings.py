@@ -37,6 +37,8 @@ class Training(db.Model):
     titles: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     descriptions: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     qualification_id: Mapped[int | None] = mapped_column(ForeignKey("qualification.id"))
+    # A person may hold a place on several of its sessions at once (otherwise one, and they may move).
+    repeatable: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     organisation: Mapped[Organisation] = relationship()
     qualification: Mapped[Qualification | None] = relationship()

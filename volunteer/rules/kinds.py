@@ -7,7 +7,7 @@ open. A kind declares only what differs: its verb and labels, its endpoints, its
 working it out again. A freed place offered to someone is confirmed only through the same gates as booking."""
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from .. import clock
@@ -26,6 +26,7 @@ class Decision:
     state: enum.Enum
     reason: str
     actions: tuple[str, ...] = ()
+    lacks: int | None = None  # the qualification the person needs first, to lead them to a training for it
 
     def allows(self, action: str) -> bool:
         return action in self.actions
@@ -41,6 +42,9 @@ class Standing:
     busy: list = field(default_factory=list)
     # The last day the person's newest criminal-record extract is valid.
     record_check_until: date | None = None
+    # The person's rows holding a place, an offer or a queue spot on coming sessions of the trainings (trainings
+    # only), to hold one session of a training at a time.
+    elsewhere: list = field(default_factory=list)
 
     def holds(self, qualification_id: int | None, moment: datetime) -> PersonQualification | None:
         return best_held(self.qualifications, qualification_id, moment)
@@ -84,10 +88,13 @@ class Kind:
     open: object
     held_reason: Callable[[object, datetime], str]
     full: Callable[[object, datetime], Decision]  # no place free: the waitlist, or why not
+    labels: dict = field(default_factory=dict)  # the buttons of actions only this kind's gates allow
 
     def button_label(self, action: str, row) -> str:
         if action == self.take:
             return str(self.take_label)
+        if action in self.labels:
+            return str(self.labels[action])
         if action != "cancel":
             return str(ACTION_LABELS[action])
         if row.status is self.places.offered:
@@ -99,6 +106,11 @@ def live_offer(places: Places, row, now: datetime) -> bool:
     """A place held for the person that they may still take (a lapsed offer is never live)."""
     return (row is not None and row.status is places.offered
             and row.offer_expires_at is not None and row.offer_expires_at > now)
+
+
+def room_for(places: Places, parent, row, now: datetime) -> bool:
+    """A place the person could take now: a free one, or one held for them."""
+    return live_offer(places, row, now) or getattr(parent, places.taken) < getattr(parent, places.capacity)
 
 
 def decide(kind: Kind, user: User, parent, now: datetime, known: Standing | None = None) -> Decision:
@@ -120,12 +132,12 @@ def decide(kind: Kind, user: User, parent, now: datetime, known: Standing | None
     for gate in kind.gates:
         stopped = gate(user, parent, now, known)
         if stopped is not None:  # an offer that cannot be confirmed can still be given on
-            return Decision(stopped.state, stopped.reason, ("cancel",) if offered else ())
+            return replace(stopped, actions=stopped.actions + (("cancel",) if offered else ()))
     if offered:
         return Decision(states.OFFERED,
                         _("A place has freed up and is held for you until %(deadline)s. Confirm to take it.",
                           deadline=when(row.offer_expires_at)), ("confirm", "cancel"))
-    if getattr(parent, places.taken) >= getattr(parent, places.capacity):
+    if not room_for(places, parent, row, now):  # no offer here (that returned above): is a place free?
         full = kind.full(parent, now)
         return Decision(full.state, full.reason, ("waitlist",) if full.state is states.WAITLIST else ())
     return Decision(states.OPEN, str(kind.open), (kind.take,))

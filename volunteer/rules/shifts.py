@@ -103,7 +103,7 @@ def qualification_on_the_day(user: User, shift: Shift, now: datetime, known: Sta
         reason = _("Your qualification “%(name)s” has expired by then. Take the training again to book.", name=name)
     else:
         reason = _("Complete “%(name)s” to book.", name=name)
-    return Decision(BookingState.NEEDS_QUALIFICATION, reason)
+    return Decision(BookingState.NEEDS_QUALIFICATION, reason, lacks=wanted)
 
 
 def record_extract_on_the_day(user: User, shift: Shift, now: datetime, known: Standing) -> Decision | None:

@@ -54,9 +54,13 @@ def confirm_offer(user: User, shift: Shift, now: datetime, known: Standing | Non
 def cancel(user: User, shift: Shift, now: datetime, known: Standing | None = None) -> Booking:
     """Give up a place, an offer or a spot on the waitlist; a freed place goes to the waitlist.
 
-    After the cut-off the coordinators of the site's organisation are e-mailed at once."""
+    A given-up place is confirmed by e-mail with a calendar file that cancels the event. After the cut-off the
+    coordinators of the site's organisation are e-mailed at once."""
     booking = PLACES.row_of(user.id, shift.id, known)
-    late = booking.status is BookingStatus.BOOKED and late_cancellation(shift, now)
+    held = booking.status is BookingStatus.BOOKED
+    late = held and late_cancellation(shift, now)
+    if held:  # the booking's e-mail put it in their calendar: this one takes it out (sent before any offer it frees)
+        _mail(user, shift, "shift_unbooked", _l("Your booking is cancelled"), attach=True, cancelled=True)
     PLACES.cancel(user, booking, now, fill_from_waitlist, late=late)
     if late:
         _mail_coordinators(shift, user)
@@ -203,7 +207,7 @@ def _mail(user: User, shift: Shift, template: str, subject, *, attach: bool = Fa
     if attach:
         with force_locale(user.locale):
             attachments.append(("shift.ics", calendar.single(shift, cancelled=cancelled), "text/calendar"))
-    send_after_commit(user.email, user.locale, template, subject, name=user.full_name,
+    send_after_commit(user.email, user.locale, template, subject, about=f"shift:{shift.id}", name=user.full_name,
                       my_shifts=absolute_url("shifts.mine"), attachments=attachments,
                       **shift_details(shift, user.locale), **context)
 

@@ -1,13 +1,14 @@
-"""Calendar files (.ics) for shifts, one at a time or as a person's private feed, built with icalendar."""
+"""Calendar files (.ics) for shifts, one at a time or as a person's private feed, and for training sessions, built
+with icalendar."""
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import current_app
 from icalendar import Calendar, Event
 
 from ..i18n.catalog import gettext as _
 from ..mail import absolute_url
-from ..models import Shift, User
+from ..models import Shift, TrainingSession, User
 
 
 def _calendar(name: str | None = None) -> Calendar:
@@ -41,9 +42,29 @@ def event_for(shift: Shift, *, cancelled: bool = False) -> Event:
 
 
 def single(shift: Shift, *, cancelled: bool = False) -> bytes:
+    """One shift's event; a cancelled one as METHOD:CANCEL, which calendar programs apply to the event they hold."""
     calendar = _calendar()
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", "CANCEL" if cancelled or shift.cancelled_at else "PUBLISH")
     calendar.add_component(event_for(shift, cancelled=cancelled))
+    return calendar.to_ical()
+
+
+def training_session(session: TrainingSession, *, cancelled: bool = False) -> bytes:
+    """One training session's event, made as a shift's is (its own UID, so a change replaces it)."""
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or "volunteer.local"
+    training = session.training
+    event = Event()
+    event.add("uid", f"training-session-{session.id}@{host}")
+    event.add("dtstamp", datetime.now(timezone.utc))
+    event.add("dtstart", session.starts_at)
+    event.add("dtend", session.ends_at)
+    event.add("summary", f"{training.title_in()} – {training.organisation.name}")
+    event.add("location", session.place)
+    event.add("description", absolute_url("trainings.mine"))
+    event.add("status", "CANCELLED" if cancelled or session.cancelled_at else "CONFIRMED")
+    calendar = _calendar()
+    calendar.add("method", "CANCEL" if cancelled or session.cancelled_at else "PUBLISH")
+    calendar.add_component(event)
     return calendar.to_ical()
 
 
@@ -57,4 +78,4 @@ def feed(name: str, shifts: list[Shift]) -> bytes:
 def feed_url(user: User) -> str | None:
     if not user.calendar_token:
         return None
-    return url_for("shifts.feed", token=user.calendar_token, _external=True)
+    return absolute_url("shifts.feed", token=user.calendar_token)

@@ -3,9 +3,10 @@
 Rendering a card (dates, times, language names, translated labels) was most of the time a list of shifts
 took. A card is kept under everything it shows: the reader's language, the shift's own columns and those of
 its site, task and required qualification, the wanted languages, the person's state on it and its
-explanation, and the page its buttons come back to. So a changed shift, a place taken or another state
-simply misses the cache, and nothing has to be told to forget anything. The one thing a card holds that is
-not shared is the form's CSRF token: it is kept as a mark and filled in for each request."""
+explanation, the training sessions it leads to, and the page its buttons come back to. So a changed shift, a
+place taken or another state simply misses the cache, and nothing has to be told to forget anything. The one
+thing a card holds that is not shared is the form's CSRF token: it is kept as a mark and filled in for each
+request."""
 import secrets
 from functools import lru_cache
 from threading import Lock
@@ -51,7 +52,7 @@ def shift_card(card, details: bool = False, next_page: str | None = None) -> Mar
 def _card_key(shared: dict, card, details: bool, next_page: str) -> tuple:
     shift = card.subject
     return (current_locale(), request.script_root, details, next_page, card.state, card.explanation, card.refused,
-            _columns(shift), _shared(shared, shift.site), _shared(shared, shift.task),
+            card.confirming, card.leads, _columns(shift), _shared(shared, shift.site), _shared(shared, shift.task),
             _shared(shared, shift.required_qualification), tuple(shift.language_codes))
 
 

@@ -11,7 +11,7 @@ from ..i18n.catalog import lazy_gettext as _l
 from ..i18n.languages import SPOKEN_LANGUAGES
 from ..models import ShiftLanguage
 from ..trainings.forms import MAX_WEEKS
-from ..web.forms import Form, MultiCheckboxField, NamedInEveryLanguage, optional_int, within_reason
+from ..web.forms import Form, MultiCheckboxField, NamedInEveryLanguage, WallClockExists, optional_int, within_reason
 
 SITE_KINDS = {"evacuation_housing": _l("Evacuation housing"), "meeting_place": _l("Meeting place")}
 TEXT_LIMIT = _l("Write at most %(max)d characters.")
@@ -43,8 +43,8 @@ class ShiftForm(Form):
     site_id = SelectField(_l("Site"), coerce=int, validate_choice=True)
     task_id = SelectField(_l("Task"), coerce=int, validate_choice=True)
     day = DateField(_l("Date"), validators=[InputRequired(_l("Choose a date.")), within_reason])
-    start = TimeField(_l("Starts"), validators=[InputRequired(_l("Choose a time."))])
-    end = TimeField(_l("Ends"), validators=[InputRequired(_l("Choose a time."))])
+    start = TimeField(_l("Starts"), validators=[InputRequired(_l("Choose a time.")), WallClockExists()])
+    end = TimeField(_l("Ends"), validators=[InputRequired(_l("Choose a time.")), WallClockExists()])
     places = IntegerField(_l("Places"), validators=[
         InputRequired(_l("Write a number.")),
         NumberRange(min=1, max=50, message=_l("Write a number from %(min)s to %(max)s."))])

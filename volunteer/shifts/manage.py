@@ -151,8 +151,9 @@ def edit_shift(shift_id: int):
     except series.Refused as refused:
         return _render_form(form, shift, refused)
     db.session.commit()
-    flash(ngettext("Saved; %(num)d person was told about the change by e-mail.",
-                   "Saved; %(num)d people were told about the change by e-mail.", told)
+    flash(ngettext("Saved; %(num)d person will be told about the change by e-mail: the roster shows when it "
+                   "arrives.", "Saved; %(num)d people will be told about the change by e-mail: the roster shows "
+                   "when each message arrives.", told)
           if told else _("Saved."), "success")
     return redirect(url_for("rosters.shift", shift_id=shift.id), code=303)
 
@@ -169,6 +170,7 @@ def cancel_shift(shift_id: int):
                                people=len(bookings.holders(shift)))
     told = series.cancel(shift, form.scope.data, current_user, clock.now())
     db.session.commit()
-    flash(ngettext("Cancelled; %(num)d person was told by e-mail.",
-                   "Cancelled; %(num)d people were told by e-mail.", told), "success")
+    flash(ngettext("Cancelled; %(num)d person will be told by e-mail: the roster shows when it arrives.",
+                   "Cancelled; %(num)d people will be told by e-mail: the roster shows when each message arrives.",
+                   told), "success")
     return redirect(url_for("rosters.shift", shift_id=shift.id), code=303)

@@ -34,9 +34,9 @@ class ShiftFilterForm(FlaskForm):
 
     def __init__(self, sites: list[Site], tasks: list[Task], *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.site.choices = [SelectChoice(None, _l("All sites"))] + [
+        self.site.choices = [SelectChoice("", _l("All sites"))] + [
             SelectChoice(site.id, site.name) for site in sites]
-        self.task.choices = [SelectChoice(None, _l("All tasks"))] + [
+        self.task.choices = [SelectChoice("", _l("All tasks"))] + [
             SelectChoice(task.id, task.name_in()) for task in tasks]
 
     def filters(self) -> dict:
@@ -83,7 +83,8 @@ class ShiftPage(Pagination):
 def open_shifts(user: User, filters: dict, now: datetime) -> Select:
     """Coming shifts within the booking window that match the filters, soonest first.
 
-    "Only shifts I can book" keeps, in SQL, exactly those the rules would let the person book (_bookable)."""
+    "Only shifts I can book" keeps, in SQL, exactly those the rules would let the person book, and those they have
+    booked (_bookable)."""
     # Sites and tasks: the filter form has just loaded them all (filter_choices), so each card's site and task
     # come from the session's identity map, not from joined columns decoded again on every row.
     query = (select(Shift).options(joinedload(Shift.required_qualification), joinedload(Shift.languages))
@@ -106,8 +107,9 @@ def open_shifts(user: User, filters: dict, now: datetime) -> Select:
 
 
 def _bookable(query: Select, user: User, now: datetime) -> Select:
-    """The shifts rules.booking_state calls OPEN, rung by rung, so that a page of them is a whole page and its
-    count is what it lists. The boundaries are the rules' own (tests/test_bookable.py holds them together)."""
+    """The shifts rules.booking_state calls OPEN, rung by rung, and those the person has booked, so that a page of
+    them is a whole page and its count is what it lists. The boundaries are the rules' own (tests/test_bookable.py
+    holds them together)."""
     if not may_book_shifts(user):
         return query.where(false())
     mine = exists().where(Booking.shift_id == Shift.id, Booking.user_id == user.id, or_(
@@ -122,10 +124,12 @@ def _bookable(query: Select, user: User, now: datetime) -> Select:
         Booking.user_id == user.id, Booking.status.in_(PLACES.occupied), Booking.shift_id == other.id,
         other.id != Shift.id, other.ends_at > now, other.cancelled_at.is_(None),
         other.starts_at < Shift.ends_at, Shift.starts_at < other.ends_at)
-    return query.where(~mine,
-                       or_(Shift.required_qualification_id.is_(None), Shift.required_qualification_id.in_(held)),
-                       or_(Shift.requires_record_check.is_(False), checked),
-                       ~clash, Shift.places_taken < Shift.places)
+    booked = exists().where(Booking.shift_id == Shift.id, Booking.user_id == user.id,
+                            Booking.status == BookingStatus.BOOKED)
+    # A shift the person has just booked stays in the list, marked booked, rather than vanishing from under them.
+    return query.where(or_(booked, and_(
+        ~mine, or_(Shift.required_qualification_id.is_(None), Shift.required_qualification_id.in_(held)),
+        or_(Shift.requires_record_check.is_(False), checked), ~clash, Shift.places_taken < Shift.places)))
 
 
 def filter_choices() -> tuple[list[Site], list[Task]]:

@@ -6,15 +6,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from .. import clock
+from .. import clock, mail
 from ..audit import audit
 from ..extensions import db
 from ..i18n.catalog import gettext as _
 from ..models import Booking, Shift, User
 from ..web import places
 from ..web.access import contact_visible, require_coordinator, shift_in_scope, site_in_scope
-from ..web.forms import EARLIEST, LATEST, ConfirmForm
+from ..web.forms import EARLIEST, LATEST, ConfirmForm, page_number
 from ..web.htmx import done, render
+from ..web.urls import id_arg
 from . import bookings, staffing
 from .forms import AddPersonForm, PersonSearchForm
 
@@ -42,7 +43,8 @@ def _roster_context(shift: Shift, q: str = "") -> dict:
             "markable": bookings.PLACES.markable, "marks": tuple(bookings.ATTENDANCE.values()),
             "open_for_adding": shift.cancelled_at is None and shift.ends_at > now,
             "visible": staffing.visible_people(current_user, [b.user_id for b in people]),
-            "contact": contact_visible(current_user, [person.id for person in found])}
+            "contact": contact_visible(current_user, [person.id for person in found]),
+            "told": mail.told_about(f"shift:{shift.id}")}
 
 
 @bp.get("/shifts/<int:shift_id>/roster")
@@ -82,7 +84,7 @@ def add(shift_id: int):
     except (bookings.Conflict, IntegrityError):
         db.session.rollback()
         return _roster_page(shift, 409, _not_added(person, shift), q)
-    flash(_("%(name)s is booked on the shift and has been told by e-mail.", name=person.full_name), "success")
+    flash(_("%(name)s is booked on the shift; an e-mail telling them is on its way.", name=person.full_name), "success")
     return redirect(url_for(".shift", shift_id=shift.id), code=303)
 
 
@@ -127,7 +129,7 @@ def remove(shift_id: int, booking_id: int):
         db.session.rollback()
         return _roster_page(shift, 409, _("%(name)s could not be removed: the shift has started, or they are no "
                                           "longer on it.", name=name))
-    flash(_("%(name)s is removed from the shift and has been told by e-mail.", name=name), "success")
+    flash(_("%(name)s is removed from the shift; an e-mail telling them is on its way.", name=name), "success")
     return redirect(url_for(".shift", shift_id=shift.id), code=303)
 
 
@@ -175,7 +177,11 @@ def day(site_id: int, day: str):
 
 @bp.get("/needs")
 def needs():
-    """Unfilled places and uncovered languages per site and day for the coming two weeks."""
+    """The coming two weeks per organisation in sum, then a page of sites (of one organisation) day by day."""
     now = clock.now()
-    return render_template("shifts/rosters/needs.html", sites=staffing.needs(current_user, now),
+    organisation_id = id_arg("organisation")
+    page = staffing.needs_sites(current_user, organisation_id, page_number())
+    return render_template("shifts/rosters/needs.html", summary=staffing.needs_summary(current_user, now),
+                           page=page, sites=staffing.needs(page.items, now), organisation_id=organisation_id,
+                           query_args={"organisation": organisation_id} if organisation_id else {},
                            today=clock.local_day(now), days=staffing.NEEDS_DAYS)

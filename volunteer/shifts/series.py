@@ -2,7 +2,7 @@
 to the waitlist first and tells everyone holding a place or waiting about a new time, site or task; a
 cancellation tells them too. The caller commits."""
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -12,6 +12,7 @@ from ..i18n.catalog import gettext as _
 from ..models import Shift, Site, User
 from ..rules.shifts import PLACES
 from ..web.access import organisation_scope
+from ..web.forms import missing_time
 from . import bookings
 from .forms import EditShiftForm, NewShiftForm, ShiftForm, local_parts
 
@@ -83,8 +84,9 @@ def _what_people_hear_about(shift: Shift) -> tuple:
 
 
 def _check_real_times(form: ShiftForm, days: list[date]) -> None:
-    """On the night the clocks go forward an hour does not exist: a shift there could end before it starts."""
-    # Compared in UTC: two times with the same zone compare by their wall clocks.
-    if not all(start.astimezone(timezone.utc) < end.astimezone(timezone.utc)
-               for start, end in (form.times_on(day) for day in days)):
-        raise Refused("end", _("The end must come after the start."))
+    """Every day of a series has the form's times: the clocks skip an hour on one night in spring."""
+    for day in days:
+        for name in ("start", "end"):
+            message = missing_time(day, form[name].data)
+            if message:
+                raise Refused(name, message)

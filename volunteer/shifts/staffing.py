@@ -5,20 +5,22 @@ fixed number of queries, however many shifts or people there are."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from ..clock import day_bounds, local_day
 from ..extensions import db
-from ..models import Booking, BookingStatus, Shift, ShiftLanguage, Site, Status, User, UserLanguage
+from ..models import Booking, BookingStatus, Organisation, Shift, ShiftLanguage, Site, Status, User, UserLanguage
 from ..vetting.service import filtered, people_in_scope, with_profile
-from ..web.access import sites_in_scope
+from ..web.access import organisation_scope
 
 # The roster's order: people who came or hold a place first, then offers; the waitlist is listed apart.
 COMING = (BookingStatus.ATTENDED, BookingStatus.NO_SHOW, BookingStatus.BOOKED, BookingStatus.OFFERED)
 # A wanted language is covered when someone who holds (or held) a place on the shift speaks it.
 COVERING = (BookingStatus.BOOKED, BookingStatus.OFFERED, BookingStatus.ATTENDED)
 NEEDS_DAYS = 14
+# Sites a page of the needs overview shows in full: what one request reads stays the same however many sites.
+SITES_PER_PAGE = 5
 MAX_CANDIDATES = 10
 
 
@@ -106,22 +108,65 @@ class SiteNeeds:
     days: list[DayNeeds] = field(default_factory=list)
 
 
-def needs(coordinator: User, now: datetime, days: int = NEEDS_DAYS) -> list[SiteNeeds]:
+@dataclass(frozen=True)
+class OrganisationNeeds:
+    """One organisation's coming days in sum: its sites with shifts, the shifts and the places nobody has taken."""
+
+    organisation: Organisation
+    sites: int
+    shifts: int
+    unfilled: int
+
+
+def _window(now: datetime, days: int) -> tuple:
+    """Shifts not cancelled and not over that start in the coming days. A shift lies within one day (ShiftForm),
+    so one that is not over started less than a day ago: that bound lets the database read the days by index."""
+    _, end = day_bounds(local_day(now) + timedelta(days=days - 1))
+    return (Shift.cancelled_at.is_(None), Shift.ends_at > now, Shift.starts_at > now - timedelta(days=1),
+            Shift.starts_at < end)
+
+
+def _scoped(query: Select, coordinator: User, organisation_id: int | None) -> Select:
+    scope = organisation_scope(coordinator)
+    if scope is not None:
+        query = query.where(Site.organisation_id.in_(scope))
+    if organisation_id is not None:
+        query = query.where(Site.organisation_id == organisation_id)
+    return query
+
+
+def needs_summary(coordinator: User, now: datetime, days: int = NEEDS_DAYS) -> list[OrganisationNeeds]:
+    """Per organisation over the coming days, summed in the database in one query."""
+    query = (select(Organisation, func.count(func.distinct(Shift.site_id)), func.count(Shift.id),
+                    func.coalesce(func.sum(Shift.places - Shift.places_taken), 0))
+             .join(Site, Site.organisation_id == Organisation.id).join(Shift, Shift.site_id == Site.id)
+             .where(*_window(now, days)).group_by(Organisation.id).order_by(Organisation.name, Organisation.id))
+    return [OrganisationNeeds(*row) for row in db.session.execute(_scoped(query, coordinator, None))]
+
+
+def needs_sites(coordinator: User, organisation_id: int | None, page: int):
+    """A page of the sites (of one organisation, or of all the coordinator's), by name; two queries."""
+    query = _scoped(select(Site).order_by(Site.name, Site.id), coordinator, organisation_id)
+    return db.paginate(query, page=page, per_page=SITES_PER_PAGE, error_out=False)
+
+
+def needs(sites: list[Site], now: datetime, days: int = NEEDS_DAYS) -> list[SiteNeeds]:
     """Per site and Stockholm day over the coming days: unfilled places and uncovered languages.
 
-    Four queries for any number of shifts: sites, shifts, wanted languages, languages of people coming."""
-    sites = sites_in_scope(coordinator)
-    _, end = day_bounds(local_day(now) + timedelta(days=days - 1))
-    window = (Shift.site_id.in_([site.id for site in sites]), Shift.cancelled_at.is_(None), Shift.ends_at > now,
-              Shift.starts_at < end)
+    Three queries for the page's sites: shifts, wanted languages, languages of people coming."""
+    window = (Shift.site_id.in_([site.id for site in sites]), *_window(now, days))
     shifts = db.session.execute(
         select(Shift.id, Shift.site_id, Shift.starts_at, Shift.places, Shift.places_taken).where(*window)).all()
+    # By the shifts' ids, not a join on the window: without statistics SQLite read every booking by its status.
+    ids = [row.id for row in shifts]
     wanted = db.session.execute(
-        select(ShiftLanguage.shift_id, ShiftLanguage.code).join(Shift).where(*window)).all()
-    spoken = set(db.session.execute(
-        select(Booking.shift_id, UserLanguage.code).join(Shift)
+        select(ShiftLanguage.shift_id, ShiftLanguage.code).where(ShiftLanguage.shift_id.in_(ids))).all()
+    # Only the wanted languages someone coming speaks (not every language of everyone coming), as plain tuples.
+    spoken = {tuple(row) for row in db.session.execute(
+        select(Booking.shift_id, UserLanguage.code).distinct()
         .join(UserLanguage, UserLanguage.user_id == Booking.user_id)
-        .where(*window, Booking.status.in_(COVERING))).all())
+        .join(ShiftLanguage, (ShiftLanguage.shift_id == Booking.shift_id) & (ShiftLanguage.code == UserLanguage.code))
+        .where(Booking.shift_id.in_(ids), Booking.status.in_(COVERING)))}
     by_site = {site.id: {} for site in sites}
     day_of = {}
     for shift_id, site_id, starts_at, places, taken in shifts:

@@ -13,6 +13,7 @@ from .. import clock
 from ..audit import audit
 from ..extensions import db
 from ..hours import totals
+from ..trainings import leads
 from ..i18n.catalog import gettext as _, lazy_gettext as _l
 from ..models import Booking, BookingStatus, Shift, User
 from ..rules import shifts as rules
@@ -78,6 +79,7 @@ def page():
     found = ShiftPage(select=open_shifts(current_user, filters, clock.now()), page=page_number(), per_page=PER_PAGE,
                       max_per_page=None, error_out=False)
     cards = cards_for(current_user, found.items)
+    leads.lead_to_trainings(cards, clock.now())
     query_args = {key: value for key, value in request.args.items() if key != "page"}
     return render("shifts/page.html", "shifts/_results.html", form=form, days=by_day(cards), results=found,
                   query_args=query_args, next_page=request.full_path.rstrip("?"))
@@ -87,6 +89,12 @@ def page():
 def act(shift_id: int, action: str):
     """Book, join the waitlist, confirm an offer or cancel: accepted only if the decision allows it."""
     return places.act(FLOW, shift_id, action)
+
+
+@bp.get("/shifts/<int:shift_id>/cancel")
+def confirm_cancel(shift_id: int):
+    """Cancel my booking? Asked before the POST that cancels."""
+    return places.confirm_cancel(FLOW, shift_id)
 
 
 @bp.get("/shifts/mine")

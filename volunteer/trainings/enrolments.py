@@ -7,6 +7,7 @@ IntegrityError (a double tap meets the unique constraint)."""
 from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from ..audit import audit
@@ -14,16 +15,35 @@ from ..extensions import db
 from ..i18n.catalog import lazy_gettext as _l
 from ..mail import absolute_url, send_after_commit
 from ..models import Enrolment, EnrolmentStatus, PersonQualification, Qualification, TrainingSession, User
-from ..rules.kinds import Standing
-from ..rules.places import Conflict  # noqa: F401 (Conflict: part of this API)
-from ..rules.trainings import SEATS, TRAININGS
+from ..rules.kinds import Standing, live_offer
+from ..rules.places import Conflict
+from ..rules.trainings import SEATS, TRAININGS, other_sessions
+from ..shifts import calendar
 
 
 def enrol(user: User, training_session: TrainingSession, now: datetime, known: Standing | None = None) -> Enrolment:
     """Take a free seat; Conflict when the last one has just gone."""
     enrolment = SEATS.hold(user, training_session, now, known)
     audit("training_enrolled", actor=user, subject=user, session_id=training_session.id)
+    _mail_enrolled(user, training_session)
     return enrolment
+
+
+def confirm_offer(user: User, training_session: TrainingSession, now: datetime,
+                  known: Standing | None = None) -> Enrolment:
+    """Take the seat held for the person; confirmed by e-mail like an enrolment."""
+    enrolment = SEATS.confirm(user, training_session, now, known)
+    _mail_enrolled(user, training_session)
+    return enrolment
+
+
+def _mail_enrolled(user: User, training_session: TrainingSession) -> None:
+    """The confirmation of a seat, with a calendar file, as a booked shift's (shifts/bookings.py)."""
+    with force_locale(user.locale):
+        attachment = ("training.ics", calendar.training_session(training_session), "text/calendar")
+    send_after_commit(user.email, user.locale, "training_enrolled", _l("You are enrolled on a training"),
+                      name=user.full_name, link=absolute_url("trainings.mine"), attachments=[attachment],
+                      **_session_details(training_session, user.locale))
 
 
 def cancel(user: User, training_session: TrainingSession, now: datetime, known: Standing | None = None) -> Enrolment:
@@ -33,7 +53,20 @@ def cancel(user: User, training_session: TrainingSession, now: datetime, known: 
     return enrolment
 
 
-ACTIONS = {"enrol": enrol, "waitlist": SEATS.queue, "confirm": SEATS.confirm, "cancel": cancel}
+def move(user: User, training_session: TrainingSession, now: datetime, known: Standing) -> Enrolment:
+    """Take a seat on this session (a free one, or the one held for the person) and give up what the person
+    holds on the training's other coming sessions, in one transaction: freed seats go to their waitlists.
+    Conflict when the seat has just gone or the other session has changed meanwhile."""
+    if live_offer(SEATS, known.rows.get(training_session.id), now):
+        enrolment = confirm_offer(user, training_session, now, known)
+    else:
+        enrolment = enrol(user, training_session, now, known)
+    for other in other_sessions(training_session, known):
+        SEATS.cancel(user, other, now, fill_from_waitlist, moved_to=training_session.id)
+    return enrolment
+
+
+ACTIONS = {"enrol": enrol, "waitlist": SEATS.queue, "confirm": confirm_offer, "cancel": cancel, "move": move}
 
 
 def fill_from_waitlist(training_session: TrainingSession, now: datetime) -> int:
@@ -41,7 +74,7 @@ def fill_from_waitlist(training_session: TrainingSession, now: datetime) -> int:
     def offer_made(first: Enrolment, deadline: datetime) -> None:
         user = first.user
         send_after_commit(user.email, user.locale, "training_offer", _l("A place on a training is held for you"),
-                          name=user.full_name, deadline=deadline,
+                          about=f"training_session:{training_session.id}", name=user.full_name, deadline=deadline,
                           link=absolute_url(TRAININGS.offer_endpoint, token=SEATS.offer_token(first)),
                           **_session_details(training_session, user.locale))
 
@@ -87,8 +120,9 @@ def _mail_holders(holders: list[Enrolment], training_session: TrainingSession, t
                   endpoint: str) -> None:
     for enrolment in holders:
         user = enrolment.user
-        send_after_commit(user.email, user.locale, template, subject, name=user.full_name,
-                          link=absolute_url(endpoint), **_session_details(training_session, user.locale))
+        send_after_commit(user.email, user.locale, template, subject, about=f"training_session:{training_session.id}",
+                          name=user.full_name, link=absolute_url(endpoint),
+                          **_session_details(training_session, user.locale))
 
 
 def grant(user: User, qualification: Qualification, by: User | None, now: datetime, *,
@@ -124,9 +158,12 @@ def mark_attendance(enrolment: Enrolment, to: EnrolmentStatus, by: User, now: da
             db.session.delete(held)
 
 
-def change_session(training_session: TrainingSession, by: User, now: datetime, **values) -> int:
+def change_session(training_session: TrainingSession, by: User, now: datetime, seats: int, **values) -> int:
     """A coordinator's edit of a session: more seats go to the queue first, and everyone holding a place or
-    queueing hears about a new time or place. How many were told."""
+    queueing hears about a new time or place. How many were told; Conflict when more seats are taken than the
+    new number (checked in one conditional UPDATE: an enrolment meanwhile comes first or waits)."""
+    if not SEATS.resize(training_session.id, seats):
+        raise Conflict()
     before = (training_session.starts_at, training_session.ends_at, training_session.place)
     for name, value in values.items():
         setattr(training_session, name, value)

@@ -1,14 +1,14 @@
 """Coordinators' forms for trainings, sessions and qualifications granted by hand."""
 from datetime import datetime, timedelta
 
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ..clock import at
 from ..i18n.catalog import lazy_gettext as _l
 from ..i18n.languages import SPOKEN_LANGUAGES
 from ..i18n.locale import SITE_LOCALES
-from ..web.forms import Form, NamedInEveryLanguage, ValidEmail, within_reason
+from ..web.forms import Form, NamedInEveryLanguage, ValidEmail, WallClockExists, within_reason
 
 MAX_WEEKS = 26
 
@@ -22,6 +22,7 @@ class TrainingForm(Form):
         Length(max=2000, message=_l("Write at most %(max)d characters."))])
     organisation_id = SelectField(_l("Organiser"), coerce=int, validate_choice=True)
     qualification_id = SelectField(_l("Gives the qualification"), coerce=int, validate_choice=True)
+    repeatable = BooleanField(_l("A person may take several sessions of this training"))
 
     # The title and description above are the Swedish ones; these are the other site languages.
     OTHER_LOCALES = [code for code in SITE_LOCALES if code != "sv"]
@@ -52,8 +53,8 @@ class SessionForm(Form):
     """A dated occurrence of a training."""
 
     day = DateField(_l("Date"), validators=[InputRequired(_l("Choose a date.")), within_reason])
-    start = TimeField(_l("Starts"), validators=[InputRequired(_l("Choose a time."))])
-    end = TimeField(_l("Ends"), validators=[InputRequired(_l("Choose a time."))])
+    start = TimeField(_l("Starts"), validators=[InputRequired(_l("Choose a time.")), WallClockExists()])
+    end = TimeField(_l("Ends"), validators=[InputRequired(_l("Choose a time.")), WallClockExists()])
     place = StringField(_l("Place"), validators=[
         DataRequired(_l("Write where it takes place.")),
         Length(max=200, message=_l("Write at most %(max)d characters."))])

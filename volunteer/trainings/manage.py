@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
-from .. import clock
+from .. import clock, mail
 from ..audit import audit
 from ..clock import STOCKHOLM
 from ..extensions import db
@@ -19,7 +19,7 @@ from ..models import Enrolment, EnrolmentStatus, Qualification, Training, Traini
 from ..vetting.service import find_volunteer
 from ..web import places
 from ..web.access import (acts_for, organisation_scope, organisations_in_scope, qualification_choices,
-                          qualifications_given_in_scope, require_coordinator)
+                          qualifications_given_in_scope, require_coordinator, training_session_in_scope)
 from ..web.forms import ConfirmForm
 from ..web.htmx import done, render, render_form
 from . import enrolments
@@ -44,10 +44,7 @@ def _training(training_id: int) -> Training:
 
 
 def _training_session(session_id: int) -> TrainingSession:
-    training_session = db.session.get(TrainingSession, session_id)
-    if training_session is None or not acts_for(current_user, training_session.training.organisation_id):
-        abort(404)
-    return training_session
+    return training_session_in_scope(session_id)
 
 
 @bp.get("/")
@@ -108,6 +105,7 @@ def edit_training(training_id: int | None = None):
     training.titles, training.descriptions = form.translated("title"), form.translated("description")
     training.organisation_id = form.organisation_id.data
     training.qualification_id = form.qualification_id.data or None
+    training.repeatable = form.repeatable.data
     db.session.flush()
     audit("training_saved", actor=current_user, training_id=training.id, title=training.title)
     db.session.commit()
@@ -153,26 +151,32 @@ def edit_session(session_id: int):
         local_start = training_session.starts_at.astimezone(STOCKHOLM)
         local_end = training_session.ends_at.astimezone(STOCKHOLM)
         form.day.data, form.start.data, form.end.data = local_start.date(), local_start.time(), local_end.time()
-    elif form.validate() and _fits(form, training_session):
-        (starts_at, ends_at), = form.occurrences()
-        told = enrolments.change_session(training_session, current_user, clock.now(), starts_at=starts_at,
-                                         ends_at=ends_at, place=form.place.data, language=form.language.data,
-                                         seats=form.seats.data)
+    elif form.validate() and (told := _change(form, training_session)) is not None:
         db.session.commit()
-        flash(ngettext("The session is saved; %(num)d person was told about the change by e-mail.",
-                       "The session is saved; %(num)d people were told about the change by e-mail.", told)
+        flash(ngettext("The session is saved; %(num)d person will be told about the change by e-mail.",
+                       "The session is saved; %(num)d people will be told about the change by e-mail.", told)
               if told else _("The session is saved."), "success")
         return redirect(url_for("training_admin.session", session_id=training_session.id), code=303)
     return render_form("trainings/manage/session_form.html", form, training=training_session.training,
                        training_session=training_session)
 
 
-def _fits(form: SessionForm, training_session: TrainingSession) -> bool:
-    if form.seats.data < training_session.seats_taken:
+def _change(form: SessionForm, training_session: TrainingSession) -> int | None:
+    """The form applied to the session: how many people were told, or None with the error on the form."""
+    (starts_at, ends_at), = form.occurrences()
+    if starts_at != training_session.starts_at and starts_at <= clock.now():
+        # Moved into the past, everyone would be e-mailed a time that has gone; a session that has begun keeps its own.
+        form.day.errors.append(_("Choose a time in the future."))
+        return None
+    try:
+        return enrolments.change_session(training_session, current_user, clock.now(), seats=form.seats.data,
+                                         starts_at=starts_at, ends_at=ends_at, place=form.place.data,
+                                         language=form.language.data)
+    except enrolments.Conflict:
+        db.session.rollback()
         form.seats.errors.append(_("%(num)d seats are taken; the session needs at least that many.",
                                    num=training_session.seats_taken))
-        return False
-    return True
+        return None
 
 
 @bp.get("/sessions/<int:session_id>")
@@ -180,7 +184,7 @@ def session(session_id: int):
     """The enrolment list with phone numbers, and attendance once the session has started."""
     training_session = _training_session(session_id)
     return render_template("trainings/manage/session.html", training_session=training_session,
-                           people=_people(training_session),
+                           people=_people(training_session), told=mail.told_about(f"training_session:{session_id}"),
                            **_attendance(training_session))
 
 
@@ -212,8 +216,8 @@ def cancel_session(session_id: int):
         flash(_("The session has already started or been cancelled."), "error")
         return redirect(url_for("training_admin.session", session_id=session_id), code=303)
     db.session.commit()
-    flash(ngettext("The session is cancelled; %(num)d person was told by e-mail.",
-                   "The session is cancelled; %(num)d people were told by e-mail.", count), "success")
+    flash(ngettext("The session is cancelled; %(num)d person will be told by e-mail.",
+                   "The session is cancelled; %(num)d people will be told by e-mail.", count), "success")
     return redirect(url_for("training_admin.session", session_id=session_id), code=303)
 
 

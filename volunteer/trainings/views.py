@@ -9,11 +9,13 @@ from sqlalchemy.orm import joinedload
 from .. import clock
 from ..extensions import db
 from ..i18n.catalog import lazy_gettext as _l
-from ..models import Enrolment, EnrolmentStatus, PersonQualification, Shift, Site, Task, Training, TrainingSession, User
+from ..models import (Enrolment, EnrolmentStatus, PersonQualification, Qualification, Shift, Site, Task, Training,
+                      TrainingSession, User)
 from ..rules import trainings as rules
 from ..rules.qualifications import lasting
 from ..web import places
 from ..web.access import require_signed_in
+from ..web.urls import LARGEST_ID
 from . import enrolments
 
 bp = Blueprint("trainings", __name__)
@@ -23,6 +25,7 @@ DONE = {
     "waitlist": _l("You are on the waitlist. We will e-mail you if a place frees up."),
     "confirm": _l("The place is yours. Welcome!"),
     "cancel": _l("Done. The place is free for someone else."),
+    "move": _l("You have moved to this session and left the other one."),
 }
 
 
@@ -57,15 +60,20 @@ def cards_for(user: User, training_sessions: list[TrainingSession]) -> list[plac
 
 @bp.get("/trainings")
 def page():
-    training_sessions = db.session.scalars(
-        session_query().where(TrainingSession.cancelled_at.is_(None), TrainingSession.starts_at > clock.now())
-        .order_by(TrainingSession.starts_at)).unique().all()
-    return render_template("trainings/page.html", cards=cards_for(current_user, training_sessions))
+    """Coming sessions; ?gives=<qualification id> keeps those that give it (a shift card's "needs X" leads here)."""
+    query = session_query().where(TrainingSession.cancelled_at.is_(None), TrainingSession.starts_at > clock.now())
+    wanted = request.args.get("gives", type=int)
+    gives = db.session.get(Qualification, wanted) if wanted and 0 < wanted <= LARGEST_ID else None
+    if gives is not None:
+        query = query.where(TrainingSession.training.has(Training.qualification_id == gives.id))
+    training_sessions = db.session.scalars(query.order_by(TrainingSession.starts_at)).unique().all()
+    return render_template("trainings/page.html", cards=cards_for(current_user, training_sessions), gives=gives)
 
 
-@bp.post("/trainings/<int:session_id>/<any(enrol, waitlist, confirm, cancel):action>")
+@bp.post("/trainings/<int:session_id>/<any(enrol, waitlist, confirm, cancel, move):action>")
 def act(session_id: int, action: str):
-    """Enrol, join the waitlist, confirm an offer or cancel: accepted only if the decision allows it."""
+    """Enrol, join the waitlist, confirm an offer, cancel or move here from another session of the training:
+    accepted only if the decision allows it."""
     return places.act(FLOW, session_id, action)
 
 

@@ -1,8 +1,5 @@
 """The volunteer directory for coordinators: search, filters, CSV export and the language overview."""
-import csv
-import io
-
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from ..audit import audit
@@ -14,7 +11,7 @@ from ..labels import availability_labels, skill_label
 from ..models import User
 from ..web.access import contact_visible, require_coordinator
 from ..web.forms import display_phone, page_number
-from ..web.spreadsheets import safe_cell
+from ..web.spreadsheets import csv_response
 from . import service as vetting
 from .forms import filter_form
 
@@ -47,30 +44,25 @@ def export_csv():
     audit("directory_exported", actor=current_user, rows=len(people), searched=bool(filters.get("q")),
           filters={k: str(v) for k, v in filters.items() if k != "q"})
     db.session.commit()
-    response = Response("\ufeff" + csv_text(people, contact_visible(current_user, [p.id for p in people])),
-                        mimetype="text/csv")
-    response.headers["Content-Disposition"] = 'attachment; filename="volunteers.csv"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    header = [_("Name"), _("E-mail"), _("Mobile phone"), _("Status"), _("Languages"), _("Skills"), _("Available"),
+              _("Preferred organisations"), _("Signed up")]
+    return csv_response(header, csv_rows(people, contact_visible(current_user, [p.id for p in people])),
+                        "volunteers.csv")
 
 
-def csv_text(people: list[User], contact: set[int]) -> str:
+def csv_rows(people: list[User], contact: set[int]):
     """The people as CSV rows; phone numbers only for those the coordinator needs to reach."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([_("Name"), _("E-mail"), _("Mobile phone"), _("Status"), _("Languages"), _("Skills"),
-                     _("Available"), _("Preferred organisations"), _("Signed up")])
     for person in people:
-        writer.writerow([safe_cell(value) for value in (
-            person.full_name, person.email, display_phone(person.phone) if person.phone and person.id in contact else "",
+        yield (
+            person.full_name, person.email,
+            display_phone(person.phone) if person.phone and person.id in contact else "",
             person.status.label,
             ", ".join(language_name(code) for code in person.language_codes),
             ", ".join(str(skill_label(code)) for code in person.skill_codes),
             ", ".join(str(label) for label in availability_labels(person)),
             ", ".join(org.name for org in person.preferred_organisations),
             to_user_timezone(person.created_at).strftime("%Y-%m-%d %H:%M"),
-        )])
-    return out.getvalue()
+        )
 
 
 @bp.get("/languages")

@@ -107,11 +107,11 @@ class DirectoryFilterForm(FlaskForm):
 
     def __init__(self, organisations, qualifications=(), *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.qualification.choices = [SelectChoice(None, _l("Any qualification"))] + [
+        self.qualification.choices = [SelectChoice("", _l("Any qualification"))] + [
             SelectChoice(value, label) for value, label in qualifications]
         self.language.choices = [SelectChoice("", _l("Any language"))] + [
             SelectChoice(code, name) for code, name in SPOKEN_LANGUAGES]
-        self.organisation.choices = [SelectChoice(None, _l("Any organisation"))] + [
+        self.organisation.choices = [SelectChoice("", _l("Any organisation"))] + [
             SelectChoice(org.id, org.name) for org in organisations]
 
     def filters(self) -> dict:

@@ -8,7 +8,7 @@ from ..audit import audit, note_status_change
 from ..clock import now
 from ..extensions import db
 from ..i18n.catalog import lazy_gettext as _l
-from ..mail import absolute_url, send_email
+from ..mail import absolute_url, send_after_commit
 from ..models import (AuditEvent, Interview, Organisation, PersonQualification, RecordCheck, RecordKind, Role,
                       Status, StatusChange, User, UserLanguage, UserSkill)
 from ..rules.people import TRANSITIONS, may_decide
@@ -133,15 +133,17 @@ def decide(person: User, coordinator: User, held_on: date, notes: str, outcome: 
     record_interview(person, coordinator, held_on, notes)
     if outcome is not None:
         change_status(person, outcome, coordinator, reason)
+        tell_about_decision(person)
 
 
-def tell_about_decision(person: User) -> bool:
-    """E-mail an applicant, in their own language, that they were approved or not."""
+def tell_about_decision(person: User) -> None:
+    """Queue the e-mail that tells an applicant, in their own language, that they were approved or not."""
     if person.status is Status.APPROVED:
-        return send_email(person.email, person.locale, "approved", _l("You are approved as a volunteer"),
+        send_after_commit(person.email, person.locale, "approved", _l("You are approved as a volunteer"),
                           person=person, next_url=absolute_url("trainings.page"))
-    return send_email(person.email, person.locale, "not_approved", _l("About your volunteer application"),
-                      person=person)
+    else:
+        send_after_commit(person.email, person.locale, "not_approved", _l("About your volunteer application"),
+                          person=person)
 
 
 def record_check(person: User, coordinator: User, kind: RecordKind, seen_on: date,

@@ -109,6 +109,14 @@ def shift_in_scope(shift_id: int) -> Shift:
     return shift
 
 
+def training_session_in_scope(session_id: int) -> TrainingSession:
+    """A session of a training of one of the signed-in coordinator's organisations; others' are not found (404)."""
+    training_session = db.session.get(TrainingSession, session_id)
+    if training_session is None or not acts_for(current_user, training_session.training.organisation_id):
+        abort(404)
+    return training_session
+
+
 def contact_visible(coordinator, user_ids, through_interviews: bool = True) -> set[int]:
     """Whose phone number and interview notes a coordinator may see (need to know), among these people.
 

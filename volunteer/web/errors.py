@@ -2,7 +2,7 @@
 from flask import Flask, current_app, g, render_template
 from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from ..extensions import db
 from ..i18n.catalog import gettext as _
@@ -24,6 +24,11 @@ def register(app: Flask) -> None:
     @app.errorhandler(404)
     def not_found(error):
         return _page(404, _("Page not found"), _("The page you looked for does not exist."))
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error):
+        # A Host header not in TRUSTED_HOSTS: no URLs can be built for it, so no page with links either.
+        return _("Something was wrong with the request"), 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(HTTPException)
     def other_http(error):

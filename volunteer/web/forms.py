@@ -1,5 +1,6 @@
 """Flask-WTF forms; every label and message is translatable."""
-from datetime import date
+import unicodedata
+from datetime import date, time, timedelta
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -10,7 +11,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..i18n.catalog import lazy_gettext as _l
+from .. import clock
+from ..i18n import formats
+from ..i18n.catalog import gettext as _, lazy_gettext as _l
 from ..i18n.formats import left_to_right
 from ..i18n.locale import SITE_LOCALES
 from ..labels import ORGANISATION_KINDS
@@ -30,11 +33,21 @@ def within_reason(form, field):
 MOBILE_TYPES = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
 
-def normalize_email(value: str) -> str:
-    """The address as stored and compared: validated, then lower-cased."""
-    result = validate_email(
-        value.strip(), check_deliverability=current_app.config["EMAIL_CHECK_DELIVERABILITY"])
+def normalize_email(value: str, check_deliverability: bool | None = None) -> str:
+    """The address as stored and compared: NFKC (a full-width "ｅ" is an "e"), validated with the domain
+    IDNA-normalised ("example。org" is "example.org"), then lower-cased."""
+    if check_deliverability is None:
+        check_deliverability = current_app.config["EMAIL_CHECK_DELIVERABILITY"]
+    result = validate_email(unicodedata.normalize("NFKC", value).strip(), check_deliverability=check_deliverability)
     return result.normalized.lower()
+
+
+def address_key(value: str) -> str:
+    """One key per mailbox for rate limits: the stored form of a valid address (no DNS), else its NFKC lower case."""
+    try:
+        return normalize_email(value, check_deliverability=False)
+    except EmailNotValidError:
+        return unicodedata.normalize("NFKC", value).strip().lower()
 
 
 def normalize_phone(value: str, region: str = "SE") -> str:
@@ -60,7 +73,7 @@ class ValidEmail:
         try:
             field.normalized = normalize_email(field.data or "")
         except EmailNotValidError as error:
-            raise ValidationError(_l("Enter an e-mail address like name@example.se.")) from error
+            raise ValidationError(_l("Write a whole address, for example name@example.se.")) from error
 
 
 class MobilePhone:
@@ -87,6 +100,32 @@ class Form(FlaskForm):
         def bind_field(self, form, unbound_field, options):
             filters = [clean_text, *unbound_field.kwargs.get("filters", ())]
             return unbound_field.bind(form=form, **{**options, "filters": filters})
+
+
+def missing_time(day: date, wall_clock: time) -> str | None:
+    """Why a Stockholm wall-clock time cannot be had on a day (the clocks skip it that night), or None."""
+    if clock.exists(day, wall_clock):
+        return None
+    return _("There is no %(time)s on %(date)s: the clocks go forward an hour that night. Choose another time.",
+             time=wall_clock.strftime("%H:%M"), date=formats.day(day))
+
+
+class WallClockExists:
+    """A time field's value exists on the form's day, and on every week's day when the form makes a series."""
+
+    def __call__(self, form, field):
+        first = form["day"].data
+        if not (first and field.data) or form["day"].errors:  # a day out of range has its own message
+            return
+        weeks = form["weeks"].data if "weeks" in form and isinstance(form["weeks"].data, int) else 1
+        for week in range(max(1, min(weeks, 520))):
+            try:
+                day = first + timedelta(weeks=week)
+            except OverflowError:  # a series running past the calendar's end is refused by its own check
+                return
+            message = missing_time(day, field.data)
+            if message:
+                raise ValidationError(message)
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -30,6 +30,8 @@ class Card:
     known: Standing
     now: datetime
     refused: bool = False
+    confirming: bool = False  # asks "cancel your booking?" with the button that does it
+    leads: tuple = ()  # the next training sessions that give a qualification the person lacks for it
 
     @cached_property
     def decision(self) -> Decision:
@@ -60,6 +62,11 @@ class Card:
     def buttons(self) -> list[tuple[str, str]]:
         return [(action, self.kind.button_label(action, self.row)) for action in self.decision.actions]
 
+    @property
+    def offer_buttons(self) -> list[tuple[str, str]]:
+        """What an offer's page may do: take the place (confirm it, or move to it); giving it on is the list's."""
+        return [(action, label) for action, label in self.buttons if action != "cancel"]
+
 
 def cards_for(kind: Kind, user: User, subjects: list, known: Standing | None = None) -> list[Card]:
     now = clock.now()
@@ -81,6 +88,7 @@ class Flow:
     back_to: str  # the list's endpoint
     anchor: str  # the card's id prefix
     done: dict  # the message after each action
+    confirm_page: str = "places/confirm_cancel.html"  # giving up a held place, asked first
 
 
 def pass_on_lapsed_offers(flow: Flow) -> None:
@@ -107,6 +115,20 @@ def act(flow: Flow, subject_id: int, action: str):
     return _refused(flow, subject)
 
 
+def confirm_cancel(flow: Flow, subject_id: int):
+    """Before a held place is given up: the card asks to confirm, in place with htmx or as a page without. The
+    POST it leads to is the usual cancel; a card that no longer holds a place is shown as refused."""
+    subject = flow.load(subject_id) or abort(404)
+    card, = cards_for(flow.kind, current_user, [subject])
+    back = _back(flow, subject_id, request.args.get("next"))
+    if not card.booked:
+        card.refused = True
+        return render(flow.refused, flow.partial, status=409, card=card, card_partial=flow.partial, back=back)
+    card.confirming = True
+    return render(flow.confirm_page, flow.partial, card=card, card_partial=flow.partial, back=back,
+                  next_page=back.split("#")[0])
+
+
 def _apply(flow: Flow, action: str, user: User, subject, now: datetime, known: Standing, location: str):
     """Run an allowed action and commit it; the answer, or None when it lost a race (rolled back)."""
     try:
@@ -121,8 +143,8 @@ def _apply(flow: Flow, action: str, user: User, subject, now: datetime, known: S
         return None
 
 
-def _back(flow: Flow, subject_id: int) -> str:
-    target = safe_next(request.form.get("next"), url_for(flow.back_to))
+def _back(flow: Flow, subject_id: int, wanted: str | None = None) -> str:
+    target = safe_next(wanted or request.form.get("next"), url_for(flow.back_to))
     return f"{target.split('#')[0]}#{flow.anchor}-{subject_id}"  # the id: the commit expires the subject
 
 
@@ -136,8 +158,9 @@ def _refused(flow: Flow, subject):
 
 
 def offer(flow: Flow, token: str):
-    """The e-mailed link: a page with one button that takes the held place (scanners only GET); the place is
-    taken only through the same gates as booking, and only for the offer the link was made for."""
+    """The e-mailed link: a page with a button that takes the held place (scanners only GET); the place is
+    taken only through the same gates as booking, and only for the offer the link was made for. The button is
+    confirm, or another way to take it that the gates allow (move here from another session)."""
     places, kind = flow.kind.places, flow.kind
     link = places.offer_link(token) or abort(404)
     pass_on_lapsed_offers(flow)
@@ -146,11 +169,12 @@ def offer(flow: Flow, token: str):
         return render_template("places/offer_ended.html", until=link.until), 409 if request.method == "POST" else 410
     subject, user, status = getattr(row, places.parent_relation), row.user, 200
     if request.method == "POST":
-        if lock_person(user.id):
+        action = request.form.get("action", "confirm")
+        if action != "cancel" and lock_person(user.id):
             db.session.refresh(row)
             known = kind.standing(user, [subject], now)
-            if link.is_current(places, row) and decide(kind, user, subject, now, known).allows("confirm"):
-                answer = _apply(flow, "confirm", user, subject, now, known, url_for(kind.offer_endpoint, token=token))
+            if link.is_current(places, row) and decide(kind, user, subject, now, known).allows(action):
+                answer = _apply(flow, action, user, subject, now, known, url_for(kind.offer_endpoint, token=token))
                 if answer is not None:
                     return answer
         status = 409

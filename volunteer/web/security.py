@@ -5,13 +5,24 @@ import traceback
 
 from sqlalchemy.exc import SQLAlchemyError
 
-_QUERY = re.compile(r"([A-Z]{3,7} /[^?\s]*)\?\S*")
+# Paths whose next segment is a secret (a sign-in or confirmation link, a calendar feed, a waitlist offer) or
+# names a person (a certificate's code); tests/test_logs.py checks that every route with a <token> or <code> is here.
+SECRET_PATHS = ("/sign-in/", "/confirm/", "/calendar/", "/shifts/offers/", "/trainings/offers/", "/verify/")
+_SECRET_SEGMENT = re.compile("(" + "|".join(re.escape(path) for path in SECRET_PATHS) + r")(?!sent\b)[^/?\s\"]+")
+# A query string may hold a search for a name or an address.
+_QUERY = re.compile(r"(/[^?\s\"]*)\?[^\s\"]*")
+
+
+def redact(text: str) -> str:
+    """A log line's text without query strings and secret path segments: "/sign-in/…", "/volunteers?…"."""
+    return _QUERY.sub(r"\1?…", _SECRET_SEGMENT.sub(r"\1…", text))
 
 
 def init_app(app) -> None:
     app.after_request(security_headers)
-    if no_query_strings not in logging.getLogger("werkzeug").filters:
-        logging.getLogger("werkzeug").addFilter(no_query_strings)
+    for logger in (logging.getLogger("werkzeug"), app.logger):
+        if no_secrets not in logger.filters:
+            logger.addFilter(no_secrets)
     if no_database_values not in app.logger.filters:
         app.logger.addFilter(no_database_values)
 
@@ -28,11 +39,15 @@ def no_database_values(record: logging.LogRecord) -> bool:
     return True
 
 
-def no_query_strings(record: logging.LogRecord) -> bool:
-    """The development server's request log without query strings, where a search may hold a name."""
+def no_secrets(record: logging.LogRecord) -> bool:
+    """A log record (the development server's request log, Flask's "Exception on /sign-in/… [POST]") without
+    query strings or secret path segments."""
+    if isinstance(record.msg, str):
+        record.msg = redact(record.msg)
     if record.args and isinstance(record.args, tuple):
-        record.args = tuple(_QUERY.sub(r"\1?…", arg) if isinstance(arg, str) else arg for arg in record.args)
+        record.args = tuple(redact(arg) if isinstance(arg, str) else arg for arg in record.args)
     return True
+
 
 
 # Scripts and styles only from this site's own files: no inline code, no eval, so injected markup cannot run.

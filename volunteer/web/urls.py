@@ -1,6 +1,7 @@
 """Where a form may send the browser next, and what a URL's numbers may be."""
 from urllib.parse import urlsplit
 
+from flask import request
 from werkzeug.routing import IntegerConverter
 
 # The largest id a table can hold on every database the site runs on (PostgreSQL's integer).
@@ -13,6 +14,12 @@ class IdConverter(IntegerConverter):
 
     def __init__(self, map, fixed_digits=0, min=None, max=LARGEST_ID, signed=False):  # noqa: A002 (werkzeug's names)
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def id_arg(name: str) -> int | None:
+    """An id from the query string (a filter's choice); anything else, or beyond what a table holds, is none."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 0 < value <= LARGEST_ID else None
 
 
 def safe_next(target: str | None, fallback: str) -> str:

@@ -1,0 +1,36 @@
+"""gunicorn's settings for production: gunicorn -c deploy/gunicorn.conf.py app:app
+
+The access log leaves out query strings (a search may be a name) and the secret part of a path (sign-in and
+confirmation links, calendar feeds, waitlist offers, certificate codes), also in the Referer it records; the
+error log gets the same treatment. Settings given on the command line or in GUNICORN_CMD_ARGS win."""
+import sys
+from pathlib import Path
+
+from gunicorn.glogging import Logger
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project, for volunteer.web.security
+
+from volunteer.web.security import no_secrets, redact  # noqa: E402
+
+bind = "127.0.0.1:8000"  # behind nginx on the same machine
+workers = 4
+accesslog = "-"
+errorlog = "-"
+# Behind one reverse proxy on this machine: trust its X-Forwarded-* (the app's TRUSTED_PROXIES says how many).
+forwarded_allow_ips = "127.0.0.1"
+
+
+class RedactingLogger(Logger):
+    """gunicorn's logger, with every value of an access-log line redacted and a filter on the error log."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        if no_secrets not in self.error_log.filters:
+            self.error_log.addFilter(no_secrets)
+
+    def atoms(self, resp, req, environ, request_time):
+        return {key: redact(value) if isinstance(value, str) else value
+                for key, value in super().atoms(resp, req, environ, request_time).items()}
+
+
+logger_class = RedactingLogger
