@@ -3,6 +3,7 @@ import email
 import re
 import socket
 import statistics
+import subprocess
 import time
 from datetime import date, datetime, timedelta
 from email import policy
@@ -156,6 +157,19 @@ def clock_start(request, default=None):
     """When a test's clock starts: its @pytest.mark.now(moment), else its module's NOW, else the default."""
     marker = request.node.get_closest_marker("now")
     return marker.args[0] if marker else getattr(request.module, "NOW", default)
+
+
+def stop(process, grace: float = 30) -> bool:
+    """Stop a server the test started: SIGTERM, then SIGKILL if it has not gone within grace seconds (a loaded
+    two-core machine can take several seconds to stop four gunicorn workers). Whether it stopped by itself."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+        return True
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        return False
 
 
 def free_port() -> int:

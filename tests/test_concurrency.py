@@ -24,7 +24,7 @@ from volunteer.models import (AuditEvent, Booking, BookingStatus, Enrolment, Enr
                               TrainingSession, User, utcnow)
 
 from .forms_on_page import forms_on
-from .helpers import CSRF_RE, session_cookie
+from .helpers import CSRF_RE, session_cookie, stop
 
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,8 +76,7 @@ def server(database_url, tmp_path_factory, outbox_dir):
             time.sleep(0.2)
         yield port
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop(process)
 
 
 def request(port, method, path, cookie, body=None):

@@ -3,7 +3,6 @@ temporary failures are retried, refusals mark the address, failures are listed f
 server going down and coming back loses nothing and sends nothing twice."""
 import email
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -22,7 +21,7 @@ from volunteer.models import (Booking, BookingStatus, MessageStatus, OutboxMessa
                               User)
 from volunteer.trainings import enrolments
 
-from .helpers import Client, free_port, page_text, put_on, request_link, signed_in, translated
+from .helpers import Client, free_port, page_text, put_on, request_link, signed_in, stop, translated
 
 START = datetime(2026, 10, 20, 8, 0, tzinfo=timezone.utc)  # the tests that move a clock start here
 ROOT = Path(__file__).resolve().parents[1]
@@ -272,10 +271,8 @@ def test_a_mail_server_outage_loses_nothing_and_sends_nothing_twice(make_app, ma
         wait_for(lambda: len(mail_server.sink.messages) >= queued and not rows(app, status=MessageStatus.QUEUED),
                  f"every message to arrive; the workers said:\n{logs(tmp_path)[-3000:]}", seconds=120)
     finally:
-        for worker in running:
-            worker.send_signal(signal.SIGTERM)
-        for worker in running:
-            worker.wait(timeout=10)
+        stopped = [stop(worker) for worker in running]
+    assert all(stopped), "SIGTERM stops a worker after the batch in hand"
     ids = [message["Message-ID"] for message in mail_server.sink.messages]
     assert len(ids) == len(set(ids)) == queued, "each message once"
     assert {row.status for row in rows(app)} == {MessageStatus.SENT}

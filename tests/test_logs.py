@@ -17,7 +17,7 @@ import pytest
 from volunteer.models import Role, Status
 from volunteer.web.security import SECRET_PATHS
 
-from .helpers import CSRF_RE, Client
+from .helpers import CSRF_RE, Client, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "deploy" / "gunicorn.conf.py"
@@ -65,8 +65,7 @@ def gunicorn(database_url, tmp_path):
             time.sleep(0.2)
         yield port, tmp_path
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop(process)
 
 
 def free_port() -> int:
