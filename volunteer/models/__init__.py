@@ -5,7 +5,8 @@ from .erasures import Erasure
 from .outbox import MessageStatus, OutboxMessage
 from .people import (AuditEvent, DeviceSession, LoginToken, Organisation, Role, Status, TokenPurpose, User,
                      UserLanguage, UserSkill, coordinator_organisations, preferred_organisations)
-from .shifts import Booking, BookingStatus, Shift, ShiftLanguage, Site, Task
+from .shifts import (Booking, BookingStatus, Shift, ShiftLanguage, Site, TargetGroup, Task, shift_target_groups,
+                     site_target_groups, task_target_groups)
 from .trainings import (Enrolment, EnrolmentStatus, PersonQualification, Qualification, Training,
                         TrainingSession)
 from .vetting import Interview, RecordCheck, RecordKind, StatusChange
@@ -15,6 +16,7 @@ __all__ = [
     "Enrolment", "EnrolmentStatus", "Erasure", "Interview", "LoginToken", "MessageStatus", "Organisation",
     "OutboxMessage", "PersonQualification",
     "Qualification", "RecordCheck", "RecordKind", "Role", "Shift", "ShiftLanguage", "Site", "Status",
-    "StatusChange", "Task", "TokenPurpose", "Training", "TrainingSession", "User", "UserLanguage", "UserSkill",
-    "UTCDateTime", "coordinator_organisations", "enum_column", "preferred_organisations", "utcnow",
+    "StatusChange", "TargetGroup", "Task", "TokenPurpose", "Training", "TrainingSession", "User", "UserLanguage", "UserSkill",
+    "UTCDateTime", "coordinator_organisations", "enum_column", "preferred_organisations", "shift_target_groups",
+    "site_target_groups", "task_target_groups", "utcnow",
 ]

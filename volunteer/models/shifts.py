@@ -1,7 +1,7 @@
-"""Sites, tasks, shifts and the bookings people make on them."""
+"""Sites, tasks, shifts and the bookings people make on them, and the target groups the activities serve."""
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -10,6 +10,33 @@ from ..i18n.languages import localized
 from .base import HasPlaces, HoldsPlace, LabelledEnum, UTCDateTime, enum_column
 from .people import Organisation
 from .trainings import Qualification
+
+
+class TargetGroup(db.Model):
+    """Whom an activity serves (unaccompanied children, newcomers, EU migrants…): a kind of people, never a person.
+    Kept by admins, named in every site language."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    names: Mapped[dict] = mapped_column(JSON)
+
+    def name_in(self, locale: str | None = None) -> str:
+        return localized(self.names, locale) or self.code
+
+
+def _served_by(owner: str) -> Table:
+    """The target groups a site, a task or a shift serves."""
+    return Table(f"{owner}_target_group", db.metadata,
+                 Column(f"{owner}_id", ForeignKey(f"{owner}.id", ondelete="CASCADE"), primary_key=True),
+                 Column("target_group_id", ForeignKey("target_group.id", ondelete="CASCADE"), primary_key=True,
+                        index=True))
+
+
+site_target_groups = _served_by("site")
+task_target_groups = _served_by("task")
+# What a shift was for when it was held: its site's and task's groups when it was saved, or fewer if the
+# coordinator narrowed them; copied, so a later change to a site's groups does not rewrite past reports.
+shift_target_groups = _served_by("shift")
 
 
 class Site(db.Model):
@@ -26,6 +53,7 @@ class Site(db.Model):
     contact_on_duty: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     organisation: Mapped[Organisation] = relationship()
+    target_groups: Mapped[list[TargetGroup]] = relationship(secondary=site_target_groups, order_by=TargetGroup.id)
 
 
 class Task(db.Model):
@@ -34,6 +62,8 @@ class Task(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     names: Mapped[dict] = mapped_column(JSON)
+
+    target_groups: Mapped[list[TargetGroup]] = relationship(secondary=task_target_groups, order_by=TargetGroup.id)
 
     def name_in(self, locale: str | None = None) -> str:
         return localized(self.names, locale) or self.code
@@ -70,6 +100,7 @@ class Shift(HasPlaces, db.Model):
     task: Mapped[Task] = relationship()
     required_qualification: Mapped[Qualification | None] = relationship()
     languages: Mapped[list[ShiftLanguage]] = relationship(cascade="all, delete-orphan")
+    target_groups: Mapped[list[TargetGroup]] = relationship(secondary=shift_target_groups, order_by=TargetGroup.id)
 
     @property
     def places_left(self) -> int:
