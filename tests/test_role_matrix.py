@@ -23,7 +23,8 @@ SHARED = {"coordinator.index", "coordinator.applicants", "directory.volunteers",
           "directory.export_csv", "rosters.needs", "shift_admin.shifts", "shift_admin.new_shift", "shift_admin.sites",
           "shift_admin.tasks", "shift_admin.edit_task", "training_admin.index", "training_admin.grant",
           "training_admin.qualifications", "training_admin.edit_qualification", "hours_report.hours_page",
-          "hours_report.hours_csv", "hours_report.certificate_list", "messages.applicants"}
+          "hours_report.hours_csv", "hours_report.certificate_list", "messages.applicants", "hours_report.partnership",
+          "hours_report.partnership_csv", "hours_report.partnership_pdf"}
 COORDINATOR_PREFIX = "/coordinator"
 ADMIN_PREFIX = "/admin"
 # Signing out and deleting the account would end the session the rest of the walk needs; tests/test_auth.py

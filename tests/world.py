@@ -9,7 +9,7 @@ from volunteer.clock import local_day
 from volunteer.extensions import db
 from volunteer.mail import send_after_commit
 from volunteer.models import (Certificate, Enrolment, EnrolmentStatus, MessageStatus, Organisation, Role, Shift, Status,
-                              TrainingSession, User, utcnow)
+                              TargetGroup, TrainingSession, User, utcnow)
 
 from .helpers import put_on
 
@@ -53,12 +53,19 @@ def world(app, make_user, make_organisation, make_shift, make_session) -> World:
     with app.app_context():
         site_id, task_id = (lambda s: (s.site_id, s.task_id))(db.session.get(Shift, shift.id))
         training_id = db.session.get(TrainingSession, session.id).training_id
+        # Whom the site serves, inherited by its shift (the partnership report's target groups).
+        newcomers = TargetGroup(code="newcomers", names={"sv": "Nyanlända", "en": "Newcomers"})
+        stored = db.session.get(Shift, shift.id)
+        stored.site.target_groups = [newcomers]
+        stored.target_groups = [newcomers]
+        db.session.commit()
+        target_group_id = newcomers.id
     ids = {
         "shift_id": shift.id, "site_id": site_id, "task_id": task_id, "organisation_id": frg.id,
         "training_id": training_id, "session_id": session.id,
         "booking_id": put_on(app, shift, people["neighbour"]),
         "enrolment_id": enrol(app, session.id, people["neighbour"]),
-        "person_id": people["applicant"].id,
+        "person_id": people["applicant"].id, "target_group_id": target_group_id,
         "day": local_day(shift.starts_at).isoformat(),
     }
     with app.app_context():  # the applicant applied to FRG Testby, so only its coordinators see them
@@ -90,7 +97,8 @@ def world(app, make_user, make_organisation, make_shift, make_session) -> World:
 # browser to the organisation's identity provider (and are not there at all without its settings).
 NOT_PAGES = {"static", "health.healthz", "me.export", "shifts.ics", "shifts.feed", "directory.export_csv", "auth.redeem",
              "signup.confirm", "shifts.offer", "trainings.offer", "hours.certificate_pdf_download",
-             "hours_report.hours_csv", "oidc.start", "oidc.callback"}
+             "hours_report.hours_csv", "hours_report.partnership_csv", "hours_report.partnership_pdf", "oidc.start",
+             "oidc.callback"}
 SIGNED_IN_PAGES = {"main.accept_notice", "me.page", "me.messages", "me.delete", "me.data", "me.details", "shifts.page",
                    "shifts.mine", "shifts.confirm_cancel", "trainings.page",
                    "trainings.mine", "hours.page", "hours.new_certificate", "hours.certificate"}

@@ -1,4 +1,5 @@
-"""Admins: partner organisations, who is a coordinator, the audit log and the e-mails that were not delivered."""
+"""Admins: partner organisations, who is a coordinator, the target groups activities serve, the audit log and the
+e-mails that were not delivered."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -9,10 +10,12 @@ from .accounts import service as accounts
 from .audit import audit
 from .extensions import db
 from .i18n.catalog import gettext as _
+from .i18n.languages import spoken_languages
+from .i18n.locale import SITE_LOCALES
 from .labels import ORGANISATION_KINDS
-from .models import AuditEvent, Organisation, Role, User
+from .models import AuditEvent, Organisation, Role, TargetGroup, User
 from .web.access import require_admin
-from .web.forms import ConfirmForm, CoordinatorForm, OrganisationForm, page_number
+from .web.forms import ConfirmForm, CoordinatorForm, OrganisationForm, TargetGroupForm, page_number
 from .web.htmx import redirect_to, render_form
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -88,6 +91,41 @@ def remove_coordinator(person_id: int):
     db.session.commit()
     flash(_("%(name)s is no longer a coordinator.", name=person.full_name), "success")
     return redirect_to(url_for(".coordinators"))
+
+
+def all_target_groups() -> list[TargetGroup]:
+    return sorted(db.session.scalars(select(TargetGroup)), key=lambda group: group.name_in().casefold())
+
+
+@bp.get("/target-groups")
+def target_groups():
+    """Whom the partners' activities serve: sites and tasks name them, shifts inherit them, reports count them."""
+    return render_template("admin/target_groups.html", groups=all_target_groups())
+
+
+@bp.route("/target-groups/new", methods=["GET", "POST"])
+@bp.route("/target-groups/<int:target_group_id>/edit", methods=["GET", "POST"])
+def edit_target_group(target_group_id: int | None = None):
+    """Add a target group or rename one, in every site language."""
+    group = db.session.get(TargetGroup, target_group_id) or abort(404) if target_group_id else None
+    form = TargetGroupForm.with_names()(obj=group)
+    if group and not form.is_submitted():
+        form.fill_names(group.names)
+    if form.validate_on_submit():
+        taken = db.session.scalar(select(TargetGroup.id).where(TargetGroup.code == form.code.data))
+        if taken is not None and (group is None or taken != group.id):
+            form.code.errors.append(_("There is already a target group with that code."))
+        else:
+            group = group or TargetGroup()
+            group.code, group.names = form.code.data, form.names()
+            db.session.add(group)
+            db.session.flush()
+            audit("target_group_saved", actor=current_user, target_group_id=group.id)
+            db.session.commit()
+            flash(_("The target group is saved."), "success")
+            return redirect_to(url_for(".target_groups"))
+    languages = {language.code: language for language in spoken_languages()}
+    return render_form("admin/target_group.html", form, group=group, locales=SITE_LOCALES, languages=languages)
 
 
 @bp.get("/audit")

@@ -119,6 +119,10 @@ class Config:
     SHIFT_CANCEL_CUTOFF = timedelta(hours=int(os.environ.get("SHIFT_CANCEL_CUTOFF_HOURS", "24")))
     SHIFT_WAITLIST_CLOSES = timedelta(hours=int(os.environ.get("SHIFT_WAITLIST_CLOSES_HOURS", "3")))
 
+    # The partnership report (coordinator/reports/partnership): a count of people below this shows as "fewer than
+    # N", so that no volunteer can be singled out in a small activity.
+    PARTNERSHIP_SMALL_NUMBER = int(os.environ.get("PARTNERSHIP_SMALL_NUMBER", "5"))
+
     # Flask-Compress: gzip first. On these pages and files it made the smallest bodies (htmx: 13.4 KB against
     # 13.9 KB for brotli at its default level and 14.2 KB for zstd), at a small cost in time.
     COMPRESS_ALGORITHM = ["gzip", "br", "zstd", "deflate"]

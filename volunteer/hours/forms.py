@@ -5,8 +5,10 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from .. import clock
 from ..i18n.catalog import lazy_gettext as _l
-from ..web.forms import Form, within_reason
+from ..web.forms import Form, MultiCheckboxField, within_reason
 from .certificates import CERTIFICATE_LOCALES, normalize_code
+from .partnership import MAX_MONTHS, months_of
+
 
 def after_start(form, field):
     if form.start.data and field.data and field.data < form.start.data:
@@ -21,6 +23,20 @@ class PeriodForm(Form):
 
     start = DateField(_l("From"), validators=[Optional(), within_reason])
     end = DateField(_l("To"), validators=[Optional(), within_reason, after_start])
+
+
+class PartnershipForm(PeriodForm):
+    """The partnership report's period, organisations (the view sets the choices: one's own, or all for an admin)
+    and the partnership's name for the PDF; read from the query string."""
+
+    organisations = MultiCheckboxField(_l("Partner organisations"), coerce=int, validate_choice=True)
+    name = StringField(_l("Name of the partnership"), validators=[
+        Optional(), Length(max=160, message=_l("Write at most %(max)d characters."))])
+
+    def validate_end(self, field):
+        if self.start.data and field.data and field.data >= self.start.data \
+                and len(months_of(self.start.data, field.data)) > MAX_MONTHS:
+            raise ValidationError(_l("Choose a period of at most %(num)d months.", num=MAX_MONTHS))
 
 
 class CertificateForm(Form):

@@ -1,18 +1,23 @@
-"""A certificate as a one-page A4 PDF, drawn with ReportLab from the same wording as the printable page."""
+"""A certificate as a one-page A4 PDF, drawn with ReportLab from the same wording as the printable page; and the
+partnership's follow-up on one page in Swedish."""
 import io
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from flask_babel import force_locale
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepInFrame, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from ..i18n.catalog import gettext as _
+from ..i18n.formats import date_range, join_list, month_name, number
 from . import qr
 from .certificates import Sheet
+from .partnership import languages_text, shown, small_number
 
 # A font with Cyrillic and more besides Latin, when the system has one (Debian's fonts-dejavu-core); else
 # Helvetica, whose Latin-1 covers Swedish (åäö) and English.
@@ -95,4 +100,71 @@ def render(sheet: Sheet, author: str) -> bytes:
         Spacer(1, 10 * mm),
         verification,
     ])
+    return buffer.getvalue()
+
+
+def render_partnership(report, name: str) -> bytes:
+    """The partnership's follow-up on one A4 page in Swedish (shrunk to fit when the period has many months or
+    activities), for the committee."""
+    with force_locale("sv"):
+        return _partnership_pdf(report, name)
+
+
+def _partnership_pdf(report, name: str) -> bytes:
+    regular, bold = fonts()
+    title = _("Follow-up of the partnership")
+    styles = {
+        "title": ParagraphStyle("title", fontName=bold, fontSize=16, leading=20, spaceAfter=2 * mm),
+        "lead": ParagraphStyle("lead", fontName=regular, fontSize=10, leading=13, spaceAfter=1 * mm),
+        "heading": ParagraphStyle("heading", fontName=bold, fontSize=11, leading=14, spaceBefore=4 * mm,
+                                  spaceAfter=1.5 * mm),
+        "cell": ParagraphStyle("cell", fontName=regular, fontSize=8, leading=10),
+        "head": ParagraphStyle("head", fontName=bold, fontSize=8, leading=10),
+        "small": ParagraphStyle("small", fontName=regular, fontSize=7.5, leading=9.5, spaceBefore=3 * mm),
+    }
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=16 * mm, rightMargin=16 * mm, topMargin=16 * mm,
+                                 bottomMargin=14 * mm, title=f"{title}: {name}", lang="sv")
+
+    def grid(header: list[str], rows: list[list], widths: list[float]) -> Table:
+        cells = [[Paragraph(escape(str(text)), styles["head"]) for text in header]]
+        cells += [[Paragraph(escape(str(text)), styles["cell"]) for text in row] for row in rows]
+        table = Table(cells, colWidths=[document.width * share for share in widths], repeatRows=1)
+        table.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
+            ("LINEBELOW", (0, 1), (-1, -1), 0.3, colors.HexColor("#cccccc")),
+            ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ("LEFTPADDING", (0, 0), (0, -1), 0),
+        ]))
+        return table
+
+    total = report.total
+    content = [
+        Paragraph(escape(title), styles["title"]),
+        Paragraph(escape(name), styles["lead"]),
+        Paragraph(escape(_("Period: %(period)s", period=date_range(report.start, report.end))), styles["lead"]),
+        Paragraph(escape(_("Partner organisations: %(names)s",
+                           names=join_list(org.name for org in report.organisations))), styles["lead"]),
+        Paragraph(escape(_("In the period: %(shifts)s shifts held, %(hours)s hours of volunteer work, %(people)s "
+                           "volunteers; %(trainings)s trainings held, %(trained)s people trained.",
+                           shifts=total.shifts, hours=number(total.hours), people=shown(total.volunteers),
+                           trainings=report.training_sessions, trained=shown(report.trained))), styles["lead"]),
+        Paragraph(escape(_("Per activity and target group")), styles["heading"]),
+        grid([_("Task"), _("Target group"), _("Shifts held"), _("Hours"), _("Volunteers"), _("Languages spoken")],
+             [[row.task.name_in(), row.group.name_in() if row.group else _("No target group named"), row.shifts,
+               number(row.hours), shown(row.volunteers), languages_text(row)] for row in report.rows]
+             or [[_("No attended shifts are recorded in this period."), "", "", "", "", ""]],
+             [0.2, 0.2, 0.1, 0.1, 0.12, 0.28]),
+        Paragraph(escape(_("Per month")), styles["heading"]),
+        grid([_("Month"), _("Shifts held"), _("Hours"), _("Volunteers"), _("Trainings held"), _("People trained")],
+             [[month_name(month.first_day), month.shifts, number(month.hours), shown(month.volunteers),
+               month.training_sessions, shown(month.trained)] for month in report.months],
+             [0.25, 0.15, 0.15, 0.15, 0.15, 0.15]),
+        Paragraph(escape(_("Counts of people below %(num)d are shown as \"fewer than %(num)d\", so that no volunteer "
+                           "can be singled out. A shift for several target groups counts under each of them. Hours "
+                           "and shifts include people who have since deleted their account; the counts of people "
+                           "do not.", num=small_number())), styles["small"]),
+    ]
+    document.build([KeepInFrame(document.width, document.height, content, mode="shrink")])
     return buffer.getvalue()

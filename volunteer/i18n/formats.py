@@ -116,6 +116,11 @@ def month_name(value: date) -> str:
     return format_skeleton("yMMMM", value, locale=current_locale())
 
 
+def short_month(value: date) -> str:
+    """A calendar month with its year, short: "nov. 2026" (a chart's axis)."""
+    return format_skeleton("yMMM", value, locale=current_locale())
+
+
 def date_range(start: date, end: date) -> str:
     """Two calendar days as a range, as the locale writes it: "1 jan.–31 okt. 2026"."""
     return format_interval(start, end, "yMMMd", locale=current_locale())

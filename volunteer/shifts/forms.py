@@ -27,6 +27,13 @@ class SiteForm(Form):
                                                      Length(max=200, message=TEXT_LIMIT)])
     access_notes = TextAreaField(_l("How to get in"), validators=[Length(max=1000, message=TEXT_LIMIT)])
     contact_on_duty = StringField(_l("Contact on duty"), validators=[Length(max=200, message=TEXT_LIMIT)])
+    target_group_ids = MultiCheckboxField(_l("Target groups"), coerce=int, validate_choice=True)
+
+    def populate_obj(self, obj):
+        """The columns; the view sets the target groups, which are rows, not a column."""
+        for name, field in self._fields.items():
+            if name != "target_group_ids":
+                field.populate_obj(obj, name)
 
 
 class TaskForm(NamedInEveryLanguage, Form):
@@ -35,6 +42,7 @@ class TaskForm(NamedInEveryLanguage, Form):
     code = StringField(_l("Short code"), validators=[
         DataRequired(_l("Write a short code.")), Length(max=40, message=TEXT_LIMIT),
         Regexp(r"^[a-z0-9_]+$", message=_l("Use small letters a–z, digits and _ only."))])
+    target_group_ids = MultiCheckboxField(_l("Target groups"), coerce=int, validate_choice=True)
 
 
 class ShiftForm(Form):
@@ -53,6 +61,7 @@ class ShiftForm(Form):
     languages = MultiCheckboxField(_l("Languages wanted"), choices=[SelectChoice(code) for code, _ in SPOKEN_LANGUAGES],
                                    validate_choice=True)
     notes = TextAreaField(_l("Note for volunteers"), validators=[Length(max=500, message=TEXT_LIMIT)])
+    target_group_ids = MultiCheckboxField(_l("Target groups"), coerce=int, validate_choice=True)
 
     def validate_end(self, field):
         if self.start.data and field.data and field.data <= self.start.data:

@@ -16,7 +16,7 @@ from ..web.access import (organisations_in_scope, qualification_choices, require
                           site_in_scope, sites_in_scope)
 from ..web.forms import page_number
 from ..web.htmx import render_form
-from . import bookings, series
+from . import bookings, series, target_groups
 from .forms import SITE_KINDS, CancelShiftForm, EditShiftForm, NewShiftForm, ShiftForm, SiteForm, TaskForm
 from .queries import shift_query
 
@@ -37,9 +37,13 @@ def edit_site(site_id: int | None = None):
     site = site_in_scope(site_id) if site_id else None
     form = SiteForm(obj=site)
     form.organisation_id.choices = [SelectChoice(org.id, org.name) for org in organisations_in_scope(current_user)]
+    form.target_group_ids.choices = target_groups.choices()
+    if site and not form.is_submitted():
+        form.target_group_ids.data = [group.id for group in site.target_groups]
     if form.is_submitted() and form.validate() & _is_free(form.name, Site.name, site):
         site = site or Site()
         form.populate_obj(site)
+        site.target_groups = target_groups.chosen(form.target_group_ids.data)
         db.session.add(site)
         db.session.flush()
         audit("site_saved", actor=current_user, site_id=site.id)
@@ -71,11 +75,14 @@ def edit_task(task_id: int | None = None):
     """Tasks are shared by every partner; their names are kept in every site language."""
     task = db.session.get(Task, task_id) or abort(404) if task_id else None
     form = TaskForm.with_names()(obj=task)
+    form.target_group_ids.choices = target_groups.choices()
     if task and not form.is_submitted():
         form.fill_names(task.names)
+        form.target_group_ids.data = [group.id for group in task.target_groups]
     if form.is_submitted() and form.validate() & _is_free(form.code, Task.code, task):
         task = task or Task()
         task.code, task.names = form.code.data, form.names()
+        task.target_groups = target_groups.chosen(form.target_group_ids.data)
         db.session.add(task)
         db.session.flush()
         audit("task_saved", actor=current_user, task_id=task.id)
@@ -108,6 +115,7 @@ def _shift_form(form_class, **kwargs) -> ShiftForm:
     form.qualification_id.choices = [SelectChoice(None, _("No qualification needed"))] + [
         SelectChoice(value, label) for value, label in qualification_choices()]
     form.languages.choices = [SelectChoice(language.code, language.local_name) for language in spoken_languages()]
+    form.target_group_ids.choices = target_groups.choices()
     return form
 
 
@@ -144,6 +152,7 @@ def edit_shift(shift_id: int):
     form = _shift_form(EditShiftForm, obj=shift)
     if not form.is_submitted():
         form.show(shift)
+        form.target_group_ids.data = target_groups.shown_narrowing(shift)
     if not form.validate_on_submit():
         return _render_form(form, shift)
     try:

@@ -13,7 +13,7 @@ from ..models import Shift, Site, User
 from ..rules.shifts import PLACES
 from ..web.access import organisation_scope
 from ..web.forms import missing_time
-from . import bookings
+from . import bookings, target_groups
 from .forms import EditShiftForm, NewShiftForm, ShiftForm, local_parts
 
 
@@ -31,10 +31,12 @@ def create(form: NewShiftForm, by: User, now: datetime) -> int:
     if form.times_on(days[0])[0] <= now:
         raise Refused("day", _("Choose a time in the future."))
     _check_real_times(form, days)
+    groups = _target_groups(form)
     series = uuid.uuid4().hex if len(days) > 1 else None
     for day in days:
         shift = Shift(series_id=series, created_by_id=by.id, created_at=now, languages=[])
         form.apply_to(shift, day)
+        shift.target_groups = list(groups)
         db.session.add(shift)
     audit("shifts_created", actor=by, site_id=form.site_id.data, count=len(days), series_id=series)
     return len(days)
@@ -45,6 +47,7 @@ def edit(shift: Shift, form: EditShiftForm, by: User, now: datetime) -> int:
     people were told about the change."""
     affected = following(shift, form.scope.data, by, now)
     _check_real_times(form, [form.day.data] + [local_parts(each.starts_at)[0] for each in affected[1:]])
+    groups = _target_groups(form)
     for each in affected:  # one conditional UPDATE each: a booking meanwhile comes first or waits
         if not PLACES.resize(each.id, form.places.data):
             raise Refused("places", _("%(num)d places are taken; the shift needs at least that many.",
@@ -53,6 +56,7 @@ def edit(shift: Shift, form: EditShiftForm, by: User, now: datetime) -> int:
     for each in affected:
         before = _what_people_hear_about(each)
         form.apply_to(each, form.day.data if each is shift else local_parts(each.starts_at)[0])
+        each.target_groups = list(groups)
         db.session.flush()
         bookings.fill_from_waitlist(each, now)  # more places go to the queue first
         if before != _what_people_hear_about(each):
@@ -81,6 +85,14 @@ def following(shift: Shift, scope: str | None, by: User, now: datetime) -> list[
 
 def _what_people_hear_about(shift: Shift) -> tuple:
     return shift.starts_at, shift.ends_at, shift.site_id, shift.task_id
+
+
+def _target_groups(form: ShiftForm) -> list:
+    """The groups the shifts will serve: the site's and task's, or those of them the coordinator kept."""
+    try:
+        return target_groups.for_shift(form.site_id.data, form.task_id.data, form.target_group_ids.data)
+    except target_groups.NotServed as refused:
+        raise Refused("target_group_ids", str(refused)) from refused
 
 
 def _check_real_times(form: ShiftForm, days: list[date]) -> None:

@@ -8,7 +8,7 @@ from flask import current_app, request
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import clock
@@ -203,3 +203,11 @@ class NamedInEveryLanguage:
 
     def names(self) -> dict:
         return {code: self[f"name_{code}"].data for code in SITE_LOCALES if self[f"name_{code}"].data}
+
+
+class TargetGroupForm(NamedInEveryLanguage, Form):
+    """Whom activities serve (admins only), named in every site language."""
+
+    code = StringField(_l("Short code"), validators=[
+        DataRequired(_l("Write a short code.")), Length(max=40, message=_l("Write at most %(max)d characters.")),
+        Regexp(r"^[a-z0-9_]+$", message=_l("Use small letters a–z, digits and _ only."))])
