@@ -217,6 +217,13 @@ def languages_text(row: Row) -> str:
                      for code, speakers in row.languages)
 
 
+def in_the_period(report: Report) -> list[tuple[str, str]]:
+    """The period's figures, labelled: what the page and the PDF show first."""
+    return [(_("Shifts held"), number(report.total.shifts)), (_("Hours of volunteer work"), number(report.total.hours)),
+            (_("Volunteers"), shown(report.total.volunteers)), (_("Trainings held"), number(report.training_sessions)),
+            (_("People trained"), shown(report.trained))]
+
+
 def table(report: Report) -> tuple[list[str], list[list]]:
     """The header and rows of the CSV: one row per activity and target group, one per month, one for the period."""
     header = [_("Task"), _("Target group"), _("Month"), _("Shifts held"), _("Hours"), _("Volunteers"),

@@ -17,7 +17,7 @@ from ..i18n.catalog import gettext as _
 from ..i18n.formats import date_range, join_list, month_name, number
 from . import qr
 from .certificates import Sheet
-from .partnership import languages_text, shown, small_number
+from .partnership import in_the_period, languages_text, shown, small_number
 
 # A font with Cyrillic and more besides Latin, when the system has one (Debian's fonts-dejavu-core); else
 # Helvetica, whose Latin-1 covers Swedish (åäö) and English.
@@ -139,17 +139,15 @@ def _partnership_pdf(report, name: str) -> bytes:
         ]))
         return table
 
-    total = report.total
+    figures = in_the_period(report)
     content = [
         Paragraph(escape(title), styles["title"]),
         Paragraph(escape(name), styles["lead"]),
         Paragraph(escape(_("Period: %(period)s", period=date_range(report.start, report.end))), styles["lead"]),
         Paragraph(escape(_("Partner organisations: %(names)s",
                            names=join_list(org.name for org in report.organisations))), styles["lead"]),
-        Paragraph(escape(_("In the period: %(shifts)s shifts held, %(hours)s hours of volunteer work, %(people)s "
-                           "volunteers; %(trainings)s trainings held, %(trained)s people trained.",
-                           shifts=total.shifts, hours=number(total.hours), people=shown(total.volunteers),
-                           trainings=report.training_sessions, trained=shown(report.trained))), styles["lead"]),
+        Paragraph(escape(_("In the period")), styles["heading"]),
+        grid([label for label, _value in figures], [[value for _label, value in figures]], [0.2] * 5),
         Paragraph(escape(_("Per activity and target group")), styles["heading"]),
         grid([_("Task"), _("Target group"), _("Shifts held"), _("Hours"), _("Volunteers"), _("Languages spoken")],
              [[row.task.name_in(), row.group.name_in() if row.group else _("No target group named"), row.shifts,

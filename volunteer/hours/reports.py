@@ -89,7 +89,8 @@ def partnership_page():
     """The partnership's follow-up: per activity and target group, per month, trainings; a chart, CSV and PDF."""
     form, report, args = partnership_request()
     return render_form("hours/reports/partnership.html", form, report=report, args=args, shown=partnership.shown,
-                       languages_text=partnership.languages_text, small_number=partnership.small_number())
+                       languages_text=partnership.languages_text,
+                       in_the_period=partnership.in_the_period, small_number=partnership.small_number())
 
 
 @bp.get("/reports/partnership.csv")
