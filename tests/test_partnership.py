@@ -409,3 +409,18 @@ def test_sites_and_tasks_name_their_groups(app, coordinator, target_groups, make
     with app.app_context():
         assert [g.code for g in db.session.get(Site, site_id).target_groups] == ["children"]
         assert [g.code for g in db.session.get(Task, task_id).target_groups] == ["children"]
+
+
+def test_the_demo_has_the_partnership_target_groups_and_its_shifts_inherit_them(app):
+    from volunteer import demo
+
+    with app.test_request_context():
+        demo.run(today=date(2026, 12, 1), weeks=1)
+        demo.run(today=date(2026, 12, 1), weeks=1)  # safe to run twice
+        db.session.commit()
+        assert {group.names["en"] for group in db.session.scalars(select(TargetGroup))} == {
+            "Unaccompanied children", "Newcomers", "Asylum seekers", "Undocumented people", "EU migrants",
+            "Other migrants in need of social support"}
+        homework = db.session.scalar(select(Shift).join(Task).where(Task.code == "homework_help").limit(1))
+        assert {group.code for group in homework.target_groups} == {"asylum_seekers", "newcomers",
+                                                                    "unaccompanied_children"}

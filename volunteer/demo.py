@@ -9,7 +9,8 @@ from .clock import STOCKHOLM, at
 from .extensions import db
 from .hours import certificates
 from .models import (Booking, BookingStatus, Organisation, PersonQualification, Qualification, Role, Shift,
-                     ShiftLanguage, Site, Status, Task, Training, TrainingSession, User, UserLanguage, UserSkill)
+                     ShiftLanguage, Site, Status, TargetGroup, Task, Training, TrainingSession, User, UserLanguage,
+                     UserSkill)
 from .rules.people import APPROVED_ONCE
 
 DEMO_COORDINATOR = "coordinator@example.org"
@@ -62,6 +63,37 @@ SITES = [
     ("Mötesplatsen Torget", "meeting_place", "Röda Korset Sundby", "Stortorget 1, Sundby",
      "Open drop-in; the volunteer on duty has the keys.", "Red Cross on call, 010-123 42 00"),
 ]
+
+# Whom the partnership between the municipality and the Red Cross names as its target groups.
+TARGET_GROUPS = [
+    ("unaccompanied_children", {"sv": "Ensamkommande barn", "en": "Unaccompanied children",
+                                "ar": "الأطفال غير المصحوبين", "fa": "کودکان بدون همراه",
+                                "so": "Carruurta aan waalid la socon", "ti": "ብዘይ ኣላዪ ዝመጹ ቆልዑ",
+                                "uk": "Неповнолітні без супроводу"}),
+    ("newcomers", {"sv": "Nyanlända", "en": "Newcomers", "ar": "الوافدون الجدد", "fa": "تازه‌واردان",
+                   "so": "Dadka cusub ee yimid", "ti": "ሓደሽቲ መጻእቲ", "uk": "Новоприбулі"}),
+    ("asylum_seekers", {"sv": "Asylsökande", "en": "Asylum seekers", "ar": "طالبو اللجوء", "fa": "پناه‌جویان",
+                        "so": "Magangalyo-doonka", "ti": "ሓተትቲ ዑቕባ", "uk": "Шукачі притулку"}),
+    ("undocumented", {"sv": "Papperslösa", "en": "Undocumented people", "ar": "الأشخاص غير الموثقين",
+                      "fa": "افراد بدون مدرک اقامت", "so": "Dadka aan lahayn dukumiinti",
+                      "ti": "ሰነድ ዘይብሎም ሰባት", "uk": "Люди без документів"}),
+    ("eu_migrants", {"sv": "EU-migranter", "en": "EU migrants", "ar": "مهاجرو الاتحاد الأوروبي",
+                     "fa": "مهاجران اتحادیه اروپا", "so": "Muhaajiriinta EU", "ti": "ስደተኛታት ኤውሮጳዊ ሕብረት",
+                     "uk": "Мігранти з ЄС"}),
+    ("other_migrants", {"sv": "Andra migranter i behov av socialt stöd",
+                        "en": "Other migrants in need of social support",
+                        "ar": "مهاجرون آخرون بحاجة إلى دعم اجتماعي", "fa": "سایر مهاجرانِ نیازمند حمایت اجتماعی",
+                        "so": "Muhaajiriin kale oo u baahan taageero bulsheed",
+                        "ti": "ማሕበራዊ ደገፍ ዘድልዮም ካልኦት ስደተኛታት",
+                        "uk": "Інші мігранти, які потребують соціальної підтримки"}),
+]
+# Whom each site and task serves (a shift serves its site's and its task's groups).
+SITE_GROUPS = {
+    "Evakueringsboendet Sjöudden": ["asylum_seekers", "newcomers"],
+    "Evakueringsboendet Norrgården": ["asylum_seekers", "newcomers"],
+    "Mötesplatsen Torget": ["newcomers", "asylum_seekers", "undocumented", "eu_migrants", "other_migrants"],
+}
+TASK_GROUPS = {"homework_help": ["unaccompanied_children"], "children_activities": ["unaccompanied_children"]}
 
 # (title, organiser, qualification, language of instruction, seats, description)
 TRAININGS = [
@@ -192,7 +224,7 @@ def _demo_certificate(site: Site, task: Task, coordinator: User, today: date) ->
     for weeks_ago in range(6, 1, -1):
         day = today - timedelta(weeks=weeks_ago)
         shift = Shift(site=site, task=task, starts_at=_local(day, 17), ends_at=_local(day, 19), places=3,
-                      places_taken=1)
+                      places_taken=1, target_groups=_served(site, task))
         db.session.add(Booking(shift=shift, user_id=person.id, status=BookingStatus.ATTENDED,
                                decided_by_id=coordinator.id))
     db.session.flush()
@@ -247,6 +279,11 @@ def _get_or_create(model, lookup: dict, **values):
     return instance
 
 
+def _served(site: Site, task: Task) -> list[TargetGroup]:
+    """A shift's target groups: its site's and its task's."""
+    return list({group.id: group for group in site.target_groups + task.target_groups}.values())
+
+
 def _local(day: date, hour: int) -> datetime:
     return at(day, time(hour))
 
@@ -263,6 +300,10 @@ def run(today: date | None = None, weeks: int = 3) -> str:
     sites = {name: _get_or_create(Site, {"name": name}, kind=kind, organisation_id=orgs[org].id,
                                   address=address, access_notes=notes, contact_on_duty=contact)
              for name, kind, org, address, notes, contact in SITES}
+    groups = {code: _get_or_create(TargetGroup, {"code": code}, names=names) for code, names in TARGET_GROUPS}
+    for owners, named in ((sites, SITE_GROUPS), (tasks, TASK_GROUPS)):
+        for key, codes in named.items():
+            owners[key].target_groups = owners[key].target_groups or [groups[code] for code in codes]
     added = []
     if not db.session.scalar(select(func.count(TrainingSession.id))):
         for index, (title, org, qual, language, seats, description) in enumerate(TRAININGS):
@@ -286,7 +327,8 @@ def run(today: date | None = None, weeks: int = 3) -> str:
                     ends_at=_local(day, hour + hours), places=places,
                     required_qualification=quals[qual] if qual else None,
                     requires_record_check=task == "children_activities",
-                    languages=[ShiftLanguage(code=code) for code in languages]))
+                    languages=[ShiftLanguage(code=code) for code in languages],
+                    target_groups=_served(sites[site], tasks[task])))
                 count += 1
         added.append(f"{count} shifts")
     if people := _demo_people(orgs, datetime.now(STOCKHOLM)):
