@@ -228,6 +228,7 @@ def scenarios(app, built: dataset.Built, bookers: int) -> list[Page]:
         Page("roster of a day", f"/coordinator/sites/{built.busy_site_id}/day/{built.busy_day.isoformat()}",
              coordinator),
         Page("hours report", "/coordinator/hours", coordinator),
+        Page("partnership report", "/coordinator/reports/partnership", coordinator),
         Page("needs overview", "/coordinator/needs", coordinator),
         Page("volunteers?q=", f"/coordinator/volunteers?q={SEARCH.replace(' ', '+')}", coordinator),
         Page("applicants", "/coordinator/applicants", coordinator),

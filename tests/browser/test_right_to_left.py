@@ -107,7 +107,8 @@ def test_every_main_page_mirrors_and_fits_a_phone(live_server, phone, outbox, sc
                        ("/coordinator/needs", "needs"), ("/coordinator/sites", "sites"),
                        ("/coordinator/sites/new", "site-form"), ("/coordinator/volunteers", "volunteers"),
                        ("/coordinator/tasks", "tasks"), ("/coordinator/hours", "hours"),
-                       ("/coordinator/certificates", "certificates")):
+                       ("/coordinator/certificates", "certificates"),
+                       ("/coordinator/reports/partnership", "partnership"), ("/admin/target-groups", "target-groups")):
         _check(page, app, path, name, locale, screenshot, problems)
     coordinator.close()
     assert problems == [], "\n".join(problems)
