@@ -144,7 +144,8 @@ def report(organisations: list[Organisation], start: date, end: date) -> Report:
     for task_id, group_id, shifts, minutes in db.session.execute(
             _with_groups(select(held.c.task_id, group, func.count(), func.sum(held.c.people * held.c.minutes)),
                          held.c.shift_id).group_by(held.c.task_id, group)):
-        rows[task_id, group_id] = Row(shifts, minutes or 0, task=task_id, group=group_id)
+        # PostgreSQL sums integers as numeric: int() for Python's arithmetic.
+        rows[task_id, group_id] = Row(shifts, int(minutes or 0), task=task_id, group=group_id)
     attended = _with_groups(_attended(ids, start, end), Shift.id)
     for task_id, group_id, volunteers in db.session.execute(
             attended.add_columns(Shift.task_id, group, func.count(distinct(Booking.user_id)))
@@ -160,7 +161,7 @@ def report(organisations: list[Organisation], start: date, end: date) -> Report:
     for index, shifts, minutes in db.session.execute(
             select(_month_of(held.c.starts_at, firsts).label("month"), func.count(),
                    func.sum(held.c.people * held.c.minutes)).group_by("month")):
-        months[index].shifts, months[index].minutes = shifts, minutes or 0
+        months[index].shifts, months[index].minutes = shifts, int(minutes or 0)
     for index, volunteers in db.session.execute(
             _attended(ids, start, end).add_columns(_month_of(Shift.starts_at, firsts).label("month"),
                                                    func.count(distinct(Booking.user_id))).group_by("month")):
