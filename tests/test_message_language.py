@@ -11,7 +11,7 @@ from sqlalchemy import select
 from volunteer.extensions import db
 from volunteer.models import User
 
-from .helpers import Client, person, request_link, translated
+from .helpers import Client, page_text, person, request_link, translated
 
 NOW = datetime(2026, 10, 20, 8, 0, tzinfo=timezone.utc)
 LANG_RE = re.compile(r'<html lang="([a-z]+)"')
@@ -152,3 +152,12 @@ def test_every_email_has_the_contact_footer(app):
     text = message.get_body(("plain",)).get_content()
     assert text.rstrip().endswith(translated(app, "sv", "Questions? Write to %(email)s or call %(phone)s.",
                                              email=app.config["CONTACT_EMAIL"], phone=app.config["CONTACT_PHONE"]))
+
+
+def test_the_sign_up_error_summary_says_what_is_wrong_with_each_field(app, client, signup_data):
+    signup_data.update(email="namn@", phone="12")
+    response = client.submit("/signup", signup_data, headers={"Accept-Language": "sv"})
+    assert response.status_code == 422
+    summary = re.search(r'<div class="error-summary".*?</div>', page_text(response), re.S).group(0)
+    assert "E-post: " + translated(app, "sv", "Write a whole address, for example name@example.se.") in summary
+    assert translated(app, "sv", "Mobile phone") + ": " in summary
