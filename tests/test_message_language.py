@@ -161,3 +161,9 @@ def test_the_sign_up_error_summary_says_what_is_wrong_with_each_field(app, clien
     summary = re.search(r'<div class="error-summary".*?</div>', page_text(response), re.S).group(0)
     assert "E-post: " + translated(app, "sv", "Write a whole address, for example name@example.se.") in summary
     assert translated(app, "sv", "Mobile phone") + ": " in summary
+
+
+def test_my_hours_is_in_the_volunteers_menu(app, make_user):
+    client, _ = person(app, make_user, "vera@example.org")
+    menu = re.search(r'<nav class="site-menu__panel".*?</nav>', client.get("/me").get_data(as_text=True), re.S).group(0)
+    assert 'href="/me/hours"' in menu
