@@ -304,7 +304,7 @@ def test_an_offer_is_confirmed_with_one_press_from_the_email(app, clock, make_us
     response = anonymous.submit(link)
     assert response.status_code == 303
     assert status_of(app, session.id, first_user.id) is EnrolmentStatus.ENROLLED
-    assert translated(app, "sv", "You are enrolled. Welcome!") in page_text(anonymous.get(link))
+    assert translated(app, "ar", "You are enrolled. Welcome!") in page_text(anonymous.get(link)), "in her language"
     assert anonymous.submit(link).status_code == 409, "a second press changes nothing"
     assert seats_taken(app, session.id) == 1
     assert anonymous.get("/trainings/offers/not-a-token").status_code == 404

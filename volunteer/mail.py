@@ -4,9 +4,9 @@ The delivery worker (delivery.py) sends what is queued: over SMTP when MAIL_SERV
 message to the console and saves it under instance/outbox/. Nothing here talks to a mail server."""
 import functools
 from email import policy
-from email.headerregistry import HeaderRegistry
+from email.headerregistry import Address, HeaderRegistry
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import make_msgid, parseaddr
 from pathlib import Path
 
 from flask import current_app, render_template, url_for
@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 
 from . import clock
 from .extensions import db
+from .i18n.catalog import gettext
 from .i18n.languages import text_direction
 from .models import MessageStatus, OutboxMessage, User
 
@@ -66,14 +67,17 @@ def render_email(to: str, locale: str, template: str, subject, attachments=(), *
     """email/<template>.txt and .html rendered in the locale, with a Message-ID of its own.
 
     attachments: (filename, bytes, "type/subtype") triples, e.g. a calendar file."""
+    config = current_app.config
     with force_locale(locale):
-        context.update(locale=locale, direction=text_direction(locale))
+        context.update(locale=locale, direction=text_direction(locale), contact_email=config["CONTACT_EMAIL"],
+                       contact_phone=config["CONTACT_PHONE"])
         message = EmailMessage(policy=POLICY)
         message["Subject"] = str(subject)
-        message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+        message["From"] = sender(config["MAIL_DEFAULT_SENDER"])
         message["To"] = to
-        message["Message-ID"] = make_msgid(domain=current_app.config["MAIL_MESSAGE_ID_DOMAIN"])
-        message.set_content(render_template(f"email/{template}.txt", **context))
+        message["Message-ID"] = make_msgid(domain=config["MAIL_MESSAGE_ID_DOMAIN"])
+        message.set_content(render_template(f"email/{template}.txt", **context).rstrip("\n") + "\n\n"
+                            + render_template("email/_footer.txt", **context))
         message.add_alternative(render_template(f"email/{template}.html", **context), subtype="html")
     for filename, data, content_type in attachments:
         maintype, subtype = content_type.split("/")
@@ -82,6 +86,11 @@ def render_email(to: str, locale: str, template: str, subject, attachments=(), *
         else:
             message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     return message
+
+
+def sender(configured: str) -> str:
+    """The From line: the site's name in the language being rendered, with the configured address."""
+    return str(Address(display_name=gettext("Volunteers"), addr_spec=parseaddr(configured)[1]))
 
 
 QUEUED_KEY = "outbox_queued"

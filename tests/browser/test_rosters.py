@@ -36,6 +36,7 @@ def test_a_coordinator_opens_the_roster_and_marks_attendance_in_place(live_serve
 
     page.locator(f"#shift-{shift.id} h2 a").click()
     expect(page.locator('a[href="tel:+46701234567"]').first).to_be_visible()
+    assert page.locator('a[href="tel:+46701234567"]').first.bounding_box()["height"] >= 44, "a button for a thumb"
     page.evaluate("window.__sameDocument = true")
     row = page.locator(".roster__person", has_text="Samira Haddad")
     row.locator("[data-mark=attended]").click()

@@ -71,12 +71,14 @@ def _applicant(form, locale: str, email: str) -> User:
     return user
 
 
-def issue_token(user: User | None, purpose: TokenPurpose) -> str:
-    """Create a one-time token and return it; only its hash is stored. Without a user it leads nowhere."""
+def issue_token(user: User | None, purpose: TokenPurpose, locale: str | None = None) -> str:
+    """Create a one-time token and return it; only its hash is stored. Without a user it leads nowhere.
+
+    locale: the language the asker chose with the switcher, saved on the account when the link is used."""
     raw = secrets.token_urlsafe(32)
     lifetime = current_app.config[
         "SIGNIN_TOKEN_LIFETIME" if purpose is TokenPurpose.SIGN_IN else "CONFIRM_TOKEN_LIFETIME"]
-    db.session.add(LoginToken(user=user, token_hash=hash_token(raw), purpose=purpose,
+    db.session.add(LoginToken(user=user, token_hash=hash_token(raw), purpose=purpose, locale=locale,
                               expires_at=utcnow() + lifetime))
     return raw
 

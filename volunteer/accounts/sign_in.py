@@ -4,7 +4,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import config_limit, db, limiter
 from ..i18n.catalog import current_locale, gettext as _, lazy_gettext as _l
-from ..i18n.locale import SESSION_KEY
+from ..i18n.locale import SESSION_KEY, chosen_locale, speak_as
 from ..mail import absolute_url, render_email, send_after_commit
 from ..models import TokenPurpose, User
 from ..web.forms import ConfirmForm, address_key
@@ -17,11 +17,13 @@ bp = Blueprint("auth", __name__)
 NEXT_KEY = "next_after_sign_in"
 
 
-def start_session(user: User) -> None:
+def start_session(user: User, link_locale: str | None = None) -> None:
     """Sign in on this device for 30 days (until signing out), in a fresh session.
 
-    Nothing from before the sign-in carries over but the chosen language: a session planted by someone else
-    (session fixation) is not the one that gets signed in, and the CSRF token is renewed too."""
+    Nothing from before the sign-in carries over but the chosen language, which is saved on the account (or
+    else the one chosen where the link was asked for): later e-mails go out in it. A session planted by someone
+    else (session fixation) is not the one that gets signed in, and the CSRF token is renewed too."""
+    user.locale = chosen_locale() or link_locale or user.locale
     sessions.close_session(session.get("_user_id", ""))  # whoever was signed in here before
     _clear_session()
     session.permanent = True
@@ -52,15 +54,17 @@ def mail_link(user: User | None, purpose: TokenPurpose, template: str, subject, 
     """Issue a one-time link and queue the e-mail that carries it, committed together.
 
     For an address with no account (user None) the same work is done, a stored link that leads nowhere and the
-    e-mail rendered, but nothing is queued: the answer and its timing do not tell whether there is an account."""
-    token = accounts.issue_token(user, purpose)
+    e-mail rendered, but nothing is queued: the answer and its timing do not tell whether there is an account.
+    A language chosen with the switcher is the e-mail's, and is saved on the account when the link is used."""
+    chosen = chosen_locale()
+    token = accounts.issue_token(user, purpose, chosen)
     link = absolute_url(LINK_ENDPOINTS[purpose], token=token)
     if user is None:
         locale = current_locale()
         render_email(address, locale, template, subject, user=User(email=address, full_name="", locale=locale),
                      link=link)
     else:
-        send_after_commit(user.email, user.locale, template, subject, user=user, link=link)
+        send_after_commit(user.email, chosen or user.locale, template, subject, user=user, link=link)
     db.session.commit()
 
 
@@ -97,13 +101,14 @@ def use_link(token: str, purpose: TokenPurpose, template: str):
     form = ConfirmForm()
     try:
         live = accounts.peek_token(token, purpose)
+        speak_as(live.locale or live.user.locale)
         if not form.validate_on_submit():
             return render_template(template, form=form)
-        user = accounts.redeem(live)
+        user, link_locale = accounts.redeem(live), live.locale
     except accounts.InvalidToken:
         return render_template("accounts/sign_in/invalid_link.html"), 400
     db.session.commit()
-    start_session(user)
+    start_session(user, link_locale)
     return None
 
 

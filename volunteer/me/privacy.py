@@ -49,7 +49,8 @@ NOT_EXPORTED = {
                                  "via_oidc": "bookkeeping for staff sign-in: whether the organisation's provider "
                                              "granted it"},
     "login_token": {name: "a one-time link, stored hashed; useless to the person"
-                    for name in ("id", "user_id", "token_hash", "purpose", "created_at", "expires_at", "used_at")},
+                    for name in ("id", "user_id", "token_hash", "purpose", "created_at", "expires_at", "used_at",
+                                 "locale")},
     "status_change": {"id": "an internal number", "user_id": "the person",
                       "changed_by_id": "a coordinator's internal number"},
     "interview": {"id": "an internal number", "user_id": "the person",

@@ -175,6 +175,9 @@ class LoginToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The language chosen with the switcher by whoever asked for the link: the e-mail went out in it, and using
+    # the link saves it on the account (the link may be opened in another browser, a mail app's, say).
+    locale: Mapped[str | None] = mapped_column(String(10))
 
     user: Mapped[User | None] = relationship()
 

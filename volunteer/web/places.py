@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..extensions import db
+from ..i18n.locale import speak_as
 from ..models import User
 from ..rules.kinds import Decision, Kind, Standing, decide
 from ..rules.places import Conflict, lock_person
@@ -165,6 +166,8 @@ def offer(flow: Flow, token: str):
     link = places.offer_link(token) or abort(404)
     pass_on_lapsed_offers(flow)
     row, now = db.session.get(places.row, link.row_id, populate_existing=True), clock.now()
+    # The page is the person's the offer was e-mailed to: in their language, whoever opens it.
+    speak_as(row.user.locale if row is not None else None)
     if not link.opens(row, now):
         return render_template("places/offer_ended.html", until=link.until), 409 if request.method == "POST" else 410
     subject, user, status = getattr(row, places.parent_relation), row.user, 200
