@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from volunteer.extensions import db
-from volunteer.models import (AuditEvent, Booking, BookingStatus, CallOut, CallOutRecipient, RecordCheck, RecordKind, Role, Shift, Status)
+from volunteer.models import (AuditEvent, Booking, BookingStatus, CallOut, CallOutRecipient, RecordCheck, RecordKind,
+                              Role, Shift, Status)
 
 from .helpers import grant, page_text, put_on, signed_in, statements_of, translated
 

@@ -41,7 +41,8 @@ DATA_LABELS = {
     "interviews": _l("Interviews"), "record_extracts_seen": _l("Criminal-record extracts seen"),
     "trainings": _l("Trainings"), "qualifications": _l("Qualifications"), "shifts": _l("Shifts"),
     "calendar_feed": _l("Calendar feed"), "certificates": _l("Certificates"),
-    "call_outs": _l("Asked to fill a gap on a shift"), "messages": _l("E-mails we sent you"), "activity": _l("What has happened on your account"),
+    "call_outs": _l("Asked to fill a gap on a shift"),
+    "messages": _l("E-mails we sent you"), "activity": _l("What has happened on your account"),
 }
 # Column headings for the parts that are lists of records.
 FIELD_LABELS = {

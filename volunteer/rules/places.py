@@ -364,31 +364,6 @@ class Places:
             count += 1
         return count
 
-    def due_reminders(self, now: datetime, until: datetime) -> list:
-        """Held places on parents that start between now and until and whose person has not been reminded, with
-        the person and the parent loaded, soonest first."""
-        model, parent = self.row, self.parent
-        return list(db.session.scalars(
-            select(model).options(joinedload(model.user), joinedload(getattr(model, self.parent_relation)))
-            .join(parent, getattr(model, self.parent_key) == parent.id)
-            .where(model.status == self.held, model.reminded_at.is_(None), parent.cancelled_at.is_(None),
-                   parent.starts_at > now, parent.starts_at < until)
-            .order_by(parent.starts_at, model.id)))
-
-    def send_reminders(self, now: datetime, until: datetime, remind) -> int:
-        """Claim each due reminder with a conditional UPDATE and queue it (remind(row)) in the same transaction,
-        committed one by one, so two runs at once never send one twice; how many were queued."""
-        model, sent = self.row, 0
-        for row in self.due_reminders(now, until):
-            claimed = db.session.execute(
-                update(model).where(model.id == row.id, model.reminded_at.is_(None), model.status == self.held)
-                .values(reminded_at=now).execution_options(synchronize_session=False)).rowcount
-            if claimed == 1:
-                remind(row)
-                sent += 1
-            db.session.commit()
-        return sent
-
     def _serializer(self) -> URLSafeSerializer:
         return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=self.salt)
 

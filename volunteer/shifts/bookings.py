@@ -6,11 +6,12 @@ places are taken with one conditional UPDATE of the shift's counter, so concurre
 places on SQLite or PostgreSQL, however many server processes there are. Every change runs in the caller's
 transaction; the caller commits, or rolls back on Conflict or IntegrityError (a double tap meets the unique
 constraint on person and shift)."""
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from .. import reminders
 from ..audit import audit
 from ..clock import end_of_tomorrow
 from ..extensions import db
@@ -164,7 +165,7 @@ def mark_attendance(booking: Booking, to: BookingStatus, by: User, now: datetime
 
 def send_reminders(now: datetime) -> int:
     """The day-before reminders of booked places that are due, each claimed and queued once; how many."""
-    return PLACES.send_reminders(now, end_of_tomorrow(now), lambda booking: _mail(
+    return reminders.send(PLACES, now, end_of_tomorrow(now), lambda booking: _mail(
         booking.user, booking.shift, "shift_reminder", _l("Reminder: your shift tomorrow"), attach=True))
 
 

@@ -10,6 +10,7 @@ from dateutil.relativedelta import relativedelta
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from .. import reminders
 from ..audit import audit
 from ..clock import end_of_tomorrow
 from ..extensions import db
@@ -78,7 +79,7 @@ ACTIONS = {"enrol": enrol, "waitlist": join_waitlist, "confirm": confirm_offer, 
 def send_reminders(now: datetime) -> int:
     """The day-before reminders of seats on training sessions that are due, each claimed and queued once (as
     shifts' are); how many."""
-    return SEATS.send_reminders(now, end_of_tomorrow(now), _remind)
+    return reminders.send(SEATS, now, end_of_tomorrow(now), _remind)
 
 
 def _remind(enrolment: Enrolment) -> None:
