@@ -12,7 +12,7 @@ from volunteer.extensions import db
 from volunteer.mail import send_after_commit
 from volunteer.me.privacy import EXPORTED, NOT_EXPORTED
 from volunteer.me.views import DATA_LABELS, FIELD_LABELS
-from volunteer.models import (AuditEvent, Booking, BookingStatus, Certificate, DeviceSession, Enrolment,
+from volunteer.models import (AuditEvent, Booking, BookingStatus, CallOut, CallOutRecipient, Certificate, DeviceSession, Enrolment,
                               EnrolmentStatus, Interview, LoginToken, Organisation, PersonQualification, Qualification,
                               RecordCheck, RecordKind, Role, Shift, Status, StatusChange, TokenPurpose, TrainingSession,
                               User, UserSkill, utcnow)
@@ -94,6 +94,9 @@ def rich_person(app, make_user, make_shift, make_session, coordinator, frg):
                                "tasks": [], "trainings": []},
                         withdrawn_at=now, withdrawal_reason=f"Fel period, ring {PHONE}"),
         ])
+        asked = CallOut(shift_id=coming.id, sent_by_id=coordinator.id, created_at=now - timedelta(hours=3), asked=1)
+        db.session.add(CallOutRecipient(call_out=asked, user_id=person.id, asked_at=now - timedelta(hours=3),
+                                        opened_at=now - timedelta(hours=2), booked_at=now - timedelta(hours=1)))
         send_after_commit(EMAIL, "en", "not_approved", "About your volunteer application", person=user)
         db.session.commit()
     return person, past, coming, session

@@ -39,7 +39,8 @@ def register(app: Flask) -> None:
 
     @app.cli.command("send-reminders")
     def send_reminders():
-        """Queue the day-before reminders that are due, and pass lapsed shift offers on (idempotent; for cron).
+        """Queue the day-before reminders of shifts and training sessions that are due, and pass lapsed shift offers
+        on (idempotent; for cron).
 
         Each reminder is claimed and queued in the outbox in one transaction, so running this often, or twice at
         once, never queues one twice, and the worker (flask --app app deliver) sends what was queued."""
@@ -47,7 +48,9 @@ def register(app: Flask) -> None:
             lapsed = bookings.process_expired_offers(clock.now())
             db.session.commit()
             queued = bookings.send_reminders(clock.now())
-        click.echo(f"{queued} reminder(s) queued, {lapsed} lapsed shift offer(s) passed on.")
+            trainings = enrolments.send_reminders(clock.now())
+        click.echo(f"{queued} reminder(s) queued for shifts and {trainings} for training sessions, {lapsed} lapsed "
+                   f"shift offer(s) passed on.")
 
     @app.cli.command("deliver")
     @click.option("--once", is_flag=True, help="Send what is due now and stop (for cron).")

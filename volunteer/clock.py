@@ -40,3 +40,8 @@ def local_day(moment: datetime) -> date:
 def day_bounds(day: date) -> tuple[datetime, datetime]:
     """A Stockholm calendar day as its first moment and the next day's (23 or 25 hours at a clock change)."""
     return at(day), at(day + timedelta(days=1))
+
+
+def end_of_tomorrow(moment: datetime) -> datetime:
+    """Midnight at the end of tomorrow in Stockholm: reminders go out the day before a shift or a training."""
+    return day_bounds(local_day(moment) + timedelta(days=1))[1]

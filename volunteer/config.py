@@ -75,6 +75,12 @@ class Config:
     # Coordinators' messages to an audience: sends per coordinator, and the most people one message may go to.
     MESSAGE_RATE_LIMIT = os.environ.get("MESSAGE_RATE_LIMIT", "20 per hour")
     MESSAGE_MAX_RECIPIENTS = int(os.environ.get("MESSAGE_MAX_RECIPIENTS", "200"))
+    # Call-outs for a shift's free places (counted in MESSAGE_RATE_LIMIT too): the most people one asks, how long
+    # someone asked is left alone before another call-out may ask them, and how long after the shift the list of
+    # who was asked is kept.
+    CALLOUT_MAX = int(os.environ.get("CALLOUT_MAX", "30"))
+    CALLOUT_QUIET_HOURS = int(os.environ.get("CALLOUT_QUIET_HOURS", "24"))
+    CALLOUT_RETENTION = timedelta(days=int(os.environ.get("CALLOUT_RETENTION_DAYS", "90")))
     # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 

@@ -10,9 +10,9 @@ from ..audit import audit
 from ..extensions import db
 from ..i18n.catalog import lazy_gettext as _l
 from ..mail import absolute_url, forget, send_after_commit
-from ..models import (AuditEvent, Booking, BookingStatus, Certificate, DeviceSession, Enrolment, EnrolmentStatus,
-                      Interview, LoginToken, OutboxMessage, PersonQualification, RecordCheck, Role, Shift, Status,
-                      StatusChange, TrainingSession, User, coordinator_organisations)
+from ..models import (AuditEvent, Booking, BookingStatus, CallOutRecipient, Certificate, DeviceSession, Enrolment,
+                      EnrolmentStatus, Interview, LoginToken, OutboxMessage, PersonQualification, RecordCheck, Role,
+                      Shift, Status, StatusChange, TrainingSession, User, coordinator_organisations)
 
 # Every column of every table that holds a row about a person, and whether the export carries it. A column
 # missing from both lists fails tests/test_privacy.py, so a new personal field cannot slip past the export.
@@ -35,6 +35,7 @@ EXPORTED = {
     "certificate": {"code", "locale", "period_start", "period_end", "issued_at", "facts", "withdrawn_at",
                     "withdrawal_reason"},
     "outbox_message": {"recipient", "subject", "status", "created_at", "finished_at", "read_at"},
+    "call_out_recipient": {"asked_at", "opened_at", "booked_at"},
 }
 NOT_EXPORTED = {
     "user": {"id": "an internal number", "calendar_token": "a secret; the export says whether a feed exists",
@@ -58,7 +59,7 @@ NOT_EXPORTED = {
     "record_check": {"id": "an internal number", "user_id": "the person",
                      "seen_by_id": "a coordinator's internal number", "created_at": "bookkeeping"},
     "enrolment": {"id": "an internal number", "user_id": "the person", "updated_at": "bookkeeping",
-                  "decided_by_id": "a coordinator's internal number"},
+                  "reminded_at": "bookkeeping", "decided_by_id": "a coordinator's internal number"},
     "person_qualification": {"id": "an internal number", "user_id": "the person",
                              "granted_by_id": "a coordinator's internal number",
                              "session_id": "the training is named in the trainings list"},
@@ -78,6 +79,8 @@ NOT_EXPORTED = {
                        "body": "the e-mail itself, which went to the person", "attempts": "bookkeeping",
                        "next_attempt_at": "bookkeeping", "give_up_at": "bookkeeping",
                        "last_error": "the mail server's reply, for admins"},
+    "call_out_recipient": {"id": "an internal number", "user_id": "the person",
+                           "call_out_id": "the call-out; the export names its shift"},
 }
 
 
@@ -165,6 +168,11 @@ def _shift_data(user: User) -> dict:
                     "waitlisted_at": _when(b.waitlisted_at), "offer_expires_at": _when(b.offer_expires_at)}
                    for b in bookings],
         "calendar_feed": bool(user.calendar_token),
+        "call_outs": [{"site": r.call_out.shift.site.name,
+                       "task": r.call_out.shift.task.names.get("en", r.call_out.shift.task.code),
+                       "starts_at": _when(r.call_out.shift.starts_at), "asked_at": _when(r.asked_at),
+                       "opened_at": _when(r.opened_at), "booked_at": _when(r.booked_at)}
+                      for r in _rows(CallOutRecipient, user, CallOutRecipient.asked_at)],
     }
 
 
@@ -259,12 +267,13 @@ class RetentionReport:
     inactive: int = 0
     links: int = 0
     sessions: int = 0
+    call_outs: int = 0
 
     def __str__(self) -> str:
         return (f"Deleted {self.unconfirmed} application(s) never confirmed, {self.rejected} rejected "
                 f"application(s) and {self.inactive} inactive account(s) whose warning went unanswered; "
                 f"warned {self.warned} inactive volunteer(s); removed {self.links} used or expired sign-in link(s) "
-                f"and {self.sessions} ended session(s).")
+                f"and {self.sessions} ended session(s); forgot {self.call_outs} call-out(s) of shifts long over.")
 
 
 def retention(now: datetime) -> RetentionReport:
@@ -294,6 +303,9 @@ def retention(now: datetime) -> RetentionReport:
         LoginToken.created_at < now - timedelta(days=1)).delete(synchronize_session=False)
     report.sessions = db.session.query(DeviceSession).filter(
         DeviceSession.created_at <= now - config["PERMANENT_SESSION_LIFETIME"]).delete(synchronize_session=False)
+    from ..shifts import callouts
+
+    report.call_outs = callouts.forget_ended(now)
     return report
 
 

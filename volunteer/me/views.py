@@ -41,6 +41,7 @@ DATA_LABELS = {
     "interviews": _l("Interviews"), "record_extracts_seen": _l("Criminal-record extracts seen"),
     "trainings": _l("Trainings"), "qualifications": _l("Qualifications"), "shifts": _l("Shifts"),
     "calendar_feed": _l("Calendar feed"), "certificates": _l("Certificates"),
+    "call_outs": _l("Asked to fill a gap on a shift"),
     "messages": _l("E-mails we sent you"), "activity": _l("What has happened on your account"),
 }
 # Column headings for the parts that are lists of records.
@@ -54,7 +55,8 @@ FIELD_LABELS = {
     "code": _l("Verification code"), "language": _l("Language"), "start": _l("From"), "end": _l("To"),
     "issued_at": _l("Issued"), "facts": _l("Hours in total"), "withdrawn_at": _l("Withdrawn"),
     "withdrawal_reason": _l("Reason for withdrawal"), "subject": _l("Subject"), "to": _l("To"),
-    "finished_at": _l("Delivered or given up"), "read_at": _l("Read on My page"),
+    "finished_at": _l("Delivered or given up"), "read_at": _l("Read on My page"), "asked_at": _l("Asked"),
+    "opened_at": _l("Opened the link"), "booked_at": _l("Booked through the link"),
 }
 
 

@@ -49,3 +49,10 @@ for _code in SITE_LOCALES:
         Optional(), Length(max=SUBJECT_MAX, message=TOO_LONG)]))
     setattr(MessageForm, f"text_{_code}", TextAreaField(_l("Message"), validators=[
         Optional(), Length(max=TEXT_MAX, message=TOO_LONG)]))
+
+
+class CallOutForm(Form):
+    """Asking the volunteers a call-out's page lists; sent only for the number the page showed."""
+
+    previewed = HiddenField()
+    send = SubmitField(_l("Ask them"))

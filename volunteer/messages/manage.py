@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, flash, render_template, request, url_f
 from flask_login import current_user
 from flask_limiter.util import get_remote_address
 
+from .. import clock
 from ..extensions import config_limit, db, limiter
 from ..i18n.catalog import current_locale, gettext as _, ngettext
 from ..i18n.formats import date_and_times
@@ -14,16 +15,18 @@ from ..i18n.languages import spoken_language
 from ..i18n.locale import SITE_LOCALES
 from ..rules.shifts import PLACES
 from ..rules.trainings import SEATS
+from ..shifts import callouts
 from ..vetting.forms import filter_form
 from ..web.access import require_coordinator, shift_in_scope, training_session_in_scope
 from ..web.htmx import redirect_to, render_form
 from . import audiences, service
-from .forms import MessageForm
+from .forms import CallOutForm, MessageForm
 
 bp = Blueprint("messages", __name__, url_prefix="/coordinator/messages")
 bp.before_request(require_coordinator)
 
 COMPOSE = "messages/compose.html"
+CALL_OUT = "messages/call_out.html"
 
 
 def _sender_key() -> str:
@@ -64,6 +67,43 @@ def applicants():
     return _compose(lambda waitlist: audiences.waiting_applicants(filters), waitlist=False,
                     back=url_for("coordinator.applicants", **request.args),
                     heading=_("Write to the applicants waiting for an interview"))
+
+
+@bp.route("/call-outs/shifts/<int:shift_id>", methods=["GET", "POST"])
+@sending_limit
+def call_out(shift_id: int):
+    """Ask the volunteers who could book a shift to fill its free places: who and how many first, then send."""
+    shift, now = shift_in_scope(shift_id), clock.now()
+    refusal = callouts.refusal(shift, now)
+    selection = None if refusal else callouts.select_people(current_user, shift, now)
+    if selection is not None and not selection.people:
+        refusal = _("Nobody you may ask could book this shift now, or everyone who could was asked lately.")
+    form = CallOutForm(formdata=request.form if request.method == "POST" else None)
+    count = str(len(selection.people)) if selection else ""
+    back = url_for("rosters.shift", shift_id=shift.id)
+    page = dict(shift=shift, selection=selection, refusal=refusal, back=back,
+                quiet_hours=current_app.config["CALLOUT_QUIET_HOURS"])
+    status = _call_out_refused(form, refusal, count)
+    if status:
+        form.previewed.data = count
+        return render_template(CALL_OUT, form=form, changed=status == 409 and not refusal, **page), status
+    callouts.send(current_user, shift, selection, now)
+    db.session.commit()
+    flash(ngettext("%(num)d volunteer is asked to fill the gap.", "%(num)d volunteers are asked to fill the gap.",
+                   len(selection.people)), "success")
+    return redirect_to(back)
+
+
+def _call_out_refused(form: CallOutForm, refusal: str | None, count: str) -> int | None:
+    """The page's status when nothing is sent: shown first, refused, a form that failed, or a number that changed
+    since the page showed it (shown again to check)."""
+    if request.method == "GET":
+        return 200
+    if refusal:
+        return 409
+    if not form.validate():
+        return 422
+    return 409 if form.previewed.data != count else None
 
 
 def _compose(audience_for: Callable, back: str, waitlist: bool, heading: str):

@@ -1,5 +1,6 @@
 """Typed SQLAlchemy 2 models, one module per part of the domain."""
 from .base import UTCDateTime, enum_column, utcnow
+from .callouts import CallOut, CallOutRecipient
 from .certificates import Certificate, certificate_organisations
 from .erasures import Erasure
 from .outbox import MessageStatus, OutboxMessage
@@ -12,7 +13,7 @@ from .trainings import (Enrolment, EnrolmentStatus, PersonQualification, Qualifi
 from .vetting import Interview, RecordCheck, RecordKind, StatusChange
 
 __all__ = [
-    "AuditEvent", "Booking", "BookingStatus", "Certificate", "certificate_organisations", "DeviceSession",
+    "AuditEvent", "Booking", "BookingStatus", "CallOut", "CallOutRecipient", "Certificate", "certificate_organisations", "DeviceSession",
     "Enrolment", "EnrolmentStatus", "Erasure", "Interview", "LoginToken", "MessageStatus", "Organisation",
     "OutboxMessage", "PersonQualification",
     "Qualification", "RecordCheck", "RecordKind", "Role", "Shift", "ShiftLanguage", "Site", "Status",

@@ -91,6 +91,8 @@ class Enrolment(HoldsPlace, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("training_session.id", ondelete="CASCADE"), index=True)
     status: Mapped[EnrolmentStatus] = mapped_column(enum_column(EnrolmentStatus), index=True)
+    # The day-before reminder for this enrolment went out (set in the same UPDATE that claims it).
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     session: Mapped[TrainingSession] = relationship()
 

@@ -74,6 +74,28 @@ _STANDING = (
                     Shift.cancelled_at.is_(None)))))
 
 
+def shift_standings(people: list[User], shift: Shift, now: datetime) -> dict[int, Standing]:
+    """shift_standing for many people and one shift, by person: one query reads everyone's row on the shift and
+    the places anyone holds on shifts at the same time (the only ones that can overlap it). Load the people with
+    their held_qualifications and record_check_until."""
+    rows = db.session.scalars(
+        select(Booking).join(Booking.shift).options(contains_eager(Booking.shift).joinedload(Shift.site))
+        .where(or_(Booking.shift_id == shift.id,
+                   and_(Booking.status.in_(PLACES.occupied), Shift.cancelled_at.is_(None), Shift.ends_at > now,
+                        Shift.starts_at < shift.ends_at, Shift.ends_at > shift.starts_at))))
+    found = {person.id: Standing({}, list(person.held_qualifications), [], person.record_check_until)
+             for person in people}
+    for booking in rows:
+        standing = found.get(booking.user_id)
+        if standing is None:
+            continue
+        if booking.shift_id == shift.id:
+            standing.rows[shift.id] = booking
+        if booking.status in PLACES.occupied and booking.shift.ends_at > now and booking.shift.cancelled_at is None:
+            standing.busy.append(booking.shift)
+    return found
+
+
 def late_cancellation(shift: Shift, now: datetime) -> bool:
     """Cancelling after the cut-off is allowed, but the site's coordinators are told at once."""
     return shift.starts_at - now < cancel_cutoff()

@@ -6,14 +6,14 @@ places are taken with one conditional UPDATE of the shift's counter, so concurre
 places on SQLite or PostgreSQL, however many server processes there are. Every change runs in the caller's
 transaction; the caller commits, or rolls back on Conflict or IntegrityError (a double tap meets the unique
 constraint on person and shift)."""
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask_babel import force_locale
-from sqlalchemy import select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import select
 
+from .. import reminders
 from ..audit import audit
-from ..clock import day_bounds, local_day
+from ..clock import end_of_tomorrow
 from ..extensions import db
 from ..i18n.catalog import lazy_gettext as _l
 from ..mail import absolute_url, send_after_commit
@@ -163,34 +163,10 @@ def mark_attendance(booking: Booking, to: BookingStatus, by: User, now: datetime
     PLACES.mark(booking, to, by, now)
 
 
-def end_of_tomorrow(now: datetime) -> datetime:
-    """Midnight at the end of tomorrow in Stockholm: reminders go out the day before a shift."""
-    return day_bounds(local_day(now) + timedelta(days=1))[1]
-
-
-def reminders_due(now: datetime) -> list[Booking]:
-    """Booked places on shifts that start before the end of tomorrow (Stockholm) and have not been reminded."""
-    return list(db.session.scalars(
-        select(Booking).options(joinedload(Booking.user), joinedload(Booking.shift))
-        .join(Shift).where(Booking.status == BookingStatus.BOOKED, Booking.reminded_at.is_(None),
-                           Shift.cancelled_at.is_(None), Shift.starts_at > now,
-                           Shift.starts_at < end_of_tomorrow(now))
-        .order_by(Shift.starts_at, Booking.id)))
-
-
 def send_reminders(now: datetime) -> int:
-    """Claim each due reminder with a conditional UPDATE, so two runs at once never send one twice."""
-    sent = 0
-    for booking in reminders_due(now):
-        claimed = db.session.execute(
-            update(Booking).where(Booking.id == booking.id, Booking.reminded_at.is_(None),
-                                  Booking.status == BookingStatus.BOOKED)
-            .values(reminded_at=now).execution_options(synchronize_session=False)).rowcount
-        if claimed == 1:
-            _mail(booking.user, booking.shift, "shift_reminder", _l("Reminder: your shift tomorrow"), attach=True)
-            sent += 1
-        db.session.commit()
-    return sent
+    """The day-before reminders of booked places that are due, each claimed and queued once; how many."""
+    return reminders.send(PLACES, now, end_of_tomorrow(now), lambda booking: _mail(
+        booking.user, booking.shift, "shift_reminder", _l("Reminder: your shift tomorrow"), attach=True))
 
 
 def shift_details(shift: Shift, locale: str) -> dict:

@@ -16,7 +16,7 @@ from ..web.access import contact_visible, require_coordinator, shift_in_scope, s
 from ..web.forms import EARLIEST, LATEST, ConfirmForm, page_number
 from ..web.htmx import done, render
 from ..web.urls import id_arg
-from . import bookings, staffing
+from . import bookings, callouts, staffing
 from .forms import AddPersonForm, PersonSearchForm
 
 bp = Blueprint("rosters", __name__, url_prefix="/coordinator")
@@ -44,7 +44,8 @@ def _roster_context(shift: Shift, q: str = "") -> dict:
             "open_for_adding": shift.cancelled_at is None and shift.ends_at > now,
             "visible": staffing.visible_people(current_user, [b.user_id for b in people]),
             "contact": contact_visible(current_user, [person.id for person in found]),
-            "told": mail.told_about(f"shift:{shift.id}")}
+            "told": mail.told_about(f"shift:{shift.id}"), "asked": callouts.asked_for(shift),
+            "gap": callouts.refusal(shift, now) is None}
 
 
 @bp.get("/shifts/<int:shift_id>/roster")

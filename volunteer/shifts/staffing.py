@@ -71,16 +71,17 @@ def shifts_on(site: Site, day: date) -> list[Shift]:
 
 def candidates(coordinator: User, text: str) -> list[User]:
     """Approved volunteers the coordinator may book by hand, found by name or e-mail."""
-    query = filtered(_bookable(coordinator), {"q": text})
+    query = filtered(bookable_people(coordinator), {"q": text})
     return list(db.session.scalars(
         with_profile(query).order_by(User.full_name, User.id).limit(MAX_CANDIDATES)))
 
 
 def candidate(coordinator: User, person_id: int) -> User | None:
-    return db.session.scalar(_bookable(coordinator).where(User.id == person_id))
+    return db.session.scalar(bookable_people(coordinator).where(User.id == person_id))
 
 
-def _bookable(coordinator: User) -> Select:
+def bookable_people(coordinator: User) -> Select:
+    """Approved volunteers within the coordinator's need-to-know: whom they may book by hand or call out."""
     return people_in_scope(coordinator).where(User.status == Status.APPROVED)
 
 
@@ -92,6 +93,16 @@ def visible_people(coordinator: User, user_ids: list[int]) -> set[int]:
     return set(db.session.scalars(visible))
 
 
+@dataclass(frozen=True)
+class Gap:
+    """A shift with places nobody has taken: a call-out may ask volunteers to fill them."""
+
+    shift_id: int
+    starts_at: datetime
+    ends_at: datetime
+    free: int
+
+
 @dataclass
 class DayNeeds:
     """One site's day: how many shifts, places nobody has taken and wanted languages nobody speaks."""
@@ -100,6 +111,7 @@ class DayNeeds:
     shifts: int = 0
     unfilled: int = 0
     uncovered: set[str] = field(default_factory=set)
+    gaps: list[Gap] = field(default_factory=list)
 
 
 @dataclass
@@ -156,7 +168,8 @@ def needs(sites: list[Site], now: datetime, days: int = NEEDS_DAYS) -> list[Site
     Three queries for the page's sites: shifts, wanted languages, languages of people coming."""
     window = (Shift.site_id.in_([site.id for site in sites]), *_window(now, days))
     shifts = db.session.execute(
-        select(Shift.id, Shift.site_id, Shift.starts_at, Shift.places, Shift.places_taken).where(*window)).all()
+        select(Shift.id, Shift.site_id, Shift.starts_at, Shift.ends_at, Shift.places, Shift.places_taken)
+        .where(*window).order_by(Shift.starts_at, Shift.id)).all()
     # By the shifts' ids, not a join on the window: without statistics SQLite read every booking by its status.
     ids = [row.id for row in shifts]
     wanted = db.session.execute(
@@ -169,11 +182,13 @@ def needs(sites: list[Site], now: datetime, days: int = NEEDS_DAYS) -> list[Site
         .where(Booking.shift_id.in_(ids), Booking.status.in_(COVERING)))}
     by_site = {site.id: {} for site in sites}
     day_of = {}
-    for shift_id, site_id, starts_at, places, taken in shifts:
+    for shift_id, site_id, starts_at, ends_at, places, taken in shifts:
         day = local_day(starts_at)
         entry = by_site[site_id].setdefault(day, DayNeeds(day))
         entry.shifts += 1
         entry.unfilled += max(places - taken, 0)
+        if places > taken and starts_at > now:
+            entry.gaps.append(Gap(shift_id, starts_at, ends_at, places - taken))
         day_of[shift_id] = entry
     for shift_id, code in wanted:
         if (shift_id, code) not in spoken:

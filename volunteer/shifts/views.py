@@ -15,6 +15,7 @@ from ..extensions import db
 from ..hours import totals
 from ..trainings import leads
 from ..i18n.catalog import gettext as _, lazy_gettext as _l
+from ..i18n.locale import speak_as
 from ..models import Booking, BookingStatus, Shift, User
 from ..rules import shifts as rules
 from ..web import places
@@ -22,7 +23,7 @@ from ..web.access import require_signed_in
 from ..web.forms import page_number
 from ..web.htmx import redirect_to, render
 from ..web.urls import safe_next
-from . import bookings, calendar
+from . import bookings, calendar, callouts
 from .queries import ShiftFilterForm, ShiftPage, filter_choices, open_shifts, shift_query
 
 bp = Blueprint("shifts", __name__)
@@ -34,7 +35,7 @@ DONE = {
     "confirm": _l("The place is yours. Thank you!"),
     "cancel": _l("Done. The place is free for someone else."),
 }
-PUBLIC_ENDPOINTS = ("shifts.offer", "shifts.feed")
+PUBLIC_ENDPOINTS = ("shifts.offer", "shifts.feed", "shifts.call_out")
 # How far back a calendar feed reaches.
 FEED_HISTORY = timedelta(days=31)
 
@@ -171,3 +172,23 @@ def feed(token: str):
 def offer(token: str):
     """The e-mailed link: a page with one button that takes the held place (scanners only GET)."""
     return places.offer(FLOW, token)
+
+
+@bp.route("/shifts/call-outs/<token>", methods=["GET", "POST"])
+def call_out(token: str):
+    """A call-out's e-mailed link: the shift's card for the person asked; only its button books (scanners GET)."""
+    asked = callouts.asked_by(token) or abort(404)
+    speak_as(asked.user.locale)  # the person's page, whoever opens it
+    shift_id, status = asked.call_out.shift_id, 200
+    if request.method == "POST":
+        answer = places.take_from_link(FLOW, asked.user, shift_id, url_for(".call_out", token=token),
+                                       also=lambda now: callouts.booked(asked, now))
+        if answer is not None:
+            return answer
+        status = 409
+    else:
+        callouts.opened(asked, clock.now())
+        db.session.commit()
+    card, = cards_for(asked.user, [shift_by_id(shift_id)])
+    filled = not card.booked and not card.allows(rules.SHIFTS.take) and card.subject.places_left == 0
+    return render_template("shifts/call_out.html", card=card, token=token, filled=filled), status

@@ -10,7 +10,9 @@ from dateutil.relativedelta import relativedelta
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from .. import reminders
 from ..audit import audit
+from ..clock import end_of_tomorrow
 from ..extensions import db
 from ..i18n.catalog import lazy_gettext as _l
 from ..mail import absolute_url, send_after_commit
@@ -23,7 +25,7 @@ from ..shifts import calendar
 
 def enrol(user: User, training_session: TrainingSession, now: datetime, known: Standing | None = None) -> Enrolment:
     """Take a free seat; Conflict when the last one has just gone."""
-    enrolment = SEATS.hold(user, training_session, now, known)
+    enrolment = SEATS.hold(user, training_session, now, known, reminded_at=None)
     audit("training_enrolled", actor=user, subject=user, session_id=training_session.id)
     _mail_enrolled(user, training_session)
     return enrolment
@@ -66,7 +68,28 @@ def move(user: User, training_session: TrainingSession, now: datetime, known: St
     return enrolment
 
 
-ACTIONS = {"enrol": enrol, "waitlist": SEATS.queue, "confirm": confirm_offer, "cancel": cancel, "move": move}
+def join_waitlist(user: User, training_session: TrainingSession, now: datetime,
+                  known: Standing | None = None) -> Enrolment:
+    return SEATS.queue(user, training_session, now, known, reminded_at=None)
+
+
+ACTIONS = {"enrol": enrol, "waitlist": join_waitlist, "confirm": confirm_offer, "cancel": cancel, "move": move}
+
+
+def send_reminders(now: datetime) -> int:
+    """The day-before reminders of seats on training sessions that are due, each claimed and queued once (as
+    shifts' are); how many."""
+    return reminders.send(SEATS, now, end_of_tomorrow(now), _remind)
+
+
+def _remind(enrolment: Enrolment) -> None:
+    user, training_session = enrolment.user, enrolment.session
+    with force_locale(user.locale):
+        attachment = ("training.ics", calendar.training_session(training_session), "text/calendar")
+    send_after_commit(user.email, user.locale, "training_reminder", _l("Reminder: your training tomorrow"),
+                      about=f"training_session:{training_session.id}", name=user.full_name,
+                      link=absolute_url("trainings.mine"), attachments=[attachment],
+                      **_session_details(training_session, user.locale))
 
 
 def fill_from_waitlist(training_session: TrainingSession, now: datetime) -> int:

@@ -130,10 +130,30 @@ def confirm_cancel(flow: Flow, subject_id: int):
                   next_page=back.split("#")[0])
 
 
-def _apply(flow: Flow, action: str, user: User, subject, now: datetime, known: Standing, location: str):
-    """Run an allowed action and commit it; the answer, or None when it lost a race (rolled back)."""
+def take_from_link(flow: Flow, user: User, subject_id: int, location: str,
+                   also: Callable[[datetime], None] | None = None):
+    """Book or enrol the person an e-mailed link names (a call-out's), through the same gates and the same path as
+    the button on the list; also(now) records it in the same transaction. The answer, or None when the decision
+    does not allow it or the last place has just gone."""
+    pass_on_lapsed_offers(flow)
+    subject = flow.load(subject_id) or abort(404)
+    now, kind = clock.now(), flow.kind
+    if not lock_person(user.id):
+        return None
+    known = kind.standing(user, [subject], now)
+    if not decide(kind, user, subject, now, known).allows(kind.take):
+        return None
+    return _apply(flow, kind.take, user, subject, now, known, location, also)
+
+
+def _apply(flow: Flow, action: str, user: User, subject, now: datetime, known: Standing, location: str,
+           also: Callable[[datetime], None] | None = None):
+    """Run an allowed action (and also(now), if given) and commit it; the answer, or None when it lost a race
+    (rolled back)."""
     try:
         known.rows[subject.id] = flow.actions[action](user, subject, now, known)
+        if also is not None:
+            also(now)
         # Made before the commit, from what this transaction knows (the person's language, too): after it, all
         # of it would load again. Of what the standing knew, only this row and the places have changed.
         answer = done(flow.partial, flow.done[action], location, card=Card(flow.kind, subject, user, known, now))

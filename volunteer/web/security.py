@@ -7,7 +7,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 # Paths whose next segment is a secret (a sign-in or confirmation link, a calendar feed, a waitlist offer) or
 # names a person (a certificate's code); tests/test_logs.py checks that every route with a <token> or <code> is here.
-SECRET_PATHS = ("/sign-in/", "/confirm/", "/calendar/", "/shifts/offers/", "/trainings/offers/", "/verify/")
+SECRET_PATHS = ("/sign-in/", "/confirm/", "/calendar/", "/shifts/offers/", "/shifts/call-outs/", "/trainings/offers/",
+                "/verify/")
 _SECRET_SEGMENT = re.compile("(" + "|".join(re.escape(path) for path in SECRET_PATHS) + r")(?!sent\b)[^/?\s\"]+")
 # A query string may hold a search for a name or an address.
 _QUERY = re.compile(r"(/[^?\s\"]*)\?[^\s\"]*")
