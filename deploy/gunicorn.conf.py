@@ -2,11 +2,23 @@
 
 The access log leaves out query strings (a search may be a name) and the secret part of a path (sign-in and
 confirmation links, calendar feeds, waitlist offers, certificate codes), also in the Referer it records; the
-error log gets the same treatment. Settings given on the command line or in GUNICORN_CMD_ARGS win."""
+error log gets the same treatment. Settings given on the command line or in GUNICORN_CMD_ARGS win.
+
+Metrics (/metrics, volunteer/web/metrics.py) are summed over the workers through files in PROMETHEUS_MULTIPROC_DIR:
+a folder of its own made here when the environment names none, emptied when gunicorn starts (numbers left from an
+earlier run would be added in), and a finished worker's live gauges removed when it exits."""
+import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from gunicorn.glogging import Logger
+
+# Before prometheus_client is first imported (by the app, below): it chooses per-process or shared numbers then.
+_made_metrics_dir = "PROMETHEUS_MULTIPROC_DIR" not in os.environ
+if _made_metrics_dir:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="volunteer-metrics-")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project, for volunteer.web.security
 
@@ -34,3 +46,23 @@ class RedactingLogger(Logger):
 
 
 logger_class = RedactingLogger
+
+
+def on_starting(server):
+    """The master, before any worker: start the shared metrics from nothing."""
+    folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):
+        stale.unlink()
+
+
+def child_exit(server, worker):
+    """A worker has gone (restarted, reloaded, killed): its connections and requests in progress with it."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if _made_metrics_dir:
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
