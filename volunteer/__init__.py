@@ -34,6 +34,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
     app.config.update(overrides or {})
     _check_settings(app)
+    from . import logs
+    logs.init_app(app)  # before anything logs: the app's logger is made on first use
 
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
