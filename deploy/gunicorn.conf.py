@@ -18,9 +18,9 @@ from pathlib import Path
 from gunicorn.glogging import Logger
 
 # Before prometheus_client is first imported (by the app, below): it chooses per-process or shared numbers then.
-_made_metrics_dir = "PROMETHEUS_MULTIPROC_DIR" not in os.environ
-if _made_metrics_dir:
+if "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="volunteer-metrics-")
+    os.environ["VOLUNTEER_METRICS_DIR_MADE"] = "1"  # kept when gunicorn reads this file again (reload, HUP)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project, for volunteer.web.security
 
@@ -88,5 +88,5 @@ def child_exit(server, worker):
 
 
 def on_exit(server):
-    if _made_metrics_dir:
+    if os.environ.get("VOLUNTEER_METRICS_DIR_MADE"):
         shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)

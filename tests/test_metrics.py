@@ -84,7 +84,7 @@ def test_requests_are_counted_and_timed_by_endpoint_never_by_path(metered, make_
     assert value(after, "volunteer_http_responses_total", endpoint="unmatched", method="GET", status="404") \
         - value(before, "volunteer_http_responses_total", endpoint="unmatched", method="GET", status="404") == 1
     assert value(after, "volunteer_http_responses_total", endpoint="shifts.feed", method="GET", status="404") >= 1
-    for secret in ("SecretFeedToken", "no-such-page", f"/calendar/", str(shift.id) + "x"):
+    for secret in ("SecretFeedToken", "no-such-page", "/calendar/", str(shift.id) + "x"):
         assert secret not in after, secret
     assert 'endpoint="metrics.metrics"' not in after, "the scrapes themselves are not counted"
 

@@ -28,9 +28,6 @@ class JsonFormatter(logging.Formatter):
 class StderrHandler(logging.StreamHandler):
     """Writes to whatever sys.stderr is at the time (gunicorn's, a test's capture), not the one at set-up."""
 
-    def __init__(self):
-        super().__init__()
-
     @property
     def stream(self):
         return sys.stderr
