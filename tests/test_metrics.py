@@ -175,18 +175,20 @@ def test_several_workers_report_one_sum(database_url, tmp_path):
         while get(port, "/metrics", BEARER)[0] != 200:
             assert process.poll() is None and time.monotonic() < deadline, (tmp_path / "gunicorn.log").read_text()
             time.sleep(0.2)
-        requests = 40
-        threads = [threading.Thread(target=get, args=(port, "/healthz")) for _ in range(requests)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        pids = {path.stem.rsplit("_", 1)[1] for path in (tmp_path / "metrics").glob("counter_*.db")}
+        requests, pids = 0, set()
+        while len(pids) < 2 and requests < 400:  # until both workers have served some
+            threads = [threading.Thread(target=get, args=(port, "/")) for _ in range(20)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            requests += len(threads)
+            pids = {path.stem.rsplit("_", 1)[1] for path in (tmp_path / "metrics").glob("counter_*.db")}
         assert len(pids) == 2, "both workers served some"
         for _ in range(6):
             status, text = get(port, "/metrics", BEARER)
             assert status == 200
-            served = value(text, "volunteer_http_responses_total", endpoint="health.healthz", method="GET",
+            served = value(text, "volunteer_http_responses_total", endpoint="main.home", method="GET",
                            status="200")
             assert served == requests, (served, pids)
     finally:
