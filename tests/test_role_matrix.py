@@ -11,7 +11,8 @@ from .world import ROLES, fill
 # Routes anyone may open. Everything under /coordinator and /admin is checked by its prefix.
 PUBLIC = {"main.home", "main.privacy", "main.accessibility", "main.set_language", "signup.form", "signup.check_field", "signup.sent",
           "signup.confirm", "auth.sign_in", "auth.sent", "auth.redeem", "oidc.start", "oidc.callback", "static",
-          "trainings.offer", "shifts.offer", "shifts.call_out", "shifts.feed", "health.healthz", "verify.form", "verify.show"}
+          "trainings.offer", "shifts.offer", "shifts.call_out", "shifts.feed", "health.healthz", "metrics.metrics",
+          "verify.form", "verify.show"}
 SIGNED_IN = {"me.page", "me.messages", "me.data", "me.details", "me.export", "me.delete", "main.accept_notice",
              "auth.sign_out", "trainings.page", "trainings.act", "trainings.mine", "shifts.page", "shifts.act",
              "shifts.confirm_cancel", "shifts.mine",

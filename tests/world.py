@@ -95,8 +95,9 @@ def world(app, make_user, make_organisation, make_shift, make_session) -> World:
 
 # Pages that are not HTML for a person to read (downloads), need a one-time token from an e-mail, or send the
 # browser to the organisation's identity provider (and are not there at all without its settings).
-NOT_PAGES = {"static", "health.healthz", "me.export", "shifts.ics", "shifts.feed", "directory.export_csv", "auth.redeem",
-             "signup.confirm", "shifts.offer", "shifts.call_out", "trainings.offer", "hours.certificate_pdf_download",
+NOT_PAGES = {"static", "health.healthz", "metrics.metrics", "me.export", "shifts.ics", "shifts.feed",
+             "directory.export_csv", "auth.redeem", "signup.confirm", "shifts.offer", "shifts.call_out", "trainings.offer",
+             "hours.certificate_pdf_download",
              "hours_report.hours_csv", "hours_report.partnership_csv", "hours_report.partnership_pdf", "oidc.start",
              "oidc.callback"}
 SIGNED_IN_PAGES = {"main.accept_notice", "me.page", "me.messages", "me.delete", "me.data", "me.details", "shifts.page",

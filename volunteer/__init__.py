@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # Every feature's blueprint, by module: the folder tree is the map of the site.
 BLUEPRINTS = ("main", "accounts.signup", "accounts.sign_in", "accounts.oidc.views", "me.views", "trainings.views",
               "shifts.views", "hours.views", "hours.verification", "trainings.manage", "vetting.manage", "shifts.manage",
-              "shifts.rosters", "vetting.directory", "hours.reports", "messages.manage", "admin", "web.health")
+              "shifts.rosters", "vetting.directory", "hours.reports", "messages.manage", "admin", "web.health",
+              "web.metrics")
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -33,6 +34,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
     app.config.update(overrides or {})
     _check_settings(app)
+    from . import logs
+    logs.init_app(app)  # before anything logs: the app's logger is made on first use
 
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
@@ -67,6 +70,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     card_cache.init_app(app)
     from . import delivery
     delivery.init_app(app)
+    from .web import metrics
+    metrics.init_app(app)
     security.init_app(app)
     return app
 

@@ -95,6 +95,11 @@ class Config:
     OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
     OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile")
 
+    # "json": every log line a JSON object (volunteer/logs.py; gunicorn's logs too, deploy/gunicorn.conf.py), else
+    # plain text. LOG_LEVEL: the least severe level written (INFO, WARNING, ...).
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").strip().upper()
+
     # Looking up the domain's mail servers catches typos but needs DNS; off by default.
     EMAIL_CHECK_DELIVERABILITY = _bool("EMAIL_CHECK_DELIVERABILITY")
 

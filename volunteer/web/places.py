@@ -16,6 +16,7 @@ from ..i18n.locale import speak_as
 from ..models import User
 from ..rules.kinds import Decision, Kind, Standing, decide
 from ..rules.places import Conflict, lock_person
+from . import metrics
 from .htmx import done, render
 from .urls import safe_next
 
@@ -150,14 +151,19 @@ def _apply(flow: Flow, action: str, user: User, subject, now: datetime, known: S
            also: Callable[[datetime], None] | None = None):
     """Run an allowed action (and also(now), if given) and commit it; the answer, or None when it lost a race
     (rolled back)."""
+    held = flow.kind.places.held
+    before = known.rows.get(subject.id)
+    held_before = before is not None and before.status is held
     try:
-        known.rows[subject.id] = flow.actions[action](user, subject, now, known)
+        row = known.rows[subject.id] = flow.actions[action](user, subject, now, known)
+        held_after = row.status is held
         if also is not None:
             also(now)
         # Made before the commit, from what this transaction knows (the person's language, too): after it, all
         # of it would load again. Of what the standing knew, only this row and the places have changed.
         answer = done(flow.partial, flow.done[action], location, card=Card(flow.kind, subject, user, known, now))
         db.session.commit()
+        metrics.place_changed(flow.kind.places.noun, held_before, held_after)
         return answer()
     except (Conflict, IntegrityError):
         db.session.rollback()

@@ -12,11 +12,14 @@ SECRET_PATHS = ("/sign-in/", "/confirm/", "/calendar/", "/shifts/offers/", "/shi
 _SECRET_SEGMENT = re.compile("(" + "|".join(re.escape(path) for path in SECRET_PATHS) + r")(?!sent\b)[^/?\s\"]+")
 # A query string may hold a search for a name or an address.
 _QUERY = re.compile(r"(/[^?\s\"]*)\?[^\s\"]*")
+# A mail server's refusal quotes the address ("550 <anna@example.org>: no such user").
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def redact(text: str) -> str:
-    """A log line's text without query strings and secret path segments: "/sign-in/…", "/volunteers?…"."""
-    return _QUERY.sub(r"\1?…", _SECRET_SEGMENT.sub(r"\1…", text))
+    """A log line's text without query strings, secret path segments and e-mail addresses: "/sign-in/…",
+    "/volunteers?…", "…@…"."""
+    return _EMAIL.sub("…@…", _QUERY.sub(r"\1?…", _SECRET_SEGMENT.sub(r"\1…", text)))
 
 
 def init_app(app) -> None:
