@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # Every feature's blueprint, by module: the folder tree is the map of the site.
 BLUEPRINTS = ("main", "accounts.signup", "accounts.sign_in", "accounts.oidc.views", "me.views", "trainings.views",
               "shifts.views", "hours.views", "hours.verification", "trainings.manage", "vetting.manage", "shifts.manage",
-              "shifts.rosters", "vetting.directory", "hours.reports", "messages.manage", "admin", "web.health")
+              "shifts.rosters", "vetting.directory", "hours.reports", "messages.manage", "admin", "web.health",
+              "leads.views", "leads.check_in", "leads.manage")
 
 
 def create_app(overrides: dict | None = None) -> Flask:
