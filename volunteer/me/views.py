@@ -40,7 +40,7 @@ DATA_LABELS = {
     "retention_warned_at": _l("Warned about deletion for inactivity"), "status_history": _l("Status history"),
     "interviews": _l("Interviews"), "record_extracts_seen": _l("Criminal-record extracts seen"),
     "trainings": _l("Trainings"), "qualifications": _l("Qualifications"), "shifts": _l("Shifts"),
-    "calendar_feed": _l("Calendar feed"), "certificates": _l("Certificates"),
+    "calendar_feed": _l("Calendar feed"), "site_leads": _l("Sites you lead"), "certificates": _l("Certificates"),
     "messages": _l("E-mails we sent you"), "activity": _l("What has happened on your account"),
 }
 # Column headings for the parts that are lists of records.
@@ -55,6 +55,7 @@ FIELD_LABELS = {
     "issued_at": _l("Issued"), "facts": _l("Hours in total"), "withdrawn_at": _l("Withdrawn"),
     "withdrawal_reason": _l("Reason for withdrawal"), "subject": _l("Subject"), "to": _l("To"),
     "finished_at": _l("Delivered or given up"), "read_at": _l("Read on My page"),
+    "checked_in_at": _l("Checked in"), "checked_out_at": _l("Checked out"), "until": _l("Until"),
 }
 
 
