@@ -30,7 +30,9 @@ def day(app, make_user, make_shift, coordinator):
     elsewhere = make_shift(site="Mötesplats Annanstans", starts_at=NOW + timedelta(minutes=30), places=3)
     booking_id = put_on(app, shift, volunteer)
     with app.app_context():
-        db.session.add(SiteLead(site_id=shift.site_id, user_id=lead.id, from_day=TODAY, until_day=TODAY + timedelta(days=2)))
+        db.session.add(SiteLead(site_id=shift.site_id, user_id=lead.id, from_day=TODAY,
+                                until_day=TODAY + timedelta(days=2)))
+        db.session.get(User, coordinator.id).locale = "en"  # English pages, so the tests read plainly
         db.session.commit()
     return {"lead": lead, "volunteer": volunteer, "shift": shift, "later": later, "elsewhere": elsewhere,
             "booking_id": booking_id, "site_id": shift.site_id, "coordinator": coordinator}

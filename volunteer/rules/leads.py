@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from ..clock import local_day
 from ..extensions import db
-from ..i18n.catalog import lazy_gettext as _l
 from ..models import Booking, BookingStatus, Shift, Site, SiteLead, User
 
 # A volunteer may check in this long before their shift starts, and check out this long after it ends.
@@ -48,17 +47,11 @@ def leads_any(user: User, now: datetime) -> bool:
 class Presence(enum.Enum):
     """Where a booking stands at the door, and what checking it does next."""
 
-    CHECK_IN = "check_in", _l("Check in")
-    CHECK_OUT = "check_out", _l("Check out")
-    JUST_ARRIVED = "just_arrived", _l("Checked in a moment ago")
-    LEFT = "left", _l("Checked out")
-    NOT_NOW = "not_now", _l("Not open for check-in now")
-
-    def __new__(cls, value, label):
-        member = object.__new__(cls)
-        member._value_ = value
-        member.label = label
-        return member
+    CHECK_IN = "check_in"
+    CHECK_OUT = "check_out"
+    JUST_ARRIVED = "just_arrived"  # checked in a moment ago: a second scan is the same arrival
+    LEFT = "left"
+    NOT_NOW = "not_now"  # not open for check-in now
 
     @property
     def acts(self) -> bool:
