@@ -15,7 +15,7 @@ from reportlab.platypus import Flowable, KeepInFrame, Paragraph, SimpleDocTempla
 
 from ..i18n.catalog import gettext as _
 from ..i18n.formats import date_range, join_list, month_name, number
-from ..web import qr
+from . import qr
 from .certificates import Sheet
 from .partnership import in_the_period, languages_text, shown, small_number
 

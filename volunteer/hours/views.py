@@ -7,10 +7,9 @@ from .. import clock
 from ..extensions import db
 from ..i18n.catalog import gettext as _
 from ..models import Certificate
-from ..web import qr
 from ..web.access import require_signed_in
 from ..web.htmx import render_form
-from . import certificates, pdf, totals
+from . import certificates, pdf, qr, totals
 from .forms import CertificateForm, PeriodForm
 
 bp = Blueprint("hours", __name__)

@@ -1,5 +1,5 @@
 """Coordinators appoint the leads of their organisations' sites for a period, end them, and read their notes."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, url_for
 from flask_login import current_user
 from sqlalchemy import select
 

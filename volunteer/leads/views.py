@@ -6,11 +6,11 @@ from flask_login import current_user
 from .. import clock
 from ..audit import audit
 from ..extensions import db
+from ..hours import qr
 from ..i18n.catalog import gettext as _
 from ..models import Booking, Shift, Site
 from ..rules.leads import current_leads, lead_actions, open_for_check_in
 from ..rules.places import Conflict
-from ..web import qr
 from ..web.access import require_lead, site_led
 from ..web.htmx import render_form
 from . import codes, queries, service

@@ -1,7 +1,6 @@
 """Who leads which site today, and when a booking may be checked in or out: the one answer every page, button
 and POST of site leads and check-in reads."""
 import enum
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
