@@ -277,3 +277,12 @@ def test_ending_a_lead_takes_the_site_away_at_once(app, day):
     assert coordinator.submit(f"{url}/{lead_id}/end", page=url).status_code == 303
     assert signed_in(app, day["lead"]).get(f"/lead/sites/{day['site_id']}/today").status_code == 403
     assert len(events(app, "site_lead_ended")) == 1
+
+
+def test_the_lead_finds_the_site_on_their_page_and_coordinators_from_the_sites_day(app, day):
+    text = page_text(signed_in(app, day["lead"]).get("/me"))
+    assert "Sites you lead" in text and f"/lead/sites/{day['site_id']}/today" in text
+    assert "Sites you lead" not in page_text(signed_in(app, day["volunteer"]).get("/me"))
+    html = signed_in(app, day["coordinator"]).get(f"/coordinator/sites/{day['site_id']}/day/2026-03-10").get_data(
+        as_text=True)
+    assert f"/lead/sites/{day['site_id']}/here" in html and f"/coordinator/sites/{day['site_id']}/leads" in html

@@ -17,6 +17,7 @@ from ..i18n.languages import spoken_language, spoken_languages
 from ..labels import AVAILABILITY, OTHER_LANGUAGE, availability_labels, skill_label
 from ..models import BookingStatus, EnrolmentStatus, Organisation, RecordKind, Role, Status, UserLanguage, UserSkill
 from ..messages import inbox
+from ..rules.leads import current_leads
 from ..shifts.calendar import feed_url
 from ..shifts.queries import coming_shift_count
 from ..web.forms import ConfirmForm, page_number
@@ -94,6 +95,7 @@ def page():
         upcoming_shifts=coming_shift_count(user),
         feed_url=feed_url(user),
         unread=inbox.unread_count(user),
+        leading=current_leads(user, clock.now()),
     )
 
 
