@@ -286,3 +286,32 @@ def test_the_lead_finds_the_site_on_their_page_and_coordinators_from_the_sites_d
     html = signed_in(app, day["coordinator"]).get(f"/coordinator/sites/{day['site_id']}/day/2026-03-10").get_data(
         as_text=True)
     assert f"/lead/sites/{day['site_id']}/here" in html and f"/coordinator/sites/{day['site_id']}/leads" in html
+
+
+@pytest.mark.now(datetime(2026, 10, 24, 22, 20, tzinfo=timezone.utc))  # 00:20 in Stockholm, summer time
+def test_hours_use_the_real_time_from_check_in_to_check_out_across_the_clock_change(app, clock, make_shift, make_user):
+    from volunteer import clock as stockholm
+    from volunteer.hours import aggregates, totals
+
+    night = date(2026, 10, 25)  # the clocks go back from 03:00 to 02:00
+    shift = make_shift(starts_at=stockholm.at(night, datetime.min.time().replace(minute=30)),
+                       ends_at=stockholm.at(night, datetime.min.time().replace(hour=4, minute=30)))  # 5 h really
+    person = make_user("nora@example.org", status=Status.APPROVED, locale="en")
+    other = make_user("otto@example.org", status=Status.APPROVED, locale="en")
+    booking_id = put_on(app, shift, person)
+    put_on(app, shift, other, status=BookingStatus.ATTENDED)  # marked by hand, never checked in: the shift's hours
+    client = signed_in(app, person)
+    with app.app_context():
+        assert client.submit("/check-in", {"code": codes.code_for(shift.id, clock.now)}).status_code == 303
+    clock.now = datetime(2026, 10, 25, 2, 40, tzinfo=timezone.utc)  # 03:40 in Stockholm, winter time: 4 h 20 min
+    with app.app_context():
+        assert client.submit("/check-in", {"code": codes.code_for(shift.id, clock.now)}).status_code == 303
+    assert booking(app, booking_id).checked_out_at == clock.now
+    with app.app_context():
+        assert totals.summary(db.session.get(User, person.id)).shift_minutes == 4 * 60 + 20
+        assert totals.summary(db.session.get(User, other.id)).shift_minutes == 5 * 60
+        report = {row.person.id: row.minutes for row in aggregates.report(None, night, night)}
+        assert report == {person.id: 4 * 60 + 20, other.id: 5 * 60}
+        assert aggregates.summary(None, night, night).minutes == 9 * 60 + 20
+    clock.advance(hours=2)  # the shift is over: My shifts counts it
+    assert "Hours recorded as worked: 4.33" in page_text(client.get("/shifts/mine"))
