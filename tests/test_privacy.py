@@ -14,8 +14,8 @@ from volunteer.me.privacy import EXPORTED, NOT_EXPORTED
 from volunteer.me.views import DATA_LABELS, FIELD_LABELS
 from volunteer.models import (AuditEvent, Booking, BookingStatus, CallOut, CallOutRecipient, Certificate, DeviceSession, Enrolment,
                               EnrolmentStatus, Interview, LoginToken, Organisation, PersonQualification, Qualification,
-                              RecordCheck, RecordKind, Role, Shift, Status, StatusChange, TokenPurpose, TrainingSession,
-                              User, UserSkill, utcnow)
+                              RecordCheck, RecordKind, Role, Shift, SiteLead, Status, StatusChange, TokenPurpose,
+                              TrainingSession, User, UserSkill, utcnow)
 from volunteer.web.forms import display_phone
 from volunteer.web.security import no_secrets
 
@@ -70,7 +70,10 @@ def rich_person(app, make_user, make_shift, make_session, coordinator, frg):
         user.preferred_organisations.append(db.session.get(Organisation, frg.id))
         user.retention_warned_at = now - timedelta(days=2)
         db.session.add_all([
-            Booking(shift_id=past.id, user_id=person.id, status=BookingStatus.ATTENDED, created_at=now),
+            Booking(shift_id=past.id, user_id=person.id, status=BookingStatus.ATTENDED, created_at=now,
+                    checked_in_at=past.starts_at - timedelta(minutes=10), checked_out_at=past.ends_at),
+            SiteLead(site_id=past.site_id, user_id=person.id, from_day=date(2026, 5, 1), until_day=date(2026, 5, 31),
+                     created_by_id=coordinator.id),
             Booking(shift_id=coming.id, user_id=person.id, status=BookingStatus.BOOKED, created_at=now),
             Enrolment(session_id=session.id, user_id=person.id, status=EnrolmentStatus.ENROLLED, created_at=now),
             Interview(user_id=person.id, held_on=date(2026, 5, 4), interviewer_id=coordinator.id,
@@ -137,7 +140,7 @@ def test_my_data_page_shows_everything_with_a_name_for_each_part(app, rich_perso
                      "Boende Testby", "Introduktion till evakueringsboende", f"Ring {PHONE}",
                      "Criminal-record extracts seen", "What has happened on your account", "Arabic", "Evenings",
                      "Work with children outside school and childcare", "Volunteer",
-                     "Certificates", "K7QM3XRT9PWDHF2N", "Reason for withdrawal"):
+                     "Certificates", "K7QM3XRT9PWDHF2N", "Reason for withdrawal", "Sites you lead", "Checked in"):
         assert expected in text, expected
     assert re.search(r"<td>3</td>", text), "the certificate's hours (150 + 30 minutes)"
     assert "Download my data (JSON)" in text

@@ -17,7 +17,7 @@ SIGNED_IN = {"me.page", "me.messages", "me.data", "me.details", "me.export", "me
              "auth.sign_out", "trainings.page", "trainings.act", "trainings.mine", "shifts.page", "shifts.act",
              "shifts.confirm_cancel", "shifts.mine",
              "shifts.ics", "shifts.new_feed", "shifts.revoke_feed", "hours.page", "hours.new_certificate",
-             "hours.certificate", "hours.certificate_pdf_download"}
+             "hours.certificate", "hours.certificate_pdf_download", "check_in.form"}
 # Coordinator pages that are the same for every organisation: lists filtered to one's own organisations,
 # forms that create something for one of them, and the tasks and qualifications every partner shares.
 SHARED = {"coordinator.index", "coordinator.applicants", "directory.volunteers", "directory.languages",
@@ -27,13 +27,17 @@ SHARED = {"coordinator.index", "coordinator.applicants", "directory.volunteers",
           "hours_report.hours_csv", "hours_report.certificate_list", "messages.applicants", "hours_report.partnership",
           "hours_report.partnership_csv", "hours_report.partnership_pdf"}
 COORDINATOR_PREFIX = "/coordinator"
+# A site's day: its lead (tests/world.py's lead leads the organisation's site) and the organisation's coordinators.
+LEAD_PREFIX = "/lead"
 ADMIN_PREFIX = "/admin"
 # Signing out and deleting the account would end the session the rest of the walk needs; tests/test_auth.py
 # and tests/test_me.py request them as each kind of person.
 ENDS_THE_WALK = {("auth.sign_out", "POST"), ("me.delete", "POST")}
 TOKENS = {"token": "not-a-real-token", "field": "email", "filename": "css/site.css", "action": None}
 # Requests that mean something only with a value: what a person pressing the button would send.
-BODIES = {"rosters.attendance": {"status": "attended"}, "training_admin.attendance": {"status": "attended"}}
+BODIES = {"rosters.attendance": {"status": "attended"}, "training_admin.attendance": {"status": "attended"},
+          "site_lead.note": {"text": "Nils kom inte."}, "check_in.form": {"code": "000000"},
+          "site_leads.leads": {"email": "neighbour@example.org", "from_day": "2026-12-07", "until_day": "2099-12-31"}}
 
 
 def classify(rule) -> str:
@@ -41,6 +45,8 @@ def classify(rule) -> str:
         return "admin"
     if rule.rule.startswith(COORDINATOR_PREFIX):
         return "coordinator"
+    if rule.rule.startswith(LEAD_PREFIX):
+        return "lead"
     if rule.endpoint in SIGNED_IN:
         return "signed_in"
     if rule.endpoint in PUBLIC:
@@ -89,7 +95,13 @@ def expected(kind: str, rule, role: str, response) -> bool:
         return not to_sign_in and status not in (401, 403)
     if kind == "admin":
         return status == 403 if role != "admin" else status not in (401, 403, 404)
-    if role in ("applicant", "volunteer"):
+    if kind == "lead":  # the lead and the site's own coordinators; nobody else, another organisation's neither
+        if role in ("applicant", "volunteer"):
+            return status == 403
+        if role == "other_coordinator" and rule.endpoint != "site_lead.index":
+            return status == 404
+        return status not in (401, 403, 404)
+    if role in ("applicant", "volunteer", "lead"):
         return status == 403
     if role == "other_coordinator" and not shared(rule):
         return status in (403, 404)

@@ -8,13 +8,13 @@ import pytest
 from volunteer.clock import local_day
 from volunteer.extensions import db
 from volunteer.mail import send_after_commit
-from volunteer.models import (Certificate, Enrolment, EnrolmentStatus, MessageStatus, Organisation, Role, Shift, Status,
-                              TargetGroup, TrainingSession, User, utcnow)
+from volunteer.models import (Certificate, Enrolment, EnrolmentStatus, MessageStatus, Organisation, Role, Shift,
+                              SiteLead, SiteNote, Status, TargetGroup, TrainingSession, User, utcnow)
 
 from .helpers import put_on
 
 
-ROLES = ["anonymous", "applicant", "volunteer", "other_coordinator", "coordinator", "admin"]
+ROLES = ["anonymous", "applicant", "volunteer", "lead", "other_coordinator", "coordinator", "admin"]
 
 
 @dataclass
@@ -41,6 +41,8 @@ def world(app, make_user, make_organisation, make_shift, make_session) -> World:
         "applicant": make_user("applicant@example.org", full_name="Ali Sökande", status=Status.CONFIRMED),
         "volunteer": make_user("volunteer@example.org", full_name="Vera Volontär", status=Status.APPROVED),
         "neighbour": make_user("neighbour@example.org", full_name="Nils Granne", status=Status.APPROVED),
+        # Leads the organisation's site this week (below): its day, check-in and who is here; nothing else.
+        "lead": make_user("lead@example.org", full_name="Lea Ledare", status=Status.APPROVED),
         "coordinator": make_user("coord@example.org", full_name="Cora Koordinator", status=Status.APPROVED,
                                  role=Role.COORDINATOR, coordinates=[frg]),
         "other_coordinator": make_user("other@example.org", full_name="Otto Annan", status=Status.APPROVED,
@@ -60,12 +62,19 @@ def world(app, make_user, make_organisation, make_shift, make_session) -> World:
         stored.target_groups = [newcomers]
         db.session.commit()
         target_group_id = newcomers.id
+        today = local_day(utcnow())
+        lead = SiteLead(site_id=site_id, user_id=people["lead"].id, from_day=today - timedelta(days=1),
+                        until_day=today + timedelta(days=7), created_by_id=people["coordinator"].id)
+        db.session.add_all([lead, SiteNote(site_id=site_id, shift_id=shift.id, author_id=people["lead"].id,
+                                           text="Nils kom inte; ringde och var sjuk.")])
+        db.session.commit()
+        lead_id = lead.id
     ids = {
         "shift_id": shift.id, "site_id": site_id, "task_id": task_id, "organisation_id": frg.id,
         "training_id": training_id, "session_id": session.id,
         "booking_id": put_on(app, shift, people["neighbour"]),
         "enrolment_id": enrol(app, session.id, people["neighbour"]),
-        "person_id": people["applicant"].id, "target_group_id": target_group_id,
+        "person_id": people["applicant"].id, "target_group_id": target_group_id, "lead_id": lead_id,
         "day": local_day(shift.starts_at).isoformat(),
     }
     with app.app_context():  # the applicant applied to FRG Testby, so only its coordinators see them
@@ -101,7 +110,7 @@ NOT_PAGES = {"static", "health.healthz", "metrics.metrics", "me.export", "shifts
              "hours_report.hours_csv", "hours_report.partnership_csv", "hours_report.partnership_pdf", "oidc.start",
              "oidc.callback"}
 SIGNED_IN_PAGES = {"main.accept_notice", "me.page", "me.messages", "me.delete", "me.data", "me.details", "shifts.page",
-                   "shifts.mine", "shifts.confirm_cancel", "trainings.page",
+                   "shifts.mine", "shifts.confirm_cancel", "trainings.page", "check_in.form",
                    "trainings.mine", "hours.page", "hours.new_certificate", "hours.certificate"}
 
 
@@ -116,6 +125,8 @@ def who_sees(rule) -> str:
         return "admin"
     if rule.rule.startswith("/coordinator"):
         return "coordinator"
+    if rule.rule.startswith("/lead"):
+        return "lead"
     return "volunteer" if rule.endpoint in SIGNED_IN_PAGES else "anonymous"
 
 

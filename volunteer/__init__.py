@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BLUEPRINTS = ("main", "accounts.signup", "accounts.sign_in", "accounts.oidc.views", "me.views", "trainings.views",
               "shifts.views", "hours.views", "hours.verification", "trainings.manage", "vetting.manage", "shifts.manage",
               "shifts.rosters", "vetting.directory", "hours.reports", "messages.manage", "admin", "web.health",
-              "web.metrics")
+              "web.metrics", "leads.views", "leads.check_in", "leads.manage")
 
 
 def create_app(overrides: dict | None = None) -> Flask:

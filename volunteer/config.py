@@ -72,6 +72,8 @@ class Config:
     SIGNIN_PER_ADDRESS_LIMIT = os.environ.get("SIGNIN_PER_ADDRESS_LIMIT", "3 per 15 minutes")
     # Looking up certificates by code: enough for anyone checking a few, far too few to guess one.
     VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per 10 minutes")
+    # Check-in codes typed per person: plenty for a shift's arrivals and departures, far too few to guess a code.
+    CHECK_IN_RATE_LIMIT = os.environ.get("CHECK_IN_RATE_LIMIT", "20 per 10 minutes")
     # Coordinators' messages to an audience: sends per coordinator, and the most people one message may go to.
     MESSAGE_RATE_LIMIT = os.environ.get("MESSAGE_RATE_LIMIT", "20 per hour")
     MESSAGE_MAX_RECIPIENTS = int(os.environ.get("MESSAGE_MAX_RECIPIENTS", "200"))

@@ -1,12 +1,12 @@
 """The coordinators' hours report, summed in the database: a request reads sums per site and task and one page of
 people, however many bookings were ever attended.
 
-The minutes are totals.worked's (whole minutes of real elapsed time between the stored UTC start and end), summed
-shift by shift, so the database gives the figures Python gives, across clock changes too."""
+The minutes are totals.booking_minutes' (whole minutes of real elapsed time between the stored UTC check-in and
+check-out, or else the shift's start and end), summed booking by booking, so the database gives the figures Python gives, across clock changes too."""
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Integer, Select, func, select
+from sqlalchemy import Integer, Select, and_, case, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.functions import FunctionElement
@@ -38,7 +38,11 @@ def _elapsed_on_sqlite(element, compiler, **kw):
     return f"(CAST(ROUND((julianday({end}) - julianday({start})) * 86400000) AS INTEGER) / 60000)"
 
 
-MINUTES = func.sum(elapsed_minutes(Shift.starts_at, Shift.ends_at))
+# totals.booking_minutes: the real time from check-in to check-out where both were recorded, else the shift's.
+MINUTES = func.sum(case(
+    (and_(Booking.checked_in_at.is_not(None), Booking.checked_out_at.is_not(None)),
+     elapsed_minutes(Booking.checked_in_at, Booking.checked_out_at)),
+    else_=elapsed_minutes(Shift.starts_at, Shift.ends_at)))
 
 
 def _attended(columns: tuple, scope: set[int] | None, start: date, end: date) -> Select:

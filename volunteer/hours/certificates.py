@@ -67,7 +67,7 @@ def issuer(summary: totals.Summary) -> User | None:
     confirmed: Counter = Counter()
     for booking in summary.bookings:
         if booking.decided_by_id:
-            confirmed[booking.decided_by_id] += totals.worked(booking.shift)
+            confirmed[booking.decided_by_id] += totals.booking_minutes(booking)
     for enrolment in summary.enrolments:
         if enrolment.decided_by_id:
             confirmed[enrolment.decided_by_id] += totals.worked(enrolment.session)

@@ -1,8 +1,9 @@
 """Hours of volunteer work: attended shifts and trainings, summed per month, task and site.
 
 Hours are elapsed time between the stored UTC start and end, so a shift in the night the clocks change counts
-the hours really worked (one less in March, one more in October), whatever the wall clock said. Only
-attendance a coordinator recorded counts: no-shows and bookings never marked are left out."""
+the hours really worked (one less in March, one more in October), whatever the wall clock said. A booking checked
+in and out at the site counts the real time between the two instead (booking_minutes). Only attendance recorded
+(by a coordinator, a lead or checking in) counts: no-shows and bookings never marked are left out."""
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -27,6 +28,14 @@ def as_hours(total_minutes: int) -> float:
 def worked(occasion: Shift | TrainingSession) -> int:
     """The minutes a shift or training session counts for."""
     return minutes(occasion.starts_at, occasion.ends_at)
+
+
+def booking_minutes(booking: Booking) -> int:
+    """The minutes an attended booking counts for: from check-in to check-out where both were recorded (the real
+    time at the site, across any clock change), else the shift's. aggregates.MINUTES says the same in SQL."""
+    if booking.checked_in_at is not None and booking.checked_out_at is not None:
+        return minutes(booking.checked_in_at, booking.checked_out_at)
+    return worked(booking.shift)
 
 
 def _within(column, start: date | None, end: date | None):
@@ -109,7 +118,7 @@ class Month(InHours):
 
 
 def _shift_minutes(booking: Booking) -> int:
-    return worked(booking.shift)
+    return booking_minutes(booking)
 
 
 def _session_minutes(enrolment: Enrolment) -> int:

@@ -12,7 +12,7 @@ from ..i18n.catalog import lazy_gettext as _l
 from ..mail import absolute_url, forget, send_after_commit
 from ..models import (AuditEvent, Booking, BookingStatus, CallOutRecipient, Certificate, DeviceSession, Enrolment,
                       EnrolmentStatus, Interview, LoginToken, OutboxMessage, PersonQualification, RecordCheck, Role,
-                      Shift, Status, StatusChange, TrainingSession, User, coordinator_organisations)
+                      Shift, SiteLead, Status, StatusChange, TrainingSession, User, coordinator_organisations)
 
 # Every column of every table that holds a row about a person, and whether the export carries it. A column
 # missing from both lists fails tests/test_privacy.py, so a new personal field cannot slip past the export.
@@ -30,7 +30,9 @@ EXPORTED = {
     "record_check": {"kind", "seen_on", "valid_until"},
     "enrolment": {"session_id", "status", "created_at", "waitlisted_at", "offer_expires_at"},
     "person_qualification": {"qualification_id", "granted_at", "expires_at", "reason"},
-    "booking": {"shift_id", "status", "created_at", "waitlisted_at", "offer_expires_at"},
+    "booking": {"shift_id", "status", "created_at", "waitlisted_at", "offer_expires_at", "checked_in_at",
+                "checked_out_at"},
+    "site_lead": {"site_id", "from_day", "until_day"},
     "audit_event": {"created_at", "action"},
     "certificate": {"code", "locale", "period_start", "period_end", "issued_at", "facts", "withdrawn_at",
                     "withdrawal_reason"},
@@ -65,6 +67,8 @@ NOT_EXPORTED = {
                              "session_id": "the training is named in the trainings list"},
     "booking": {"id": "an internal number", "user_id": "the person", "updated_at": "bookkeeping",
                 "reminded_at": "bookkeeping", "decided_by_id": "a coordinator's internal number"},
+    "site_lead": {"id": "an internal number", "user_id": "the person", "created_at": "bookkeeping",
+                  "created_by_id": "a coordinator's internal number"},
     "audit_event": {"id": "an internal number", "actor_id": "another person's internal number",
                     "subject_id": "the person", "details": "internal ids and other people's notes"},
     "device_session": {name: "a signed-in device's session, stored hashed; ended when the account goes"
@@ -165,8 +169,11 @@ def _shift_data(user: User) -> dict:
         "shifts": [{"site": b.shift.site.name, "task": b.shift.task.names.get("en", b.shift.task.code),
                     "starts_at": _when(b.shift.starts_at), "ends_at": _when(b.shift.ends_at),
                     "status": b.status.value, "since": _when(b.created_at),
-                    "waitlisted_at": _when(b.waitlisted_at), "offer_expires_at": _when(b.offer_expires_at)}
+                    "waitlisted_at": _when(b.waitlisted_at), "offer_expires_at": _when(b.offer_expires_at),
+                    "checked_in_at": _when(b.checked_in_at), "checked_out_at": _when(b.checked_out_at)}
                    for b in bookings],
+        "site_leads": [{"site": lead.site.name, "from": lead.from_day.isoformat(), "until": lead.until_day.isoformat()}
+                       for lead in _rows(SiteLead, user, SiteLead.from_day)],
         "calendar_feed": bool(user.calendar_token),
         "call_outs": [{"site": r.call_out.shift.site.name,
                        "task": r.call_out.shift.task.names.get("en", r.call_out.shift.task.code),

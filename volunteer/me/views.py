@@ -17,6 +17,7 @@ from ..i18n.languages import spoken_language, spoken_languages
 from ..labels import AVAILABILITY, OTHER_LANGUAGE, availability_labels, skill_label
 from ..models import BookingStatus, EnrolmentStatus, Organisation, RecordKind, Role, Status, UserLanguage, UserSkill
 from ..messages import inbox
+from ..rules.leads import current_leads
 from ..shifts.calendar import feed_url
 from ..shifts.queries import coming_shift_count
 from ..web.forms import ConfirmForm, page_number
@@ -40,7 +41,7 @@ DATA_LABELS = {
     "retention_warned_at": _l("Warned about deletion for inactivity"), "status_history": _l("Status history"),
     "interviews": _l("Interviews"), "record_extracts_seen": _l("Criminal-record extracts seen"),
     "trainings": _l("Trainings"), "qualifications": _l("Qualifications"), "shifts": _l("Shifts"),
-    "calendar_feed": _l("Calendar feed"), "certificates": _l("Certificates"),
+    "calendar_feed": _l("Calendar feed"), "site_leads": _l("Sites you lead"), "certificates": _l("Certificates"),
     "call_outs": _l("Asked to fill a gap on a shift"),
     "messages": _l("E-mails we sent you"), "activity": _l("What has happened on your account"),
 }
@@ -57,6 +58,7 @@ FIELD_LABELS = {
     "withdrawal_reason": _l("Reason for withdrawal"), "subject": _l("Subject"), "to": _l("To"),
     "finished_at": _l("Delivered or given up"), "read_at": _l("Read on My page"), "asked_at": _l("Asked"),
     "opened_at": _l("Opened the link"), "booked_at": _l("Booked through the link"),
+    "checked_in_at": _l("Checked in"), "checked_out_at": _l("Checked out"), "until": _l("Until"),
 }
 
 
@@ -95,6 +97,7 @@ def page():
         upcoming_shifts=coming_shift_count(user),
         feed_url=feed_url(user),
         unread=inbox.unread_count(user),
+        leading=current_leads(user, clock.now()),
     )
 
 

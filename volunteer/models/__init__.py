@@ -3,6 +3,7 @@ from .base import UTCDateTime, enum_column, utcnow
 from .callouts import CallOut, CallOutRecipient
 from .certificates import Certificate, certificate_organisations
 from .erasures import Erasure
+from .leads import SiteLead, SiteNote
 from .outbox import MessageStatus, OutboxMessage
 from .people import (AuditEvent, DeviceSession, LoginToken, Organisation, Role, Status, TokenPurpose, User,
                      UserLanguage, UserSkill, coordinator_organisations, preferred_organisations)
@@ -16,7 +17,7 @@ __all__ = [
     "AuditEvent", "Booking", "BookingStatus", "CallOut", "CallOutRecipient", "Certificate", "certificate_organisations", "DeviceSession",
     "Enrolment", "EnrolmentStatus", "Erasure", "Interview", "LoginToken", "MessageStatus", "Organisation",
     "OutboxMessage", "PersonQualification",
-    "Qualification", "RecordCheck", "RecordKind", "Role", "Shift", "ShiftLanguage", "Site", "Status",
+    "Qualification", "RecordCheck", "RecordKind", "Role", "Shift", "ShiftLanguage", "Site", "SiteLead", "SiteNote", "Status",
     "StatusChange", "TargetGroup", "Task", "TokenPurpose", "Training", "TrainingSession", "User", "UserLanguage", "UserSkill",
     "UTCDateTime", "coordinator_organisations", "enum_column", "preferred_organisations", "shift_target_groups",
     "site_target_groups", "task_target_groups", "utcnow",

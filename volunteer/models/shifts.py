@@ -165,5 +165,8 @@ class Booking(HoldsPlace, db.Model):
     status: Mapped[BookingStatus] = mapped_column(enum_column(BookingStatus), index=True)
     # The reminder e-mail for this booking went out (set in the same UPDATE that claims it).
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the person arrived and left, by the site's check-in code or as the lead or a coordinator saw it.
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     shift: Mapped[Shift] = relationship()

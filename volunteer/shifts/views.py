@@ -108,7 +108,7 @@ def mine():
     coming = [card for card in cards if card.subject.ends_at > now and card.row.status in rules.PLACES.cancellable]
     past = [card for card in reversed(cards) if card.subject.ends_at <= now
             and card.row.status in rules.PLACES.markable]
-    hours = totals.as_hours(sum(totals.worked(card.subject) for card in past
+    hours = totals.as_hours(sum(totals.booking_minutes(card.row) for card in past
                                 if card.row.status is BookingStatus.ATTENDED))
     return render_template("shifts/mine.html", coming=by_day(coming), past=past, hours=hours,
                            feed_url=calendar.feed_url(current_user), next_page=url_for("shifts.mine"))

@@ -5,9 +5,11 @@ from flask_login import current_user
 from sqlalchemy import select, true, union
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
+from .. import clock
 from ..extensions import db, login_manager
 from ..models import (Booking, BookingStatus, Enrolment, EnrolmentStatus, Interview, Organisation, Qualification, Shift,
                       Site, Status, Training, TrainingSession, User, coordinator_organisations, preferred_organisations)
+from ..rules.leads import leads_any, leads_site
 
 
 def require_coordinator():
@@ -32,6 +34,16 @@ def require_signed_in():
     """A blueprint's before_request for pages any signed-in person may open."""
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
+    return None
+
+
+def require_lead():
+    """A blueprint's before_request for a site's day: a person who leads a site today, or a coordinator; any other
+    volunteer gets 403."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not (current_user.is_coordinator or leads_any(current_user, clock.now())):
+        abort(403)
     return None
 
 
@@ -94,6 +106,18 @@ def site_in_scope(site_id: int) -> Site:
     """A site of one of the signed-in coordinator's organisations; others' are not found (404)."""
     site = db.session.scalar(select(Site).where(Site.id == site_id, in_scope(Site.organisation_id)))
     if site is None:
+        abort(404)
+    return site
+
+
+def site_led(site_id: int) -> Site:
+    """A site the signed-in person leads today, or of one of their organisations (a coordinator); others 404."""
+    site = db.session.get(Site, site_id)
+    if site is None:
+        abort(404)
+    if current_user.is_coordinator and acts_for(current_user, site.organisation_id):
+        return site
+    if not leads_site(current_user, site.id, clock.now()):
         abort(404)
     return site
 
