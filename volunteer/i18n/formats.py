@@ -121,6 +121,16 @@ def short_month(value: date) -> str:
     return format_skeleton("yMMM", value, locale=current_locale())
 
 
+def day_month(value: date) -> str:
+    """A calendar day without its year, short: "3 mars" (a chart's axis)."""
+    return format_skeleton("MMMd", value, locale=current_locale())
+
+
+def weekday_number(value: date) -> str:
+    """A weekday and the day of the month, short: "tis 6" (a chart's axis)."""
+    return format_skeleton("Ed", value, locale=current_locale())
+
+
 def date_range(start: date, end: date) -> str:
     """Two calendar days as a range, as the locale writes it: "1 jan.–31 okt. 2026"."""
     return format_interval(start, end, "yMMMd", locale=current_locale())

@@ -3,7 +3,7 @@ from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from .. import clock
+from .. import clock, overview
 from ..audit import audit
 from ..extensions import db
 from ..i18n.catalog import gettext as _
@@ -36,11 +36,14 @@ def person_or_404(person_id: int) -> User:
 
 @bp.get("/")
 def index():
-    """Where a coordinator lands: today's and tomorrow's shifts first, then the applicants waiting."""
+    """Where a coordinator lands: today's and tomorrow's shifts first, then the applicants waiting, then the
+    overview in charts and tables."""
     people = vetting.people_in_scope(current_user).subquery()
     counts = dict(db.session.execute(select(people.c.status, func.count()).group_by(people.c.status)).all())
+    now = clock.now()
     return render_template("vetting/manage/index.html", counts={status.value: n for status, n in counts.items()},
-                           days=today.today_and_tomorrow(current_user, clock.now()))
+                           days=today.today_and_tomorrow(current_user, now),
+                           overview=overview.overview(current_user, now))
 
 
 @bp.get("/applicants")

@@ -2,8 +2,9 @@
 from markupsafe import Markup, escape
 
 from ..i18n.catalog import current_locale
-from ..i18n.formats import (clock_time, date_and_times, date_range, day, join_list, left_to_right, long_date,
-                            month_name, number, short_day, short_month, span, time_range, weekday, when)
+from ..i18n.formats import (clock_time, date_and_times, date_range, day, day_month, join_list, left_to_right, long_date,
+                            month_name, number, short_day, short_month, span, time_range, weekday, weekday_number,
+                            when)
 from ..i18n.languages import COMMON_LANGUAGES, language_name, localized, site_locale_options, text_direction
 
 
@@ -33,7 +34,8 @@ def init_app(app) -> None:
         phone=display_phone, join_list=join_list, when=when, day=day, long_date=long_date, clock_time=clock_time,
         language_name=language_name, localized=localized, span=span, short_day=short_day, time_range=time_range,
         weekday=weekday, number=number, ltr=left_to_right, date_and_times=date_and_times, month_name=month_name,
-        date_range=date_range, short_month=short_month, skill_label=skill_label, availability_labels=availability_labels,
+        date_range=date_range, short_month=short_month, day_month=day_month,
+        weekday_number=weekday_number, skill_label=skill_label, availability_labels=availability_labels,
         link_phrase=link_phrase)
 
 
