@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from volunteer import lapses
 from volunteer.extensions import db
-from volunteer.models import (Organisation, OutboxMessage, PersonQualification, Qualification, RecordCheck, RecordKind, Role, Status,
-                              User)
+from volunteer.models import (Organisation, OutboxMessage, PersonQualification, Qualification, RecordCheck,
+                              RecordKind, Role, Status, User)
 
 from .helpers import grant, local, page_text, signed_in, translated
 
