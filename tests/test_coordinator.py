@@ -203,7 +203,8 @@ def test_a_record_extract_is_noted_as_seen_and_never_stored(app, coordinator_cli
         check = db.session.scalar(select(RecordCheck).where(RecordCheck.user_id == person.id))
         columns = set(RecordCheck.__table__.columns.keys())
     assert (check.kind.value, check.seen_on, check.seen_by_id) == ("children_other", seen, coordinator.id)
-    assert columns == {"id", "user_id", "kind", "seen_on", "valid_until", "seen_by_id", "created_at"}
+    assert columns == {"id", "user_id", "kind", "seen_on", "valid_until", "seen_by_id", "created_at",
+                       "lapse_reminded_days"}
     text = page_text(coordinator_client.get(f"/coordinator/people/{person.id}"))
     assert "Arbete med barn i annan verksamhet än skola och barnomsorg: sedd" in text
     assert "Cora Koordinator" in text

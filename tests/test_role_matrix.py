@@ -21,10 +21,11 @@ SIGNED_IN = {"me.page", "me.messages", "me.data", "me.details", "me.export", "me
 # Coordinator pages that are the same for every organisation: lists filtered to one's own organisations,
 # forms that create something for one of them, and the tasks and qualifications every partner shares.
 SHARED = {"coordinator.index", "coordinator.applicants", "directory.volunteers", "directory.languages",
-          "directory.export_csv", "rosters.needs", "shift_admin.shifts", "shift_admin.new_shift", "shift_admin.sites",
-          "shift_admin.tasks", "shift_admin.edit_task", "training_admin.index", "training_admin.grant",
-          "training_admin.qualifications", "training_admin.edit_qualification", "hours_report.hours_page",
-          "hours_report.hours_csv", "hours_report.certificate_list", "messages.applicants", "hours_report.partnership",
+          "directory.lapsing", "directory.export_csv", "rosters.needs", "shift_admin.shifts",
+          "shift_admin.new_shift", "shift_admin.sites", "shift_admin.tasks", "shift_admin.edit_task",
+          "training_admin.index", "training_admin.grant", "training_admin.qualifications",
+          "training_admin.edit_qualification", "hours_report.hours_page", "hours_report.hours_csv",
+          "hours_report.certificate_list", "messages.applicants", "hours_report.partnership",
           "hours_report.partnership_csv", "hours_report.partnership_pdf"}
 COORDINATOR_PREFIX = "/coordinator"
 # A site's day: its lead (tests/world.py's lead leads the organisation's site) and the organisation's coordinators.

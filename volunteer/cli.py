@@ -9,7 +9,7 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
-from . import backup as backups, clock, delivery, demo
+from . import backup as backups, clock, delivery, demo, lapses
 from .accounts import service as accounts
 from .extensions import db
 from .me import erasures, privacy
@@ -39,8 +39,9 @@ def register(app: Flask) -> None:
 
     @app.cli.command("send-reminders")
     def send_reminders():
-        """Queue the day-before reminders of shifts and training sessions that are due, and pass lapsed shift offers
-        on (idempotent; for cron).
+        """Queue the day-before reminders of shifts and training sessions that are due and the reminders 30 and 7
+        days before a qualification or a record extract lapses, and pass lapsed shift offers on (idempotent; for
+        cron).
 
         Each reminder is claimed and queued in the outbox in one transaction, so running this often, or twice at
         once, never queues one twice, and the worker (flask --app app deliver) sends what was queued."""
@@ -49,8 +50,10 @@ def register(app: Flask) -> None:
             db.session.commit()
             queued = bookings.send_reminders(clock.now())
             trainings = enrolments.send_reminders(clock.now())
+            lapsing = lapses.send_reminders(clock.now())
         click.echo(f"{queued} reminder(s) queued for shifts and {trainings} for training sessions, {lapsed} lapsed "
-                   f"shift offer(s) passed on.")
+                   f"shift offer(s) passed on, {lapsing} reminder(s) of qualifications or record extracts that "
+                   f"lapse soon.")
 
     @app.cli.command("deliver")
     @click.option("--once", is_flag=True, help="Send what is due now and stop (for cron).")

@@ -27,9 +27,9 @@ EXPORTED = {
     "coordinator_organisation": {"organisation_id"},
     "status_change": {"from_status", "to_status", "reason", "changed_at"},
     "interview": {"held_on", "notes"},
-    "record_check": {"kind", "seen_on", "valid_until"},
+    "record_check": {"kind", "seen_on", "valid_until", "lapse_reminded_days"},
     "enrolment": {"session_id", "status", "created_at", "waitlisted_at", "offer_expires_at"},
-    "person_qualification": {"qualification_id", "granted_at", "expires_at", "reason"},
+    "person_qualification": {"qualification_id", "granted_at", "expires_at", "reason", "lapse_reminded_days"},
     "booking": {"shift_id", "status", "created_at", "waitlisted_at", "offer_expires_at", "checked_in_at",
                 "checked_out_at"},
     "site_lead": {"site_id", "from_day", "until_day"},
@@ -126,7 +126,7 @@ def export_data(user: User) -> dict:
                        for interview in _rows(Interview, user, Interview.held_on)],
         "record_extracts_seen": [
             {"kind": check.kind.value, "seen_on": check.seen_on.isoformat(),
-             "valid_until": check.valid_until.isoformat()}
+             "valid_until": check.valid_until.isoformat(), "reminded_days_before": check.lapse_reminded_days}
             for check in _rows(RecordCheck, user, RecordCheck.seen_on)],
         **_training_data(user),
         **_shift_data(user),
@@ -158,7 +158,7 @@ def _training_data(user: User) -> dict:
                       for e in enrolments],
         "qualifications": [{"qualification": q.qualification.names.get("en", q.qualification.code),
                             "granted_at": _when(q.granted_at), "expires_at": _when(q.expires_at),
-                            "reason": q.reason} for q in held],
+                            "reason": q.reason, "reminded_days_before": q.lapse_reminded_days} for q in held],
     }
 
 

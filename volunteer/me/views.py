@@ -59,6 +59,7 @@ FIELD_LABELS = {
     "finished_at": _l("Delivered or given up"), "read_at": _l("Read on My page"), "asked_at": _l("Asked"),
     "opened_at": _l("Opened the link"), "booked_at": _l("Booked through the link"),
     "checked_in_at": _l("Checked in"), "checked_out_at": _l("Checked out"), "until": _l("Until"),
+    "reminded_days_before": _l("Reminded this many days before it lapses"),
 }
 
 

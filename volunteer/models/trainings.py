@@ -108,6 +108,9 @@ class PersonQualification(db.Model):
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     session_id: Mapped[int | None] = mapped_column(ForeignKey("training_session.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(Text, default="")
+    # The nearest reminder before it lapses that has gone out: 30, then 7 (days before; volunteer/lapses.py). Set in
+    # the UPDATE that claims it, so each goes out once however often send-reminders runs.
+    lapse_reminded_days: Mapped[int | None]
 
     qualification: Mapped[Qualification] = relationship()
     session: Mapped[TrainingSession | None] = relationship()

@@ -43,6 +43,8 @@ class RecordCheck(db.Model):
     valid_until: Mapped[date] = mapped_column(Date)
     seen_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # As PersonQualification's: the nearest reminder before the extract lapses that has gone out (30, then 7).
+    lapse_reminded_days: Mapped[int | None]
 
     seen_by: Mapped[User | None] = relationship(foreign_keys=[seen_by_id])
 

@@ -1,10 +1,13 @@
-"""The volunteer directory for coordinators: search, filters, CSV export and the language overview."""
+"""The volunteer directory for coordinators: search, filters, CSV export, the language overview and who lapses this
+month."""
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
+from .. import clock, lapses
 from ..audit import audit
 from ..extensions import db
 from ..i18n.catalog import gettext as _
+from ..clock import local_day
 from ..i18n.formats import to_user_timezone
 from ..i18n.languages import language_name, spoken_language
 from ..labels import availability_labels, skill_label
@@ -71,3 +74,13 @@ def languages():
     organisations, counts = vetting.language_overview(current_user)
     return render_template("vetting/directory/languages.html", organisations=organisations, counts=counts,
                            language=spoken_language)
+
+
+@bp.get("/lapsing")
+def lapsing():
+    """Qualifications and record extracts of the coordinator's people whose last valid day is this month."""
+    today = local_day(clock.now())
+    first, last = lapses.month_bounds(today)
+    people = vetting.people_in_scope(current_user).with_only_columns(User.id)
+    return render_template("vetting/directory/lapsing.html", month=first, today=today,
+                           lapses=lapses.lapsing(people, first, last))
