@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from volunteer import clock
 from volunteer.extensions import db
-from volunteer.models import BookingStatus, Organisation, Role, Status, StatusChange, User
+from volunteer.models import BookingStatus, Organisation, Status, StatusChange, User
 from volunteer.overview import overview
 
 from .helpers import LOCALES, page_text, put_on, signed_in, statements_of, translated
