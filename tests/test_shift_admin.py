@@ -200,6 +200,30 @@ def test_cancelling_a_shift_tells_everyone_booked(app, cora, make_shift, make_us
         assert db.session.scalar(select(Booking.status)) is BookingStatus.CANCELLED
 
 
+def test_the_reason_for_cancelling_goes_into_the_e_mail(app, cora, make_shift, make_user, outbox):
+    shift = make_shift(starts_at=datetime(2026, 10, 13, 15, 0, tzinfo=timezone.utc))
+    book(app, make_user, shift.id, "v@example.org", locale="en")
+    url = f"/coordinator/shifts/{shift.id}/cancel"
+    reason = "The heating is broken; we move the residents tonight."
+    assert cora.submit(url, {"reason": f"  {reason}  "}, page=url).status_code == 303
+    text = outbox.last().get_body(("plain",)).get_content()
+    assert f"The coordinator wrote: {reason}" in text
+
+
+def test_a_reason_too_long_is_refused_next_to_the_field_and_kept(app, cora, make_shift, make_user, outbox):
+    shift = make_shift(starts_at=datetime(2026, 10, 13, 15, 0, tzinfo=timezone.utc))
+    book(app, make_user, shift.id, "v@example.org", locale="en")
+    url = f"/coordinator/shifts/{shift.id}/cancel"
+    sent = len(outbox.messages())
+    response = cora.submit(url, {"reason": "x" * 501}, page=url)
+    assert response.status_code == 422
+    assert field_error(response, "reason") == "Write at most 500 characters."
+    assert "x" * 501 in page_text(response)
+    with app.app_context():
+        assert db.session.get(Shift, shift.id).cancelled_at is None
+    assert len(outbox.messages()) == sent, "nobody is told of a cancellation that did not happen"
+
+
 def test_cancelling_the_rest_of_a_series(app, cora, make_shift):
     site_id, task_id = site_and_task(app, make_shift)
     cora.submit("/coordinator/shifts/new", shift_data(site_id, task_id, weeks="3"), page="/coordinator/shifts/new")

@@ -132,11 +132,13 @@ def remove_by_hand(booking: Booking, by: User, now: datetime) -> None:
     _mail(booking.user, shift, "shift_removed", _l("You are no longer booked on a shift"))
 
 
-def cancel_shift(shift: Shift, by: User, now: datetime) -> int:
-    """Cancel a shift that has not started; everyone holding a place or queueing is e-mailed."""
+def cancel_shift(shift: Shift, by: User, now: datetime, reason: str | None = None) -> int:
+    """Cancel a shift that has not started; everyone holding a place or queueing is e-mailed, with the
+    coordinator's reason as they wrote it (not translated), if they gave one."""
     affected = PLACES.close(shift, by.id, now)
     for booking in affected:
-        _mail(booking.user, shift, "shift_cancelled", _l("A shift is cancelled"), attach=True, cancelled=True)
+        _mail(booking.user, shift, "shift_cancelled", _l("A shift is cancelled"), attach=True, cancelled=True,
+              reason=reason or None)
     audit("shift_cancelled", actor=by, shift_id=shift.id, people=len(affected))
     return len(affected)
 

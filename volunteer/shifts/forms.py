@@ -107,6 +107,8 @@ class EditShiftForm(ShiftForm):
 
 class CancelShiftForm(Form):
     scope = RadioField(_l("Cancel"), choices=SERIES_SCOPES, default="one", validators=[Optional()])
+    reason = TextAreaField(_l("Why (optional)"), filters=[lambda text: text.strip() if text else text],
+                           validators=[Optional(), Length(max=500, message=_l("Write at most %(max)d characters."))])
 
 
 def local_parts(moment: datetime) -> tuple[date, time]:

@@ -176,8 +176,8 @@ def cancel_shift(shift_id: int):
         return redirect(url_for("rosters.shift", shift_id=shift.id), code=303)
     if not form.validate_on_submit():
         return render_template("shifts/manage/cancel.html", form=form, shift=shift,
-                               people=len(bookings.holders(shift)))
-    told = series.cancel(shift, form.scope.data, current_user, clock.now())
+                               people=len(bookings.holders(shift))), 422 if form.is_submitted() else 200
+    told = series.cancel(shift, form.scope.data, current_user, clock.now(), form.reason.data)
     db.session.commit()
     flash(ngettext("Cancelled; %(num)d person will be told by e-mail: the roster shows when it arrives.",
                    "Cancelled; %(num)d people will be told by e-mail: the roster shows when each message arrives.",

@@ -65,9 +65,9 @@ def edit(shift: Shift, form: EditShiftForm, by: User, now: datetime) -> int:
     return told
 
 
-def cancel(shift: Shift, scope: str | None, by: User, now: datetime) -> int:
-    """Cancel the shift, or it and the rest of its series; how many people were told."""
-    return sum(bookings.cancel_shift(each, by, now) for each in following(shift, scope, by, now))
+def cancel(shift: Shift, scope: str | None, by: User, now: datetime, reason: str | None = None) -> int:
+    """Cancel the shift, or it and the rest of its series; how many people were told (with the reason, if any)."""
+    return sum(bookings.cancel_shift(each, by, now, reason) for each in following(shift, scope, by, now))
 
 
 def following(shift: Shift, scope: str | None, by: User, now: datetime) -> list[Shift]:
