@@ -9,7 +9,7 @@ constraint on person and shift)."""
 from datetime import datetime
 
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from .. import reminders
 from ..audit import audit
@@ -77,12 +77,12 @@ ACTIONS = {"book": book, "waitlist": join_waitlist, "confirm": confirm_offer, "c
 def take_over(shift: Shift, user: User, now: datetime) -> None:
     """Someone took a place on the shift: the oldest open hand-over of it (see handovers; the person's own first,
     if they come back) counts as taken, in the caller's transaction."""
-    handover = db.session.scalar(
-        select(Handover).where(Handover.shift_id == shift.id, Handover.taken_at.is_(None))
-        .order_by((Handover.user_id == user.id).desc(), Handover.handed_at, Handover.id).limit(1)
-        .with_for_update())
-    if handover is not None:
-        handover.taken_at = now
+    # One statement for every booking, whether or not the shift has a hand-over.
+    oldest = (select(Handover.id).where(Handover.shift_id == shift.id, Handover.taken_at.is_(None))
+              .order_by((Handover.user_id == user.id).desc(), Handover.handed_at, Handover.id).limit(1)
+              .scalar_subquery())
+    db.session.execute(update(Handover).where(Handover.id == oldest, Handover.taken_at.is_(None))
+                       .values(taken_at=now).execution_options(synchronize_session=False))
 
 
 def fill_from_waitlist(shift: Shift, now: datetime) -> int:
