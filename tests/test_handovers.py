@@ -204,3 +204,17 @@ def test_the_hand_over_is_shown_until_the_shift_starts(app, clock, booked):
     assert 'id="handed-over"' in mine(client)
     clock.advance(days=5, minutes=1)
     assert 'id="handed-over"' not in mine(client)
+
+
+@pytest.mark.parametrize("locale", ["sv", "fa"])
+def test_the_hand_over_speaks_the_persons_language(app, make_user, make_shift, locale):
+    from .helpers import html_root, translated
+    client, vera = person(app, make_user, "vera@example.org", locale=locale)
+    shift = make_shift(places=1, starts_at=NOW + timedelta(days=5))
+    put_on(app, shift, vera)
+    assert translated(app, locale, "I can't come") in mine(client)
+    response = client.get(f"/shifts/{shift.id}/hand-over")
+    assert translated(app, locale, "Hand your place over?") in page_text(response)
+    assert html_root(response) == (locale, "rtl" if locale == "fa" else "ltr")
+    hand_over(client, shift.id)
+    assert translated(app, locale, "Shifts you handed over") in mine(client)
