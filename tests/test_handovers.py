@@ -218,3 +218,12 @@ def test_the_hand_over_speaks_the_persons_language(app, make_user, make_shift, l
     assert html_root(response) == (locale, "rtl" if locale == "fa" else "ltr")
     hand_over(client, shift.id)
     assert translated(app, locale, "Shifts you handed over") in mine(client)
+
+
+def test_the_hand_over_is_in_the_persons_data_export(app, booked, make_user):
+    client, vera, shift = booked
+    person(app, make_user, "anna@example.org")
+    hand_over(client, shift.id)
+    handover, = client.get("/me/export").get_json()["handovers"]
+    assert handover["asked_by_call_out"] == 1 and handover["offered_to_waitlist"] == 0
+    assert handover["taken_at"] is None and handover["late"] is False
