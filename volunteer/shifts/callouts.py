@@ -4,7 +4,10 @@ Whom to ask is the booking rules' answer (rules.kinds.decide, the same as the vo
 each approved volunteer within the coordinator's need-to-know; those who speak a wanted language nobody coming
 speaks are asked first, then those asked least lately; nobody asked in the last CALLOUT_QUIET_HOURS is asked again,
 and at most CALLOUT_MAX are asked. Each gets a message in their language with a link of their own: opening it
-only shows the shift (mail scanners open links); its button books through the same path as the shifts page."""
+only shows the shift (mail scanners open links); its button books through the same path as the shifts page.
+
+The site sends one by itself, with no sender, when a volunteer hands a place over and nobody is waiting for it
+(handovers.py): the same selection, within the shift organisation's need-to-know."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
