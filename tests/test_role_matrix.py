@@ -15,7 +15,7 @@ PUBLIC = {"main.home", "main.privacy", "main.accessibility", "main.set_language"
           "verify.form", "verify.show"}
 SIGNED_IN = {"me.page", "me.messages", "me.data", "me.details", "me.export", "me.delete", "main.accept_notice",
              "auth.sign_out", "trainings.page", "trainings.act", "trainings.mine", "shifts.page", "shifts.act",
-             "shifts.confirm_cancel", "shifts.mine",
+             "shifts.confirm_cancel", "shifts.confirm_hand_over", "shifts.mine",
              "shifts.ics", "shifts.new_feed", "shifts.revoke_feed", "hours.page", "hours.new_certificate",
              "hours.certificate", "hours.certificate_pdf_download", "check_in.form"}
 # Coordinator pages that are the same for every organisation: lists filtered to one's own organisations,

@@ -7,12 +7,13 @@ from flask_babel import force_locale
 
 from volunteer.models import BookingStatus, EnrolmentStatus, MessageStatus, RecordKind, Role, Status
 from volunteer.models.base import LabelledEnum
+from volunteer.shifts.handovers import Progress
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = sorted((ROOT / "templates").rglob("*.html"))
 # `status.value == 'approved'` and the like: a rule written again in the template.
 VALUE_COMPARISON = re.compile(r"\.value\s*(==|!=|in\b|not\s+in\b)")
-LABELLED = [Status, Role, BookingStatus, EnrolmentStatus, RecordKind, MessageStatus]
+LABELLED = [Status, Role, BookingStatus, EnrolmentStatus, RecordKind, MessageStatus, Progress]
 
 
 def test_there_are_templates_to_scan():

@@ -110,7 +110,7 @@ NOT_PAGES = {"static", "health.healthz", "metrics.metrics", "me.export", "shifts
              "hours_report.hours_csv", "hours_report.partnership_csv", "hours_report.partnership_pdf", "oidc.start",
              "oidc.callback"}
 SIGNED_IN_PAGES = {"main.accept_notice", "me.page", "me.messages", "me.delete", "me.data", "me.details", "shifts.page",
-                   "shifts.mine", "shifts.confirm_cancel", "trainings.page", "check_in.form",
+                   "shifts.mine", "shifts.confirm_cancel", "shifts.confirm_hand_over", "trainings.page", "check_in.form",
                    "trainings.mine", "hours.page", "hours.new_certificate", "hours.certificate"}
 
 

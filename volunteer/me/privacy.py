@@ -11,8 +11,8 @@ from ..extensions import db
 from ..i18n.catalog import lazy_gettext as _l
 from ..mail import absolute_url, forget, send_after_commit
 from ..models import (AuditEvent, Booking, BookingStatus, CallOutRecipient, Certificate, DeviceSession, Enrolment,
-                      EnrolmentStatus, Interview, LoginToken, OutboxMessage, PersonQualification, RecordCheck, Role,
-                      Shift, SiteLead, Status, StatusChange, TrainingSession, User, coordinator_organisations)
+                      EnrolmentStatus, Handover, Interview, LoginToken, OutboxMessage, PersonQualification, RecordCheck,
+                      Role, Shift, SiteLead, Status, StatusChange, TrainingSession, User, coordinator_organisations)
 
 # Every column of every table that holds a row about a person, and whether the export carries it. A column
 # missing from both lists fails tests/test_privacy.py, so a new personal field cannot slip past the export.
@@ -38,6 +38,7 @@ EXPORTED = {
                     "withdrawal_reason"},
     "outbox_message": {"recipient", "subject", "status", "created_at", "finished_at", "read_at"},
     "call_out_recipient": {"asked_at", "opened_at", "booked_at"},
+    "shift_handover": {"handed_at", "late", "offered", "taken_at"},
 }
 NOT_EXPORTED = {
     "user": {"id": "an internal number", "calendar_token": "a secret; the export says whether a feed exists",
@@ -85,6 +86,9 @@ NOT_EXPORTED = {
                        "last_error": "the mail server's reply, for admins"},
     "call_out_recipient": {"id": "an internal number", "user_id": "the person",
                            "call_out_id": "the call-out; the export names its shift"},
+    "shift_handover": {"id": "an internal number", "user_id": "the person", "booking_id": "the booking, exported",
+                       "shift_id": "the shift; the export names it",
+                       "call_out_id": "the call-out sent for it; the export says how many were asked"},
 }
 
 
@@ -180,6 +184,11 @@ def _shift_data(user: User) -> dict:
                        "starts_at": _when(r.call_out.shift.starts_at), "asked_at": _when(r.asked_at),
                        "opened_at": _when(r.opened_at), "booked_at": _when(r.booked_at)}
                       for r in _rows(CallOutRecipient, user, CallOutRecipient.asked_at)],
+        "handovers": [{"site": h.shift.site.name, "task": h.shift.task.names.get("en", h.shift.task.code),
+                       "starts_at": _when(h.shift.starts_at), "handed_at": _when(h.handed_at), "late": h.late,
+                       "offered_to_waitlist": h.offered, "asked_by_call_out": h.call_out.asked if h.call_out else 0,
+                       "taken_at": _when(h.taken_at)}
+                      for h in _rows(Handover, user, Handover.handed_at)],
     }
 
 

@@ -43,6 +43,7 @@ DATA_LABELS = {
     "trainings": _l("Trainings"), "qualifications": _l("Qualifications"), "shifts": _l("Shifts"),
     "calendar_feed": _l("Calendar feed"), "site_leads": _l("Sites you lead"), "certificates": _l("Certificates"),
     "call_outs": _l("Asked to fill a gap on a shift"),
+    "handovers": _l("Shifts you handed over"),
     "messages": _l("E-mails we sent you"), "activity": _l("What has happened on your account"),
 }
 # Column headings for the parts that are lists of records.

@@ -3,6 +3,7 @@ from .base import UTCDateTime, enum_column, utcnow
 from .callouts import CallOut, CallOutRecipient
 from .certificates import Certificate, certificate_organisations
 from .erasures import Erasure
+from .handovers import Handover
 from .leads import SiteLead, SiteNote
 from .outbox import MessageStatus, OutboxMessage
 from .people import (AuditEvent, DeviceSession, LoginToken, Organisation, Role, Status, TokenPurpose, User,
@@ -15,7 +16,7 @@ from .vetting import Interview, RecordCheck, RecordKind, StatusChange
 
 __all__ = [
     "AuditEvent", "Booking", "BookingStatus", "CallOut", "CallOutRecipient", "Certificate", "certificate_organisations", "DeviceSession",
-    "Enrolment", "EnrolmentStatus", "Erasure", "Interview", "LoginToken", "MessageStatus", "Organisation",
+    "Enrolment", "EnrolmentStatus", "Erasure", "Handover", "Interview", "LoginToken", "MessageStatus", "Organisation",
     "OutboxMessage", "PersonQualification",
     "Qualification", "RecordCheck", "RecordKind", "Role", "Shift", "ShiftLanguage", "Site", "SiteLead", "SiteNote", "Status",
     "StatusChange", "TargetGroup", "Task", "TokenPurpose", "Training", "TrainingSession", "User", "UserLanguage", "UserSkill",

@@ -89,6 +89,7 @@ class Kind:
     held_reason: Callable[[object, datetime], str]
     full: Callable[[object, datetime], Decision]  # no place free: the waitlist, or why not
     labels: dict = field(default_factory=dict)  # the buttons of actions only this kind's gates allow
+    held_actions: tuple[str, ...] = ("cancel",)  # what a person with a place may do: give it up (or hand it over)
 
     def button_label(self, action: str, row) -> str:
         if action == self.take:
@@ -124,7 +125,7 @@ def decide(kind: Kind, user: User, parent, now: datetime, known: Standing | None
         return Decision(states.CLOSED, str(kind.started))
     status = row.status if row is not None else None
     if status is places.held:
-        return Decision(kind.held, kind.held_reason(parent, now), ("cancel",))
+        return Decision(kind.held, kind.held_reason(parent, now), kind.held_actions)
     if status is places.waitlisted:
         return Decision(states.WAITLISTED, _("You are on the waitlist. We will e-mail you if a place frees up."),
                         ("cancel",))

@@ -162,4 +162,5 @@ SHIFTS = Kind(
     standing=shift_standing,
     gates=(not_open_yet, approval, qualification_on_the_day, record_extract_on_the_day, overlap),
     cancelled=_l("This shift has been cancelled."), started=_l("Booking closed: the shift has started."),
-    open=_l("Free places. Book to take one."), held_reason=_booked, full=_full)
+    open=_l("Free places. Book to take one."), held_reason=_booked, full=_full,
+    labels={"hand_over": _l("I can't come")}, held_actions=("cancel", "hand_over"))

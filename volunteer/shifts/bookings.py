@@ -9,7 +9,7 @@ constraint on person and shift)."""
 from datetime import datetime
 
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from .. import reminders
 from ..audit import audit
@@ -17,7 +17,7 @@ from ..clock import end_of_tomorrow
 from ..extensions import db
 from ..i18n.catalog import lazy_gettext as _l
 from ..mail import absolute_url, send_after_commit
-from ..models import Booking, BookingStatus, Shift, User, coordinator_organisations
+from ..models import Booking, BookingStatus, Handover, Shift, User, coordinator_organisations
 from ..rules.by_hand import unmet_rules
 from ..rules.kinds import Standing
 from ..rules.places import Conflict, lock_person
@@ -36,6 +36,7 @@ def find(user: User, shift: Shift) -> Booking | None:
 def book(user: User, shift: Shift, now: datetime, known: Standing | None = None) -> Booking:
     """Take a free place; Conflict when the last one has just gone."""
     booking = PLACES.hold(user, shift, now, known, decided_by_id=None, reminded_at=None)
+    take_over(shift, user, now)
     audit("shift_booked", actor=user, subject=user, shift_id=shift.id)
     _mail(user, shift, "shift_booked", _l("You are booked on a shift"), attach=True)
     return booking
@@ -47,12 +48,15 @@ def join_waitlist(user: User, shift: Shift, now: datetime, known: Standing | Non
 
 def confirm_offer(user: User, shift: Shift, now: datetime, known: Standing | None = None) -> Booking:
     booking = PLACES.confirm(user, shift, now, known)
+    take_over(shift, user, now)
     _mail(user, shift, "shift_booked", _l("You are booked on a shift"), attach=True)
     return booking
 
 
-def cancel(user: User, shift: Shift, now: datetime, known: Standing | None = None) -> Booking:
-    """Give up a place, an offer or a spot on the waitlist; a freed place goes to the waitlist.
+def cancel(user: User, shift: Shift, now: datetime, known: Standing | None = None, refill=None,
+           **details) -> Booking:
+    """Give up a place, an offer or a spot on the waitlist; a freed place goes to the waitlist (refill, by default
+    fill_from_waitlist).
 
     A given-up place is confirmed by e-mail with a calendar file that cancels the event. After the cut-off the
     coordinators of the site's organisation are e-mailed at once."""
@@ -61,13 +65,24 @@ def cancel(user: User, shift: Shift, now: datetime, known: Standing | None = Non
     late = held and late_cancellation(shift, now)
     if held:  # the booking's e-mail put it in their calendar: this one takes it out (sent before any offer it frees)
         _mail(user, shift, "shift_unbooked", _l("Your booking is cancelled"), attach=True, cancelled=True)
-    PLACES.cancel(user, booking, now, fill_from_waitlist, late=late)
+    PLACES.cancel(user, booking, now, refill or fill_from_waitlist, late=late, **details)
     if late:
         _mail_coordinators(shift, user)
     return booking
 
 
 ACTIONS = {"book": book, "waitlist": join_waitlist, "confirm": confirm_offer, "cancel": cancel}
+
+
+def take_over(shift: Shift, user: User, now: datetime) -> None:
+    """Someone took a place on the shift: the oldest open hand-over of it (see handovers; the person's own first,
+    if they come back) counts as taken, in the caller's transaction."""
+    # One statement for every booking, whether or not the shift has a hand-over.
+    oldest = (select(Handover.id).where(Handover.shift_id == shift.id, Handover.taken_at.is_(None))
+              .order_by((Handover.user_id == user.id).desc(), Handover.handed_at, Handover.id).limit(1)
+              .scalar_subquery())
+    db.session.execute(update(Handover).where(Handover.id == oldest, Handover.taken_at.is_(None))
+                       .values(taken_at=now).execution_options(synchronize_session=False))
 
 
 def fill_from_waitlist(shift: Shift, now: datetime) -> int:
@@ -116,6 +131,7 @@ def add_by_hand(person: User, shift: Shift, by: User, now: datetime, overridden:
             raise Conflict()
     else:
         booking = PLACES.hold(person, shift, now, None, decided_by_id=by.id, reminded_at=None)
+    take_over(shift, person, now)
     override = {"overridden": [decision.state.value for decision in unmet], "reason": reason} if unmet else {}
     audit("shift_added_by_coordinator", actor=by, subject=person, shift_id=shift.id, **override)
     _mail(person, shift, "shift_added", _l("A coordinator has booked you on a shift"), attach=True)

@@ -4,13 +4,16 @@ Whom to ask is the booking rules' answer (rules.kinds.decide, the same as the vo
 each approved volunteer within the coordinator's need-to-know; those who speak a wanted language nobody coming
 speaks are asked first, then those asked least lately; nobody asked in the last CALLOUT_QUIET_HOURS is asked again,
 and at most CALLOUT_MAX are asked. Each gets a message in their language with a link of their own: opening it
-only shows the shift (mail scanners open links); its button books through the same path as the shifts page."""
+only shows the shift (mail scanners open links); its button books through the same path as the shifts page.
+
+The site sends one by itself, with no sender, when a volunteer hands a place over and nobody is waiting for it
+(handovers.py): the same selection, within the shift organisation's need-to-know."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy import Select, delete, exists, func, select, update
 from sqlalchemy.orm import contains_eager, joinedload, selectinload, undefer
 
 from ..audit import audit
@@ -21,7 +24,7 @@ from ..models import CallOut, CallOutRecipient, Shift, User
 from ..rules.kinds import decide
 from ..rules.shifts import SHIFTS, shift_standings
 from .bookings import shift_details
-from .staffing import bookable_people, rosters
+from .staffing import bookable_for, bookable_people, rosters
 
 SALT = "call-out"
 
@@ -57,14 +60,25 @@ def quiet_since(now: datetime) -> datetime:
 
 
 def select_people(coordinator: User, shift: Shift, now: datetime) -> Selection:
-    """Who would be asked now: a fixed number of queries, however many volunteers there are."""
+    """Who a coordinator's call-out would ask now, within their need-to-know."""
+    return select_from(bookable_people(coordinator), shift, now)
+
+
+def select_for_handover(shift: Shift, now: datetime, without: User) -> Selection:
+    """Who the call-out the site sends by itself when a place is handed over would ask now: within the need-to-know
+    of the shift's organisation, under the same cap and quiet hours as a coordinator's; never the person who
+    handed it over."""
+    return select_from(bookable_for(shift).where(User.id != without.id), shift, now)
+
+
+def select_from(bookable: Select, shift: Shift, now: datetime) -> Selection:
+    """Who of these volunteers would be asked now: a fixed number of queries, however many there are."""
     recently = exists().where(CallOutRecipient.user_id == User.id, CallOutRecipient.asked_at > quiet_since(now))
     pool = db.session.scalars(
-        bookable_people(coordinator).where(~recently)
+        bookable.where(~recently)
         .options(selectinload(User.languages), selectinload(User.held_qualifications),
                  undefer(User.record_check_until))).all()
-    resting = db.session.scalar(bookable_people(coordinator).where(recently)
-                                .with_only_columns(func.count(User.id)))
+    resting = db.session.scalar(bookable.where(recently).with_only_columns(func.count(User.id)))
     standings = shift_standings(pool, shift, now)
     could = [person for person in pool
              if decide(SHIFTS, person, shift, now, standings[person.id]).allows(SHIFTS.take)]
@@ -81,9 +95,14 @@ def select_people(coordinator: User, shift: Shift, now: datetime) -> Selection:
     return Selection(chosen, frozenset(p.id for p in chosen if matches[p.id]), missing, len(could), resting)
 
 
-def send(coordinator: User, shift: Shift, selection: Selection, now: datetime) -> CallOut:
-    """Ask everyone selected, each in their language with their own link, in this transaction; audited."""
-    call_out = CallOut(shift_id=shift.id, sent_by_id=coordinator.id, created_at=now, asked=len(selection.people))
+def send(coordinator: User | None, shift: Shift, selection: Selection, now: datetime, actor: User | None = None,
+         **details) -> CallOut:
+    """Ask everyone selected, each in their language with their own link, in this transaction; audited.
+
+    coordinator None: the site sends it by itself (a hand-over); it has no sender, and the audit names the actor
+    whose act made it go out."""
+    call_out = CallOut(shift_id=shift.id, sent_by_id=coordinator.id if coordinator else None, created_at=now,
+                       asked=len(selection.people))
     db.session.add(call_out)
     asked = [CallOutRecipient(call_out=call_out, user_id=person.id, asked_at=now) for person in selection.people]
     db.session.add_all(asked)
@@ -93,7 +112,8 @@ def send(coordinator: User, shift: Shift, selection: Selection, now: datetime) -
         send_after_commit(person.email, person.locale, "call_out", _l("Can you help on a shift?"),
                           about=f"shift:{shift.id}", name=person.full_name, languages=wanted,
                           link=absolute_url("shifts.call_out", token=token(row)), **shift_details(shift, person.locale))
-    audit("call_out_sent", actor=coordinator, shift_id=shift.id, asked=len(asked), speakers=len(selection.speakers))
+    audit("call_out_sent", actor=actor or coordinator, shift_id=shift.id, asked=len(asked),
+          speakers=len(selection.speakers), **details)
     return call_out
 
 

@@ -52,8 +52,8 @@ def shift_card(card, details: bool = False, next_page: str | None = None) -> Mar
 def _card_key(shared: dict, card, details: bool, next_page: str) -> tuple:
     shift = card.subject
     return (current_locale(), request.script_root, details, next_page, card.state, card.explanation, card.refused,
-            card.confirming, card.leads, _columns(shift), _shared(shared, shift.site), _shared(shared, shift.task),
-            _shared(shared, shift.required_qualification), tuple(shift.language_codes))
+            card.notice, card.confirming, card.leads, _columns(shift), _shared(shared, shift.site),
+            _shared(shared, shift.task), _shared(shared, shift.required_qualification), tuple(shift.language_codes))
 
 
 def _shared(known: dict, row) -> tuple:

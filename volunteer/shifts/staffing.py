@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from ..clock import day_bounds, local_day
 from ..extensions import db
 from ..models import Booking, BookingStatus, Organisation, Shift, ShiftLanguage, Site, Status, User, UserLanguage
-from ..vetting.service import filtered, people_in_scope, with_profile
+from ..vetting.service import filtered, people_in_scope, people_of, with_profile
 from ..web.access import organisation_scope
 
 # The roster's order: people who came or hold a place first, then offers; the waitlist is listed apart.
@@ -83,6 +83,12 @@ def candidate(coordinator: User, person_id: int) -> User | None:
 def bookable_people(coordinator: User) -> Select:
     """Approved volunteers within the coordinator's need-to-know: whom they may book by hand or call out."""
     return people_in_scope(coordinator).where(User.status == Status.APPROVED)
+
+
+def bookable_for(shift: Shift) -> Select:
+    """Approved volunteers within the need-to-know of the shift's organisation: whom a call-out the site sends by
+    itself (for a hand-over) may ask, as any of its coordinators could."""
+    return people_of({shift.site.organisation_id}).where(User.status == Status.APPROVED)
 
 
 def visible_people(coordinator: User, user_ids: list[int]) -> set[int]:

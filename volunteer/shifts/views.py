@@ -23,7 +23,7 @@ from ..web.access import require_signed_in
 from ..web.forms import page_number
 from ..web.htmx import redirect_to, render
 from ..web.urls import safe_next
-from . import bookings, calendar, callouts
+from . import bookings, calendar, callouts, handovers
 from .queries import ShiftFilterForm, ShiftPage, filter_choices, open_shifts, shift_query
 
 bp = Blueprint("shifts", __name__)
@@ -34,6 +34,7 @@ DONE = {
     "waitlist": _l("You are on the waitlist. We will e-mail you if a place frees up."),
     "confirm": _l("The place is yours. Thank you!"),
     "cancel": _l("Done. The place is free for someone else."),
+    "hand_over": _l("Your place is handed over. My shifts shows whether someone has taken it."),
 }
 PUBLIC_ENDPOINTS = ("shifts.offer", "shifts.feed", "shifts.call_out")
 # How far back a calendar feed reaches.
@@ -57,7 +58,7 @@ def shift_by_id(shift_id: int) -> Shift | None:
         return self.state is rules.BookingState.BOOKED
 
 
-FLOW = places.Flow(kind=rules.SHIFTS, load=shift_by_id, actions=bookings.ACTIONS,
+FLOW = places.Flow(kind=rules.SHIFTS, load=shift_by_id, actions={**bookings.ACTIONS, "hand_over": handovers.hand_over},
                    lapse=bookings.process_expired_offers, partial="shifts/_shift.html", refused="shifts/refused.html",
                    offer_page="shifts/offer.html", back_to="shifts.page", anchor="shift", done=DONE)
 
@@ -86,16 +87,23 @@ def page():
                   query_args=query_args, next_page=request.full_path.rstrip("?"))
 
 
-@bp.post("/shifts/<int:shift_id>/<any(book, waitlist, confirm, cancel):action>")
+@bp.post("/shifts/<int:shift_id>/<any(book, waitlist, confirm, cancel, hand_over):action>")
 def act(shift_id: int, action: str):
-    """Book, join the waitlist, confirm an offer or cancel: accepted only if the decision allows it."""
-    return places.act(FLOW, shift_id, action)
+    """Book, join the waitlist, confirm an offer, cancel or hand over: accepted only if the decision allows it."""
+    return places.act(FLOW, shift_id, action, refusal=handovers.refusal if action == "hand_over" else None)
 
 
 @bp.get("/shifts/<int:shift_id>/cancel")
 def confirm_cancel(shift_id: int):
     """Cancel my booking? Asked before the POST that cancels."""
     return places.confirm_cancel(FLOW, shift_id)
+
+
+@bp.get("/shifts/<int:shift_id>/hand-over")
+def confirm_hand_over(shift_id: int):
+    """Hand my place over? Asked before the POST that hands it over."""
+    return places.confirm_cancel(FLOW, shift_id, "hand_over", page="shifts/confirm_hand_over.html",
+                                 refusal=handovers.refusal)
 
 
 @bp.get("/shifts/mine")
@@ -106,11 +114,16 @@ def mine():
         .order_by(Shift.starts_at)).unique().all()
     cards = cards_for(current_user, rows)
     coming = [card for card in cards if card.subject.ends_at > now and card.row.status in rules.PLACES.cancellable]
+    # Only given-up places on shifts not started can be hand-overs: no query for them when there are none.
+    handed = [card for card in cards if card.subject.starts_at > now and card.row.status is BookingStatus.CANCELLED
+              and card.subject.cancelled_at is None]
+    progress = handovers.latest([card.row for card in handed])
     past = [card for card in reversed(cards) if card.subject.ends_at <= now
             and card.row.status in rules.PLACES.markable]
     hours = totals.as_hours(sum(totals.booking_minutes(card.row) for card in past
                                 if card.row.status is BookingStatus.ATTENDED))
-    return render_template("shifts/mine.html", coming=by_day(coming), past=past, hours=hours,
+    handed_over = [(card.subject, progress[card.subject.id]) for card in handed if card.subject.id in progress]
+    return render_template("shifts/mine.html", coming=by_day(coming), past=past, hours=hours, handed_over=handed_over,
                            feed_url=calendar.feed_url(current_user), next_page=url_for("shifts.mine"))
 
 

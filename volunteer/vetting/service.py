@@ -24,8 +24,12 @@ class NameChanged(Exception):
 
 def people_in_scope(coordinator: User) -> Select:
     """Volunteers this coordinator may see: those who chose one of their organisations, or none."""
+    return people_of(organisation_scope(coordinator))
+
+
+def people_of(scope: set[int] | None) -> Select:
+    """Volunteers within these organisations' need-to-know (None: all): those who chose one of them, or none."""
     query = select(User).where(User.role == Role.VOLUNTEER)
-    scope = organisation_scope(coordinator)
     if scope is not None:
         chosen = User.preferred_organisations
         query = query.where(or_(~chosen.any(), chosen.any(Organisation.id.in_(scope)) if scope else false()))

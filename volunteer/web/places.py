@@ -32,7 +32,8 @@ class Card:
     known: Standing
     now: datetime
     refused: bool = False
-    confirming: bool = False  # asks "cancel your booking?" with the button that does it
+    confirming: str = ""  # the action ("cancel", "hand_over") it asks to confirm, with the button that does it
+    notice: str = ""  # why a change was refused, when the kind knows better than "that could not be done"
     leads: tuple = ()  # the next training sessions that give a qualification the person lacks for it
 
     @cached_property
@@ -67,7 +68,7 @@ class Card:
     @property
     def offer_buttons(self) -> list[tuple[str, str]]:
         """What an offer's page may do: take the place (confirm it, or move to it); giving it on is the list's."""
-        return [(action, label) for action, label in self.buttons if action != "cancel"]
+        return [(action, label) for action, label in self.buttons if action not in self.kind.held_actions]
 
 
 def cards_for(kind: Kind, user: User, subjects: list, known: Standing | None = None) -> list[Card]:
@@ -102,8 +103,9 @@ def pass_on_lapsed_offers(flow: Flow) -> None:
         db.session.commit()
 
 
-def act(flow: Flow, subject_id: int, action: str):
-    """Book or enrol, join the waitlist, confirm an offer or cancel: accepted only if the decision allows it."""
+def act(flow: Flow, subject_id: int, action: str, refusal: Callable[[User, object], str | None] | None = None):
+    """Book or enrol, join the waitlist, confirm an offer, cancel or hand over: accepted only if the decision
+    allows it. refusal(person, subject): what a refused card says instead of "that could not be done", or None."""
     pass_on_lapsed_offers(flow)
     subject = flow.load(subject_id) or abort(404)
     now, kind = clock.now(), flow.kind
@@ -114,20 +116,23 @@ def act(flow: Flow, subject_id: int, action: str):
         answer = _apply(flow, action, current_user, subject, now, known, _back(flow, subject_id))
         if answer is not None:
             return answer
-    return _refused(flow, subject)
+    return _refused(flow, subject, refusal(current_user, subject) if refusal else None)
 
 
-def confirm_cancel(flow: Flow, subject_id: int):
-    """Before a held place is given up: the card asks to confirm, in place with htmx or as a page without. The
-    POST it leads to is the usual cancel; a card that no longer holds a place is shown as refused."""
+def confirm_cancel(flow: Flow, subject_id: int, action: str = "cancel", page: str | None = None,
+                   refusal: Callable[[User, object], str | None] | None = None):
+    """Before a held place is given up (cancelled, or handed over): the card asks to confirm, in place with htmx
+    or as a page without. The POST it leads to is the usual action; a card that no longer holds a place is shown
+    as refused."""
     subject = flow.load(subject_id) or abort(404)
     card, = cards_for(flow.kind, current_user, [subject])
     back = _back(flow, subject_id, request.args.get("next"))
-    if not card.booked:
+    if not card.booked or not card.allows(action):
         card.refused = True
+        card.notice = (refusal(current_user, subject) if refusal else None) or ""
         return render(flow.refused, flow.partial, status=409, card=card, card_partial=flow.partial, back=back)
-    card.confirming = True
-    return render(flow.confirm_page, flow.partial, card=card, card_partial=flow.partial, back=back,
+    card.confirming = action
+    return render(page or flow.confirm_page, flow.partial, card=card, card_partial=flow.partial, back=back,
                   next_page=back.split("#")[0])
 
 
@@ -175,11 +180,11 @@ def _back(flow: Flow, subject_id: int, wanted: str | None = None) -> str:
     return f"{target.split('#')[0]}#{flow.anchor}-{subject_id}"  # the id: the commit expires the subject
 
 
-def _refused(flow: Flow, subject):
+def _refused(flow: Flow, subject, notice: str | None = None):
     """The card again, with where the person now stands: 409, never a 500."""
     db.session.refresh(subject)
     card, = cards_for(flow.kind, current_user, [subject])
-    card.refused = True
+    card.refused, card.notice = True, notice or ""
     return render(flow.refused, flow.partial, status=409, card=card, card_partial=flow.partial,
                   back=_back(flow, subject.id))
 
