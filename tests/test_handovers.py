@@ -10,7 +10,7 @@ from sqlalchemy import select
 from volunteer.extensions import db
 from volunteer.models import AuditEvent, Booking, BookingStatus, CallOut, CallOutRecipient, Handover, Status
 
-from .helpers import page_text, person, put_on, signed_in
+from .helpers import page_text, person, put_on
 
 # Tuesday 20 October 2026, 10:00 in Stockholm.
 NOW = datetime(2026, 10, 20, 8, 0, tzinfo=timezone.utc)
