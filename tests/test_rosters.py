@@ -277,7 +277,7 @@ def test_a_late_evening_shift_belongs_to_its_stockholm_day(app, coordinator, mak
 
 
 def needs_row(html: str, shift_id: int) -> str:
-    return html[html.index(f'<tr class="needs__shift'):].split(f'data-shift="{shift_id}"', 1)[1].split("</tr>")[0]
+    return html[html.index('<tr class="needs__shift'):].split(f'data-shift="{shift_id}"', 1)[1].split("</tr>")[0]
 
 
 def test_the_needs_overview_shows_each_shifts_free_places_and_uncovered_languages(app, coordinator, make_user,
