@@ -276,18 +276,18 @@ def test_a_late_evening_shift_belongs_to_its_stockholm_day(app, coordinator, mak
     assert f'id="shift-{late.id}"' in page_text(client.get(f"/coordinator/sites/{site_id}/day/2026-10-09"))
 
 
-def needs_row(html: str, site_id: int, day: str) -> str:
-    section = html[html.index(f'id="site-{site_id}"'):]
-    return section[section.index(f'data-day="{day}"'):].split("</tr>")[0]
+def needs_row(html: str, shift_id: int) -> str:
+    return html[html.index('<tr class="needs__shift'):].split(f'data-shift="{shift_id}"', 1)[1].split("</tr>")[0]
 
 
-def test_the_needs_overview_counts_unfilled_places_and_uncovered_languages(app, coordinator, make_user, make_shift):
+def test_the_needs_overview_shows_each_shifts_free_places_and_uncovered_languages(app, coordinator, make_user,
+                                                                                make_shift):
     thursday = datetime(2026, 10, 8, 15, 0, tzinfo=timezone.utc)
     first = make_shift(starts_at=thursday, places=3, languages=("ar", "ti"))
-    second = make_shift(starts_at=thursday + timedelta(hours=3), places=2, languages=("so",))
-    make_shift(starts_at=thursday + timedelta(days=1), places=5, cancelled_at=NOW)
-    make_shift(starts_at=NOW + timedelta(days=20), places=5)
-    make_shift(site="Boende Annanstad", organisation="Röda Korset Annanstad", starts_at=thursday, places=9)
+    second = make_shift(starts_at=thursday + timedelta(hours=3), places=2, languages=("so",), task="children")
+    cancelled = make_shift(starts_at=thursday + timedelta(days=1), places=5, cancelled_at=NOW)
+    later = make_shift(starts_at=NOW + timedelta(days=20), places=5)
+    theirs = make_shift(site="Boende Annanstad", organisation="Röda Korset Annanstad", starts_at=thursday, places=9)
     put_on(app, first, volunteer(make_user, "amal@example.org", "Amal Hassan", languages=("sv", "ar")))
     put_on(app, second, volunteer(make_user, "sahra@example.org", "Sahra Ali", languages=("so",)),
            BookingStatus.OFFERED, offer_expires_at=NOW + timedelta(hours=24))
@@ -298,13 +298,16 @@ def test_the_needs_overview_counts_unfilled_places_and_uncovered_languages(app, 
         site_id = db.session.get(Shift, first.id).site_id
 
     html = page_text(client.get("/coordinator/needs"))
-    row = needs_row(html, site_id, "2026-10-08")
-    assert 'data-unfilled="3"' in row, "(3 - 1) + (2 - 1)"
-    assert 'data-uncovered="ti"' in row, "Arabic is spoken by Amal, Somali by Sahra; the waitlist does not count"
-    assert "Tigrinya" in row and "2 shifts" in row
+    row = needs_row(html, first.id)
+    assert 'data-unfilled="2"' in row and "2 of 3" in row
+    assert 'data-uncovered="ti"' in row and "Tigrinya" in row, "Arabic is spoken by Amal"
+    assert "Support conversations" in row and f'href="/coordinator/shifts/{first.id}/roster"' in row
     assert f'href="/coordinator/sites/{site_id}/day/2026-10-08"' in row
-    assert 'data-day="2026-10-09"' not in html, "a cancelled shift needs nobody"
-    assert 'data-day="2026-10-25"' not in html, "beyond two weeks"
+    row = needs_row(html, second.id)
+    assert 'data-unfilled="1"' in row and 'data-uncovered=""' in row, "Somali by Sahra; the waitlist does not count"
+    assert "Activities for children" in row
+    for gone in (cancelled, later, theirs):
+        assert f'data-shift="{gone.id}"' not in html, "cancelled, beyond two weeks, another organisation's"
     assert "Boende Annanstad" not in html
     assert 'href="/coordinator/needs" aria-current="page"' in html
 

@@ -8,7 +8,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..clock import STOCKHOLM, at
 from ..i18n.catalog import lazy_gettext as _l
-from ..i18n.languages import SPOKEN_LANGUAGES
+from ..i18n.catalog import ngettext
+from ..i18n.languages import SPOKEN_LANGUAGES, spoken_languages
 from ..models import ShiftLanguage
 from ..trainings.forms import MAX_WEEKS
 from ..web.forms import Form, MultiCheckboxField, NamedInEveryLanguage, WallClockExists, optional_int, within_reason
@@ -138,3 +139,49 @@ class AddPersonForm(Form):
 
     def overridden(self) -> set[str]:
         return set((self.overrides.data or "").split())
+
+
+# The needs overview looks this many days ahead; anything else in the address is refused next to the field.
+NEEDS_HORIZONS = (3, 7, 14)
+
+
+def _days(value):
+    """The horizon as a number of days; a value that is no number becomes None, which the form refuses."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class NeedsFilterForm(Form):
+    """The needs overview's filters (GET, no CSRF): a wanted language nobody coming speaks, only shifts with free
+    places, and how many days ahead. A refused value is shown with its message and left out of the filtering."""
+
+    class Meta:
+        csrf = False
+
+    language = SelectField(_l("Missing language"), validate_choice=False)
+    free = BooleanField(_l("Only shifts with free places"))
+    days = SelectField(_l("Days ahead"), coerce=_days, default=NEEDS_HORIZONS[-1], validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = [SelectChoice("", _l("Any language"))] + [
+            SelectChoice(language.code, language.local_name) for language in spoken_languages()]
+        self.days.choices = [SelectChoice(days, ngettext("%(num)d day", "%(num)d days", days))
+                             for days in NEEDS_HORIZONS]
+
+    def validate_language(self, field):
+        if field.data and field.data not in dict(SPOKEN_LANGUAGES):
+            raise ValidationError(_l("Choose a language from the list."))
+
+    def validate_days(self, field):
+        if field.data not in NEEDS_HORIZONS:
+            raise ValidationError(_l("Choose 3, 7 or 14 days."))
+
+    def filters(self) -> tuple[str | None, bool, int]:
+        """The missing language, free places only, and the days ahead; a refused value counts as not given."""
+        self.validate()
+        language = None if self.language.errors else self.language.data or None
+        days = NEEDS_HORIZONS[-1] if self.days.errors else self.days.data
+        return language, bool(self.free.data), days

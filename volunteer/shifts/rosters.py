@@ -17,7 +17,7 @@ from ..web.forms import EARLIEST, LATEST, ConfirmForm, page_number
 from ..web.htmx import done, render
 from ..web.urls import id_arg
 from . import bookings, callouts, staffing
-from .forms import AddPersonForm, PersonSearchForm
+from .forms import AddPersonForm, NeedsFilterForm, PersonSearchForm
 
 bp = Blueprint("rosters", __name__, url_prefix="/coordinator")
 bp.before_request(require_coordinator)
@@ -178,11 +178,17 @@ def day(site_id: int, day: str):
 
 @bp.get("/needs")
 def needs():
-    """The coming two weeks per organisation in sum, then a page of sites (of one organisation) day by day."""
+    """The coming days per organisation in sum, then a page of sites (of one organisation) shift by shift,
+    filtered by a missing language, free places and how many days ahead; a refused filter answers 422."""
     now = clock.now()
     organisation_id = id_arg("organisation")
+    form = NeedsFilterForm(request.args)
+    language, free, days = form.filters()
     page = staffing.needs_sites(current_user, organisation_id, page_number())
-    return render_template("shifts/rosters/needs.html", summary=staffing.needs_summary(current_user, now),
-                           page=page, sites=staffing.needs(page.items, now), organisation_id=organisation_id,
-                           query_args={"organisation": organisation_id} if organisation_id else {},
-                           today=clock.local_day(now), days=staffing.NEEDS_DAYS)
+    query_args = {key: value for key, value in request.args.items() if key != "page"}
+    filter_args = {key: value for key, value in query_args.items() if key != "organisation"}
+    response = render_template(
+        "shifts/rosters/needs.html", summary=staffing.needs_summary(current_user, now, days), form=form, page=page,
+        sites=staffing.needs(page.items, now, days, language, free), organisation_id=organisation_id,
+        query_args=query_args, filter_args=filter_args, now=now, today=clock.local_day(now), days=days)
+    return response, 422 if form.errors else 200

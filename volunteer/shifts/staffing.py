@@ -10,7 +10,8 @@ from sqlalchemy.orm import joinedload
 
 from ..clock import day_bounds, local_day
 from ..extensions import db
-from ..models import Booking, BookingStatus, Organisation, Shift, ShiftLanguage, Site, Status, User, UserLanguage
+from ..models import (Booking, BookingStatus, Organisation, Shift, ShiftLanguage, Site, Status, Task, User,
+                      UserLanguage)
 from ..vetting.service import filtered, people_in_scope, people_of, with_profile
 from ..web.access import organisation_scope
 
@@ -19,6 +20,8 @@ COMING = (BookingStatus.ATTENDED, BookingStatus.NO_SHOW, BookingStatus.BOOKED, B
 # A wanted language is covered when someone who holds (or held) a place on the shift speaks it.
 COVERING = (BookingStatus.BOOKED, BookingStatus.OFFERED, BookingStatus.ATTENDED)
 NEEDS_DAYS = 14
+# A shift on the needs overview still missing a place or a language is urgent (red) when it starts this soon.
+URGENT = timedelta(hours=48)
 # Sites a page of the needs overview shows in full: what one request reads stays the same however many sites.
 SITES_PER_PAGE = 5
 MAX_CANDIDATES = 10
@@ -99,31 +102,43 @@ def visible_people(coordinator: User, user_ids: list[int]) -> set[int]:
     return set(db.session.scalars(visible))
 
 
-@dataclass(frozen=True)
-class Gap:
-    """A shift with places nobody has taken: a call-out may ask volunteers to fill them."""
+@dataclass
+class ShiftNeeds:
+    """One shift on the needs overview: its places nobody has taken and the wanted languages nobody coming speaks."""
 
     shift_id: int
     starts_at: datetime
     ends_at: datetime
-    free: int
-
-
-@dataclass
-class DayNeeds:
-    """One site's day: how many shifts, places nobody has taken and wanted languages nobody speaks."""
-
-    day: date
-    shifts: int = 0
-    unfilled: int = 0
+    task: Task
+    places: int
+    taken: int
     uncovered: set[str] = field(default_factory=set)
-    gaps: list[Gap] = field(default_factory=list)
+
+    @property
+    def free(self) -> int:
+        return max(self.places - self.taken, 0)
+
+    @property
+    def day(self) -> date:
+        return local_day(self.starts_at)
+
+    def open(self) -> bool:
+        """Something is still missing: a free place or a wanted language."""
+        return bool(self.free or self.uncovered)
+
+    def urgent(self, now: datetime) -> bool:
+        """Missing something and starting within URGENT from now; a shift already under way is not urgent."""
+        return self.open() and now < self.starts_at <= now + URGENT
+
+    def may_call_out(self, now: datetime) -> bool:
+        """A call-out can still fill a free place: the shift has one and has not started."""
+        return self.free > 0 and self.starts_at > now
 
 
 @dataclass
 class SiteNeeds:
     site: Site
-    days: list[DayNeeds] = field(default_factory=list)
+    shifts: list[ShiftNeeds] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -168,14 +183,20 @@ def needs_sites(coordinator: User, organisation_id: int | None, page: int):
     return db.paginate(query, page=page, per_page=SITES_PER_PAGE, error_out=False)
 
 
-def needs(sites: list[Site], now: datetime, days: int = NEEDS_DAYS) -> list[SiteNeeds]:
-    """Per site and Stockholm day over the coming days: unfilled places and uncovered languages.
+def needs(sites: list[Site], now: datetime, days: int = NEEDS_DAYS, language: str | None = None,
+          free: bool = False) -> list[SiteNeeds]:
+    """Per site, each shift over the coming days with its free places and uncovered languages, by start and then
+    the most places free; only shifts missing the language, or with a free place, when asked.
 
-    Three queries for the page's sites: shifts, wanted languages, languages of people coming."""
-    window = (Shift.site_id.in_([site.id for site in sites]), *_window(now, days))
+    Three queries for the page's sites: shifts with their tasks, wanted languages, languages of people coming."""
+    window = [Shift.site_id.in_([site.id for site in sites]), *_window(now, days)]
+    if free:
+        window.append(Shift.places > Shift.places_taken)
+    if language:
+        window.append(Shift.languages.any(ShiftLanguage.code == language))
     shifts = db.session.execute(
-        select(Shift.id, Shift.site_id, Shift.starts_at, Shift.ends_at, Shift.places, Shift.places_taken)
-        .where(*window).order_by(Shift.starts_at, Shift.id)).all()
+        select(Shift.id, Shift.site_id, Shift.starts_at, Shift.ends_at, Shift.places, Shift.places_taken, Task)
+        .join(Task, Task.id == Shift.task_id).where(*window).order_by(Shift.starts_at, Shift.id)).all()
     # By the shifts' ids, not a join on the window: without statistics SQLite read every booking by its status.
     ids = [row.id for row in shifts]
     wanted = db.session.execute(
@@ -186,17 +207,15 @@ def needs(sites: list[Site], now: datetime, days: int = NEEDS_DAYS) -> list[Site
         .join(UserLanguage, UserLanguage.user_id == Booking.user_id)
         .join(ShiftLanguage, (ShiftLanguage.shift_id == Booking.shift_id) & (ShiftLanguage.code == UserLanguage.code))
         .where(Booking.shift_id.in_(ids), Booking.status.in_(COVERING)))}
-    by_site = {site.id: {} for site in sites}
-    day_of = {}
-    for shift_id, site_id, starts_at, ends_at, places, taken in shifts:
-        day = local_day(starts_at)
-        entry = by_site[site_id].setdefault(day, DayNeeds(day))
-        entry.shifts += 1
-        entry.unfilled += max(places - taken, 0)
-        if places > taken and starts_at > now:
-            entry.gaps.append(Gap(shift_id, starts_at, ends_at, places - taken))
-        day_of[shift_id] = entry
+    found = {row.id: (row.site_id, ShiftNeeds(row.id, row.starts_at, row.ends_at, row.Task, row.places,
+                                              row.places_taken)) for row in shifts}
     for shift_id, code in wanted:
         if (shift_id, code) not in spoken:
-            day_of[shift_id].uncovered.add(code)
-    return [SiteNeeds(site, sorted(by_site[site.id].values(), key=lambda d: d.day)) for site in sites]
+            found[shift_id][1].uncovered.add(code)
+    by_site = {site.id: SiteNeeds(site) for site in sites}
+    for site_id, need in found.values():
+        if not language or language in need.uncovered:
+            by_site[site_id].shifts.append(need)
+    for entry in by_site.values():
+        entry.shifts.sort(key=lambda need: (need.starts_at, -need.free, need.shift_id))
+    return list(by_site.values())
