@@ -176,3 +176,13 @@ def test_the_filtered_overview_reads_as_often_for_30_shifts_as_for_3(app, client
     add_shifts(27, "Mötesplats Centrum")
     assert [counted(url) for url in urls] == few
     assert few[1] == few[0], "the filters add no statement"
+
+
+@pytest.mark.now(NOW)
+def test_the_filters_are_folded_until_one_is_used_or_refused(client, make_shift):
+    make_shift(starts_at=NOW + timedelta(days=1), places=2)
+    fold = re.compile(r'<details class="filters__more"\s*(open)?>')
+    assert fold.search(page_text(client.get(URL))).group(1) is None, "folded on a first visit"
+    for query in ("?free=y", "?days=3", "?language=ar", "?days=5"):
+        assert fold.search(page_text(client.get(URL + query))).group(1) == "open", query
+    assert fold.search(page_text(client.get(URL + "?days=14"))).group(1) is None
